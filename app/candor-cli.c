@@ -1,0 +1,115 @@
+/* candor-cli.c: the batch front end over the engine.
+ *
+ * Every command prints one JSON document on stdout; human messages go to
+ * stderr; bad input is one line and a non-zero exit.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "candor-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "cli-commands.h"
+
+static void
+usage (FILE *out)
+{
+  fputs ("Usage: candor-cli COMMAND [OPTIONS]\n"
+         "\n"
+         "Commands:\n"
+         "  info MODEL.onnx                      describe a model\n"
+         "  predict --model M --input X [--top K]\n"
+         "  explain --model M --input X --method METHOD [options]\n"
+         "\n"
+         "Run 'candor-cli COMMAND --help' for a command's options.\n", out);
+}
+
+void
+cli_print_json (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+int
+cli_fail (GError *error)
+{
+  /* One line: collapse any newline a library put in the message. */
+  g_autofree char *msg = g_strdup (error ? error->message : "unknown error");
+  for (char *p = msg; *p; p++)
+    if (*p == '\n' || *p == '\r')
+      *p = ' ';
+  fprintf (stderr, "candor-cli: %s\n", msg);
+  return 1;
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxModel) model = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  CxLoadOptions opt = { .allow_unsupported = TRUE };
+
+  if (argc != 2 || g_str_has_prefix (argv[1], "-"))
+    {
+      if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+        {
+          fputs ("Usage: candor-cli info MODEL.onnx\n", stdout);
+          return 0;
+        }
+      fputs ("candor-cli: info takes exactly one model file\n", stderr);
+      return 2;
+    }
+  model = cx_model_load (argv[1], &opt, &error);
+  if (model == NULL)
+    return cli_fail (error);
+  root = cx_model_info (model);
+  cli_print_json (root);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* Numbers in JSON and files are always written the C way. */
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("candor-cli %s\n", CANDOR_VERSION);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "info"))
+    return cmd_info (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "predict"))
+    return cli_cmd_predict (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "explain"))
+    return cli_cmd_explain (argc - 1, argv + 1);
+  fprintf (stderr, "candor-cli: unknown command '%s' (try --help)\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,14 @@
+/* cli-commands.h: the commands of candor-cli, one file each.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+void cli_print_json  (JsonNode *root);
+int  cli_fail        (GError *error);
+
+int  cli_cmd_predict (int argc, char **argv);
+int  cli_cmd_explain (int argc, char **argv);

@@ -1,0 +1,438 @@
+/* exec.c: forward execution with a reference-counted memory plan, and the
+ * reverse pass (vector-Jacobian products in reverse topological order).
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "exec.h"
+#include "run.h"
+
+#include <string.h>
+
+#define MAX_ARITY 1024
+
+struct _CxExec
+{
+  const CxModel *model;      /* borrowed */
+  CxRun *run;                /* owned */
+  CxTensor **vals;           /* current activations; constants and inputs borrowed */
+  gboolean *owned;           /* vals[v] belongs to the run */
+  int *refs;                 /* remaining reasons to keep vals[v] */
+  CxTensor **grads;          /* owned by the run */
+  gboolean *requires_grad;   /* static: depends on a float graph input */
+  gboolean *keep;            /* values the caller wants kept */
+  CxTensor *meta;            /* element type and shape of every value of the last forward */
+  gboolean recorded;
+};
+
+/* A value needs a gradient when a float graph input reaches it through
+ * differentiable inputs of differentiable ops. */
+static void
+compute_requires_grad (CxExec *exec)
+{
+  const CxModel *m = exec->model;
+
+  for (int i = 0; i < m->n_inputs; i++)
+    {
+      const CxValue *v = &m->values[m->inputs[i]];
+      exec->requires_grad[m->inputs[i]] = v->elem == CX_ELEM_UNDEFINED || cx_elem_is_float (v->elem);
+    }
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n];
+      gboolean req = FALSE;
+      if (node->folded || node->def == NULL || node->def->backward == NULL)
+        continue;
+      for (int k = 0; k < node->n_in && k < 32; k++)
+        if (node->in[k] >= 0 && (node->def->diff_inputs & (1u << k)) &&
+            exec->requires_grad[node->in[k]])
+          req = TRUE;
+      for (int k = 0; k < node->n_out; k++)
+        if (node->out[k] >= 0)
+          exec->requires_grad[node->out[k]] = req;
+    }
+}
+
+CxExec *
+cx_exec_new (const CxModel *model, guint64 budget)
+{
+  CxExec *exec = g_new0 (CxExec, 1);
+  int nv = model->n_values;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  exec->model = model;
+  exec->run = cx_run_new (budget);
+  exec->vals = g_new0 (CxTensor *, nv);
+  exec->owned = g_new0 (gboolean, nv);
+  exec->refs = g_new0 (int, nv);
+  exec->grads = g_new0 (CxTensor *, nv);
+  exec->requires_grad = g_new0 (gboolean, nv);
+  exec->keep = g_new0 (gboolean, nv);
+  exec->meta = g_new0 (CxTensor, nv);
+  compute_requires_grad (exec);
+  return exec;
+}
+
+static void
+release_value (CxExec *exec, int v)
+{
+  if (exec->vals[v] != NULL && exec->owned[v])
+    cx_run_release (exec->run, exec->vals[v]);
+  exec->vals[v] = NULL;
+  exec->owned[v] = FALSE;
+  exec->refs[v] = 0;
+}
+
+static void
+clear_grads (CxExec *exec)
+{
+  for (int v = 0; v < exec->model->n_values; v++)
+    if (exec->grads[v] != NULL)
+      {
+        cx_run_release (exec->run, exec->grads[v]);
+        exec->grads[v] = NULL;
+      }
+}
+
+static void
+clear_all (CxExec *exec)
+{
+  clear_grads (exec);
+  for (int v = 0; v < exec->model->n_values; v++)
+    release_value (exec, v);
+  exec->recorded = FALSE;
+}
+
+void
+cx_exec_free (CxExec *exec)
+{
+  if (exec == NULL)
+    return;
+  clear_all (exec);
+  cx_run_free (exec->run);
+  g_free (exec->vals);
+  g_free (exec->owned);
+  g_free (exec->refs);
+  g_free (exec->grads);
+  g_free (exec->requires_grad);
+  g_free (exec->keep);
+  g_free (exec->meta);
+  g_free (exec);
+}
+
+void
+cx_exec_keep (CxExec *exec, int value_id)
+{
+  g_return_if_fail (value_id >= 0 && value_id < exec->model->n_values);
+  exec->keep[value_id] = TRUE;
+}
+
+guint64
+cx_exec_peak_bytes (CxExec *exec)
+{
+  return cx_run_peak_bytes (exec->run);
+}
+
+static gboolean
+check_input (const CxModel *m, int i, const CxTensor *t, GError **error)
+{
+  const CxValue *v = &m->values[m->inputs[i]];
+
+  if (t == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "input '%s' is missing", v->name);
+      return FALSE;
+    }
+  if (v->elem != CX_ELEM_UNDEFINED && cx_elem_is_float (v->elem) != cx_elem_is_float (t->elem))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
+                   "input '%s' is %s but the model expects %s", v->name,
+                   cx_elem_name (t->elem), cx_elem_name (v->elem));
+      return FALSE;
+    }
+  if (v->ndim >= 0)
+    {
+      gboolean ok = v->ndim == t->ndim;
+      for (int d = 0; ok && d < v->ndim; d++)
+        if (v->dims[d] >= 0 && v->dims[d] != t->shape[d])
+          ok = FALSE;
+      if (!ok)
+        {
+          g_autofree char *got = cx_shape_to_string (t->ndim, t->shape);
+          g_autoptr(GString) want = g_string_new ("[");
+          for (int d = 0; d < v->ndim; d++)
+            {
+              if (d)
+                g_string_append (want, ", ");
+              if (v->dims[d] >= 0)
+                g_string_append_printf (want, "%" G_GINT64_FORMAT, v->dims[d]);
+              else
+                g_string_append (want, v->dim_names[d] ? v->dim_names[d] : "?");
+            }
+          g_string_append_c (want, ']');
+          g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
+                       "input '%s' has shape %s but the model expects %s",
+                       v->name, got, want->str);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError **error)
+{
+  const CxModel *m = exec->model;
+  CxTensor *in[MAX_ARITY];
+  CxTensor *out[MAX_ARITY];
+
+  g_return_val_if_fail (inputs != NULL, FALSE);
+  clear_all (exec);
+
+  for (int i = 0; i < m->n_inputs; i++)
+    if (!check_input (m, i, inputs[i], error))
+      return FALSE;
+
+  /* Reference counts: consumers, outputs, kept values, and what backward reads. */
+  for (int v = 0; v < m->n_values; v++)
+    {
+      exec->refs[v] = (m->values[v].is_output || exec->keep[v]) ? 1 : 0;
+      if (m->values[v].constant != NULL)
+        exec->vals[v] = m->values[v].constant;
+    }
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n];
+      gboolean on_path = FALSE;
+      if (node->folded)
+        continue;
+      for (int k = 0; k < node->n_in; k++)
+        if (node->in[k] >= 0)
+          {
+            exec->refs[node->in[k]]++;
+            if (node->def->diff_inputs & (1u << k) && exec->requires_grad[node->in[k]])
+              on_path = TRUE;
+          }
+      if (!record || !on_path || node->def->backward == NULL)
+        continue;
+      if (node->def->saves & CX_SAVE_INPUTS)
+        for (int k = 0; k < node->n_in; k++)
+          if (node->in[k] >= 0)
+            exec->refs[node->in[k]]++;
+      if (node->def->saves & CX_SAVE_OUTPUTS)
+        for (int k = 0; k < node->n_out; k++)
+          if (node->out[k] >= 0)
+            exec->refs[node->out[k]]++;
+    }
+  for (int i = 0; i < m->n_inputs; i++)
+    {
+      exec->vals[m->inputs[i]] = inputs[i];
+      exec->owned[m->inputs[i]] = FALSE;
+    }
+  for (int v = 0; v < m->n_values; v++)
+    if (exec->vals[v] != NULL)
+      {
+        exec->meta[v] = *exec->vals[v];
+        exec->meta[v].data.p = NULL;
+      }
+
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n];
+      if (node->folded)
+        continue;
+      for (int k = 0; k < node->n_in; k++)
+        in[k] = node->in[k] >= 0 ? exec->vals[node->in[k]] : NULL;
+      for (int k = 0; k < node->n_out; k++)
+        out[k] = NULL;
+      if (!node->def->forward (exec->run, node, in, out, error))
+        {
+          for (int k = 0; k < node->n_out; k++)
+            if (out[k] != NULL)
+              cx_run_release (exec->run, out[k]);
+          clear_all (exec);
+          return FALSE;
+        }
+      for (int k = 0; k < node->n_out; k++)
+        {
+          int v = node->out[k];
+          if (out[k] == NULL)
+            {
+              if (v >= 0 && exec->refs[v] > 0)
+                {
+                  cx_node_error (node, error, CX_ERROR_INVALID,
+                                 "output %d is used but was not produced", k);
+                  clear_all (exec);
+                  return FALSE;
+                }
+              continue;
+            }
+          if (v < 0 || exec->refs[v] == 0)
+            {
+              cx_run_release (exec->run, out[k]);
+              continue;
+            }
+          exec->vals[v] = out[k];
+          exec->owned[v] = TRUE;
+          exec->meta[v] = *out[k];
+          exec->meta[v].data.p = NULL;
+        }
+      /* Drop inputs whose last reader this was. */
+      for (int k = 0; k < node->n_in; k++)
+        {
+          int v = node->in[k];
+          if (v >= 0 && --exec->refs[v] == 0)
+            release_value (exec, v);
+        }
+    }
+  exec->recorded = record;
+  return TRUE;
+}
+
+const CxTensor *
+cx_exec_output (CxExec *exec, int i)
+{
+  g_return_val_if_fail (i >= 0 && i < exec->model->n_outputs, NULL);
+  return exec->vals[exec->model->outputs[i]];
+}
+
+const CxTensor *
+cx_exec_value (CxExec *exec, int value_id)
+{
+  g_return_val_if_fail (value_id >= 0 && value_id < exec->model->n_values, NULL);
+  return exec->vals[value_id];
+}
+
+gboolean
+cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error)
+{
+  const CxModel *m = exec->model;
+  CxTensor *in[MAX_ARITY], *out[MAX_ARITY], *gout[MAX_ARITY], *gin[MAX_ARITY];
+  int ov;
+
+  g_return_val_if_fail (output >= 0 && output < m->n_outputs, FALSE);
+  if (!exec->recorded)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                   "backward needs a recorded forward pass first");
+      return FALSE;
+    }
+  ov = m->outputs[output];
+  if (exec->vals[ov] == NULL || !cx_tensor_same_shape (exec->vals[ov], seed) ||
+      !cx_elem_is_float (exec->vals[ov]->elem))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
+                   "the gradient seed does not match output '%s'", m->values[ov].name);
+      return FALSE;
+    }
+  clear_grads (exec);
+  if (!exec->requires_grad[ov])
+    return TRUE;  /* the output does not depend on any input */
+
+  exec->grads[ov] = cx_run_alloc (exec->run, CX_ELEM_FLOAT, seed->ndim, seed->shape, error);
+  if (exec->grads[ov] == NULL)
+    return FALSE;
+  memcpy (exec->grads[ov]->data.f, seed->data.f, sizeof (float) * seed->numel);
+
+  for (int n = m->n_nodes - 1; n >= 0; n--)
+    {
+      const CxNode *node = &m->nodes[n];
+      gboolean any_out = FALSE, any_in = FALSE;
+
+      if (node->folded || node->def->backward == NULL)
+        continue;
+      for (int k = 0; k < node->n_out; k++)
+        {
+          int v = node->out[k];
+          gout[k] = v >= 0 ? exec->grads[v] : NULL;
+          out[k] = v >= 0 ? exec->vals[v] : NULL;
+          any_out |= gout[k] != NULL;
+        }
+      if (!any_out)
+        continue;
+      for (int k = 0; k < node->n_in; k++)
+        {
+          int v = node->in[k];
+          in[k] = v >= 0 ? exec->vals[v] : NULL;
+          gin[k] = NULL;
+          if (v < 0 || k >= 32 || !(node->def->diff_inputs & (1u << k)) || !exec->requires_grad[v])
+            continue;
+          if (exec->grads[v] == NULL)
+            {
+              const CxTensor *src = &exec->meta[v];
+              g_assert (src->numel >= 0 && cx_elem_is_float (src->elem));
+              exec->grads[v] = cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT, src->ndim,
+                                                   src->shape, error);
+              if (exec->grads[v] == NULL)
+                return FALSE;
+            }
+          gin[k] = exec->grads[v];
+          any_in = TRUE;
+        }
+      if (!any_in)
+        continue;
+      if (!node->def->backward (exec->run, node, in, out, gout, gin, error))
+        {
+          clear_grads (exec);
+          return FALSE;
+        }
+      /* Output gradients are consumed; keep only those asked for. */
+      for (int k = 0; k < node->n_out; k++)
+        {
+          int v = node->out[k];
+          if (v >= 0 && exec->grads[v] != NULL && !exec->keep[v])
+            {
+              cx_run_release (exec->run, exec->grads[v]);
+              exec->grads[v] = NULL;
+            }
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+cx_exec_backward_class (CxExec *exec, int output, const int64_t *classes, GError **error)
+{
+  const CxTensor *o;
+  g_autoptr(CxTensor) seed = NULL;
+  int64_t rows, per_row;
+
+  g_return_val_if_fail (output >= 0 && output < exec->model->n_outputs, FALSE);
+  o = exec->vals[exec->model->outputs[output]];
+  if (o == NULL || o->ndim < 1)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "the output has no batch dimension");
+      return FALSE;
+    }
+  rows = o->shape[0];
+  per_row = rows > 0 ? o->numel / rows : 0;
+  seed = cx_tensor_new_zeros (CX_ELEM_FLOAT, o->ndim, o->shape, error);
+  if (seed == NULL)
+    return FALSE;
+  for (int64_t b = 0; b < rows; b++)
+    {
+      if (classes[b] < 0 || classes[b] >= per_row)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                       "target class %" G_GINT64_FORMAT " is out of range (the output has %"
+                       G_GINT64_FORMAT " classes)", classes[b], per_row);
+          return FALSE;
+        }
+      seed->data.f[b * per_row + classes[b]] = 1.0f;
+    }
+  return cx_exec_backward (exec, output, seed, error);
+}
+
+const CxTensor *
+cx_exec_input_grad (CxExec *exec, int i)
+{
+  g_return_val_if_fail (i >= 0 && i < exec->model->n_inputs, NULL);
+  return exec->grads[exec->model->inputs[i]];
+}
+
+const CxTensor *
+cx_exec_value_grad (CxExec *exec, int value_id)
+{
+  g_return_val_if_fail (value_id >= 0 && value_id < exec->model->n_values, NULL);
+  return exec->grads[value_id];
+}

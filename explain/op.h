@@ -1,0 +1,116 @@
+/* op.h: the operator interface.
+ *
+ * Every ONNX operator the engine runs is one CxOpDef in the table of its
+ * family (ops/elementwise.c, ops/conv.c, …); ops/registry.c merges the
+ * family tables into one sorted table looked up once per node at load.
+ *
+ * Conventions every kernel follows:
+ * - forward() allocates each output with cx_run_alloc() and fills it; an
+ *   omitted optional input is NULL in @in; outputs the graph does not use
+ *   are still produced (the executor frees them).
+ * - backward() computes the vector-Jacobian product: given the gradients
+ *   of the outputs (@gout[j], NULL when output j carries no gradient,
+ *   i.e. zero) it ADDS the gradient of each input into @gin[i] (a zeroed
+ *   or partially accumulated tensor of exactly the input's shape), and
+ *   leaves @gin[i] alone when it is NULL (that input needs no gradient).
+ *   Only inputs in `diff_inputs` ever get a non-NULL @gin.
+ * - Kernels keep no globals and allocate through the run only, so one
+ *   model can be executed from several threads, each with its own run.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tensor.h"
+#include "cx-error.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CxNode CxNode;
+typedef struct _CxRun CxRun;
+typedef struct _CxOpDef CxOpDef;
+
+/* What backward needs kept from forward (lets the memory plan free the rest). */
+typedef enum
+{
+  CX_SAVE_NONE = 0,
+  CX_SAVE_INPUTS = 1 << 0,
+  CX_SAVE_OUTPUTS = 1 << 1,
+} CxSaveFlags;
+
+typedef gboolean (*CxOpInit)     (CxNode *node, GError **error);
+typedef gboolean (*CxOpForward)  (CxRun *run, const CxNode *node,
+                                  CxTensor *const *in, CxTensor **out, GError **error);
+typedef gboolean (*CxOpBackward) (CxRun *run, const CxNode *node,
+                                  CxTensor *const *in, CxTensor *const *out,
+                                  CxTensor *const *gout, CxTensor **gin, GError **error);
+
+struct _CxOpDef
+{
+  const char *name;           /* ONNX op_type, default domain */
+  int min_inputs, max_inputs;
+  int min_outputs, max_outputs;
+  CxOpInit init;              /* validates attributes, fills node->params; may be NULL */
+  CxOpForward forward;
+  CxOpBackward backward;      /* NULL for non-differentiable ops */
+  guint32 diff_inputs;        /* bit i set: input i is differentiable */
+  CxSaveFlags saves;          /* what backward reads besides the gradients */
+  GDestroyNotify free_params; /* frees node->params; NULL means g_free */
+};
+
+struct _CxNode
+{
+  guint index;                /* position in topological order */
+  const char *name;           /* the node's name, or "#<index>" when unnamed */
+  const char *op_type;
+  int opset;                  /* opset version of the node's domain */
+  const CxOpDef *def;
+  int n_in, n_out;
+  int *in;                    /* value ids, -1 for omitted optional inputs */
+  int *out;                   /* value ids, -1 for omitted optional outputs */
+  gconstpointer proto;        /* the Onnx__NodeProto, for attribute lookup */
+  gpointer params;            /* parsed attributes, owned */
+  gboolean folded;            /* evaluated at load: its outputs are constants */
+};
+
+/* The merged, sorted operator table. */
+const CxOpDef *cx_op_lookup     (const char *op_type);
+/* All supported op names, sorted; NULL-terminated, static. */
+const char   **cx_op_names      (void);
+
+/* --- attributes (valid during init and afterwards) --- */
+gboolean     cx_node_has_attr         (const CxNode *node, const char *name);
+int64_t      cx_node_attr_int         (const CxNode *node, const char *name, int64_t def);
+float        cx_node_attr_float       (const CxNode *node, const char *name, float def);
+/* Borrowed string, or @def. */
+const char  *cx_node_attr_string      (const CxNode *node, const char *name, const char *def);
+/* Borrowed array and its length; FALSE when absent. */
+gboolean     cx_node_attr_ints        (const CxNode *node, const char *name,
+                                       const int64_t **values, gsize *n);
+gboolean     cx_node_attr_floats      (const CxNode *node, const char *name,
+                                       const float **values, gsize *n);
+/* A tensor attribute (Constant's value) as a new tensor; NULL and FALSE-like
+ * with @error set when absent or malformed. */
+CxTensor    *cx_node_attr_tensor      (const CxNode *node, const char *name, GError **error);
+
+/* Sets a CX_ERROR_INVALID error "node NAME (OP): <message>". */
+void         cx_node_error            (const CxNode *node, GError **error, int code,
+                                       const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* --- the run: allocation for kernels --- */
+/* A new output tensor (uninitialised / zeroed) counted against the run's
+ * memory budget; reuses buffers freed earlier in the run. */
+CxTensor    *cx_run_alloc             (CxRun *run, CxElem elem, int ndim,
+                                       const int64_t *shape, GError **error);
+CxTensor    *cx_run_alloc_zeros       (CxRun *run, CxElem elem, int ndim,
+                                       const int64_t *shape, GError **error);
+/* Returns a tensor allocated by the run to its pool. */
+void         cx_run_release           (CxRun *run, CxTensor *t);
+/* Scratch memory for the duration of one kernel call (im2col buffers…);
+ * slot 0 or 1 for two independent buffers. Contents are undefined. */
+gpointer     cx_run_scratch           (CxRun *run, int slot, gsize bytes, GError **error);
+
+G_END_DECLS
