@@ -599,17 +599,24 @@ value_get (CxModel *m, GArray *values, const char *name)
   return (int) values->len - 1;
 }
 
-static void
-value_set_type (CxValue *v, const Onnx__ValueInfoProto *vi)
+static gboolean
+value_set_type (CxValue *v, const Onnx__ValueInfoProto *vi, GError **error)
 {
   const Onnx__TypeProto *type = vi->type;
   const Onnx__TypeProto__Tensor *tt;
 
-  if (type == NULL || type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
-    return;
+  if (type == NULL || type->value_case == ONNX__TYPE_PROTO__VALUE__NOT_SET)
+    return TRUE;
+  if (type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_UNSUPPORTED,
+                   "'%s' is a sequence, map, optional or sparse value; only dense tensors "
+                   "are supported", v->name);
+      return FALSE;
+    }
   tt = type->tensor_type;
   if (tt == NULL)
-    return;
+    return TRUE;
   if (tt->has_elem_type)
     v->elem = (CxElem) tt->elem_type;
   if (tt->shape != NULL && tt->shape->n_dim <= CX_MAX_DIMS)
@@ -626,6 +633,14 @@ value_set_type (CxValue *v, const Onnx__ValueInfoProto *vi)
             v->dim_names[d] = g_strdup (dim->dim_param);
         }
     }
+  if (v->elem != CX_ELEM_UNDEFINED && !cx_elem_is_supported (v->elem))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_UNSUPPORTED,
+                   "'%s' has element type %s, which the engine does not support",
+                   v->name, cx_elem_name (v->elem));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -844,11 +859,6 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
           has_default_domain = TRUE;
         }
     }
-  if (!has_default_domain && mp->ir_version >= 3)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "the model imports no default-domain opset");
-      return FALSE;
-    }
   if (!has_default_domain)
     m->opset = 1;
   if (m->opset > 18)
@@ -932,7 +942,8 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
                        vi->name);
           return FALSE;
         }
-      value_set_type (v, vi);
+      if (!value_set_type (v, vi, error))
+        return FALSE;
       v->is_input = TRUE;
       g_array_append_val (inputs, id);
     }
@@ -1038,7 +1049,8 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
           return FALSE;
         }
       id = value_get (m, values, vi->name);
-      value_set_type (&g_array_index (values, CxValue, id), vi);
+      if (!value_set_type (&g_array_index (values, CxValue, id), vi, error))
+        return FALSE;
       g_array_index (values, CxValue, id).is_output = TRUE;
     }
   m->n_outputs = (int) g->n_output;
