@@ -22,8 +22,48 @@ struct _CxExec
   gboolean *requires_grad;   /* static: depends on a float graph input */
   gboolean *keep;            /* values the caller wants kept */
   CxTensor *meta;            /* element type and shape of every value of the last forward */
+  GHashTable *profile;       /* "Op" / "Op (backward)" -> µs and calls, with CANDOR_PROFILE=1 */
   gboolean recorded;
 };
+
+static void
+profile_add (CxExec *exec, const CxNode *node, gboolean backward, gint64 start)
+{
+  g_autofree char *key = NULL;
+  gint64 *acc;
+
+  if (exec->profile == NULL)
+    return;
+  key = g_strdup_printf ("%s%s", node->op_type, backward ? " (backward)" : "");
+  acc = g_hash_table_lookup (exec->profile, key);
+  if (acc == NULL)
+    {
+      acc = g_new0 (gint64, 2);
+      g_hash_table_insert (exec->profile, g_steal_pointer (&key), acc);
+    }
+  acc[0] += g_get_monotonic_time () - start;
+  acc[1]++;
+}
+
+static void
+profile_print (CxExec *exec)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  gint64 total = 0;
+
+  if (exec->profile == NULL || g_hash_table_size (exec->profile) == 0)
+    return;
+  g_hash_table_iter_init (&it, exec->profile);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    total += ((gint64 *) v)[0];
+  g_printerr ("candor profile (%.1f ms in kernels):\n", total / 1000.0);
+  g_hash_table_iter_init (&it, exec->profile);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_printerr ("  %-36s %10.2f ms %6.1f %% %8" G_GINT64_FORMAT " calls\n", (char *) k,
+                ((gint64 *) v)[0] / 1000.0, 100.0 * ((gint64 *) v)[0] / MAX (total, 1),
+                ((gint64 *) v)[1]);
+}
 
 /* A value needs a gradient when a float graph input reaches it through
  * differentiable inputs of differentiable ops. */
@@ -69,6 +109,8 @@ cx_exec_new (const CxModel *model, guint64 budget)
   exec->requires_grad = g_new0 (gboolean, nv);
   exec->keep = g_new0 (gboolean, nv);
   exec->meta = g_new0 (CxTensor, nv);
+  if (g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "1") == 0)
+    exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   compute_requires_grad (exec);
   return exec;
 }
@@ -109,6 +151,8 @@ cx_exec_free (CxExec *exec)
   if (exec == NULL)
     return;
   clear_all (exec);
+  profile_print (exec);
+  g_clear_pointer (&exec->profile, g_hash_table_destroy);
   cx_run_free (exec->run);
   g_free (exec->vals);
   g_free (exec->owned);
@@ -185,6 +229,8 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
   const CxModel *m = exec->model;
   CxTensor *in[MAX_ARITY];
   CxTensor *out[MAX_ARITY];
+  gint64 t0;
+  gboolean ok;
 
   g_return_val_if_fail (inputs != NULL, FALSE);
   clear_all (exec);
@@ -245,7 +291,10 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         in[k] = node->in[k] >= 0 ? exec->vals[node->in[k]] : NULL;
       for (int k = 0; k < node->n_out; k++)
         out[k] = NULL;
-      if (!node->def->forward (exec->run, node, in, out, error))
+      t0 = exec->profile ? g_get_monotonic_time () : 0;
+      ok = node->def->forward (exec->run, node, in, out, error);
+      profile_add (exec, node, FALSE, t0);
+      if (!ok)
         {
           for (int k = 0; k < node->n_out; k++)
             if (out[k] != NULL)
@@ -309,6 +358,8 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
   const CxModel *m = exec->model;
   CxTensor *in[MAX_ARITY], *out[MAX_ARITY], *gout[MAX_ARITY], *gin[MAX_ARITY];
   int ov;
+  gint64 t0;
+  gboolean ok;
 
   g_return_val_if_fail (output >= 0 && output < m->n_outputs, FALSE);
   if (!exec->recorded)
@@ -371,7 +422,10 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
         }
       if (!any_in)
         continue;
-      if (!node->def->backward (exec->run, node, in, out, gout, gin, error))
+      t0 = exec->profile ? g_get_monotonic_time () : 0;
+      ok = node->def->backward (exec->run, node, in, out, gout, gin, error);
+      profile_add (exec, node, TRUE, t0);
+      if (!ok)
         {
           clear_grads (exec);
           return FALSE;
