@@ -14,6 +14,9 @@
 #include "input.h"
 #include "npy.h"
 #include "atomic-file.h"
+#include "attribution.h"
+#include "image.h"
+#include "render.h"
 
 typedef struct
 {
@@ -222,160 +225,271 @@ cli_cmd_predict (int argc, char **argv)
   return 0;
 }
 
+static gboolean
+parse_baseline (const char *spec, CxExplainParams *p, CxTensor **owned, GError **error)
+{
+  if (spec == NULL || g_str_equal (spec, "zeros"))
+    p->baseline = CX_BASELINE_ZEROS;
+  else if (g_str_equal (spec, "blur"))
+    p->baseline = CX_BASELINE_BLUR;
+  else if (g_str_equal (spec, "uniform"))
+    p->baseline = CX_BASELINE_UNIFORM;
+  else if (g_str_equal (spec, "mean"))
+    p->baseline = CX_BASELINE_MEAN;
+  else if (g_str_has_suffix (spec, ".npy"))
+    {
+      *owned = cx_npy_load (spec, error);
+      if (*owned == NULL)
+        return FALSE;
+      p->baseline = CX_BASELINE_TENSOR;
+      p->baseline_tensor = *owned;
+    }
+  else
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                   "unknown baseline '%s' (zeros, blur, uniform, mean or FILE.npy)", spec);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 cli_cmd_explain (int argc, char **argv)
 {
   g_auto(CliArgs) a = { .target = -1, .steps = 50, .samples = 50, .noise = 0.15, .seed = 0 };
+  g_autofree char *sign = NULL;
+  double outlier = 2.0, alpha = 0.6;
+  gboolean squared = FALSE;
+  double occlusion_value = 0;
+  int permutations = 25;
   GOptionEntry entries[] = {
     { "method", 0, 0, G_OPTION_ARG_STRING, &a.method,
-      "saliency, gradxinput (more methods: see the README)", "METHOD" },
+      "saliency, gradxinput, smoothgrad, ig, occlusion, gradcam or shap", "METHOD" },
     { "target", 't', 0, G_OPTION_ARG_INT, &a.target, "Class to explain (default: the predicted one)", "K" },
-    { "abs", 0, 0, G_OPTION_ARG_NONE, &a.absolute, "Absolute value of the attribution (saliency)", NULL },
+    { "abs", 0, 0, G_OPTION_ARG_NONE, &a.absolute, "Absolute value of the gradient (saliency)", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out, "Write the attribution as float32 NPY", "ATTR.npy" },
-    { "png", 0, 0, G_OPTION_ARG_FILENAME, &a.png, "Write the overlay as PNG", "OVERLAY.png" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &a.steps, "Integration steps (ig)", "N" },
-    { "rule", 0, 0, G_OPTION_ARG_STRING, &a.rule, "Integration rule (ig)", "RULE" },
-    { "baseline", 0, 0, G_OPTION_ARG_STRING, &a.baseline, "Baseline (ig)", "B" },
-    { "samples", 0, 0, G_OPTION_ARG_INT, &a.samples, "Noisy samples (smoothgrad)", "N" },
-    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &a.noise, "Noise level (smoothgrad)", "SIGMA" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &a.seed, "Random seed", "S" },
-    { "window", 0, 0, G_OPTION_ARG_INT, &a.window, "Window size (occlusion)", "N" },
-    { "stride", 0, 0, G_OPTION_ARG_INT, &a.stride, "Window stride (occlusion)", "N" },
-    { "layer", 0, 0, G_OPTION_ARG_STRING, &a.layer, "Layer (gradcam)", "NODE" },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &a.png, "Write the heat map over the input as PNG", "OVERLAY.png" },
+    { "sign", 0, 0, G_OPTION_ARG_STRING, &sign, "PNG: all, positive, negative or absolute_value", "SIGN" },
+    { "outlier", 0, 0, G_OPTION_ARG_DOUBLE, &outlier, "PNG: percent of outliers clipped (2)", "P" },
+    { "alpha", 0, 0, G_OPTION_ARG_DOUBLE, &alpha, "PNG: opacity of the heat map over the input (0.6)", "A" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &a.steps, "ig: integration steps (50)", "N" },
+    { "rule", 0, 0, G_OPTION_ARG_STRING, &a.rule,
+      "ig: riemann_left, riemann_right, riemann_middle, riemann_trapezoid, gausslegendre", "RULE" },
+    { "baseline", 0, 0, G_OPTION_ARG_STRING, &a.baseline, "ig, shap: zeros, blur, uniform, mean or FILE.npy", "B" },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &a.samples, "smoothgrad: noisy copies (50)", "N" },
+    { "noise", 0, 0, G_OPTION_ARG_DOUBLE, &a.noise, "smoothgrad: σ as a fraction of the input's range (0.15)", "SIGMA" },
+    { "squared", 0, 0, G_OPTION_ARG_NONE, &squared, "smoothgrad: mean of squared gradients", NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &a.seed, "Random seed (smoothgrad, uniform baseline, shap)", "S" },
+    { "window", 0, 0, G_OPTION_ARG_INT, &a.window, "occlusion: window size", "N" },
+    { "stride", 0, 0, G_OPTION_ARG_INT, &a.stride, "occlusion: window stride", "N" },
+    { "occlusion-value", 0, 0, G_OPTION_ARG_DOUBLE, &occlusion_value, "occlusion: replacement value (0)", "V" },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &a.layer, "gradcam: value name (default: the last Conv)", "NODE" },
+    { "permutations", 0, 0, G_OPTION_ARG_INT, &permutations, "shap: random permutations (25)", "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxModel) model = NULL;
   g_autoptr(CxTensor) x = NULL;
-  g_autoptr(CxTensor) out = NULL;
-  g_autoptr(CxTensor) grad = NULL;
+  g_autoptr(CxTensor) baseline = NULL;
+  g_autoptr(CxExplanation) e = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_auto(GStrv) classes = NULL;
   g_autofree char *input_sha = NULL;
-  g_autofree int64_t *targets = NULL;
-  gboolean gradxinput;
+  g_autofree char *command = NULL;
+  g_autoptr(GString) params = g_string_new (NULL);
+  CxExplainParams p;
+  CxRenderOptions ro;
+  CxMethod method;
   gint64 t0, t1;
-  int64_t rows, k, per_row;
+  double sum = 0;
 
+  command = g_strjoinv (" ", argv);
   if (!parse (argc, argv, "Explain a prediction: attributions of the input.", entries, &a, &error))
     return cli_fail (error);
   if (a.method == NULL)
     {
-      fputs ("candor-cli: --method is required (saliency, gradxinput)\n", stderr);
+      fputs ("candor-cli: --method is required (saliency, gradxinput, smoothgrad, ig, occlusion, gradcam, shap)\n", stderr);
       return 2;
     }
-  if (!g_str_equal (a.method, "saliency") && !g_str_equal (a.method, "gradxinput"))
+  if (!cx_method_from_name (a.method, &method))
     {
-      if (g_strv_contains ((const char *[]) { "smoothgrad", "ig", "occlusion", "gradcam", "shap", NULL }, a.method))
-        fprintf (stderr, "candor-cli: method '%s' is not implemented in this version yet; "
-                 "available: saliency, gradxinput\n", a.method);
-      else
-        fprintf (stderr, "candor-cli: unknown method '%s'; available: saliency, gradxinput\n", a.method);
+      fprintf (stderr, "candor-cli: unknown method '%s' (saliency, gradxinput, smoothgrad, ig, "
+               "occlusion, gradcam, shap)\n", a.method);
       return 2;
     }
-  if (a.png != NULL)
+  cx_explain_params_init (&p, method);
+  cx_render_options_init (&ro);
+  p.target = a.target;
+  p.absolute = a.absolute;
+  p.seed = (guint64) a.seed;
+  p.samples = a.samples;
+  p.noise = a.noise;
+  p.squared = squared;
+  p.steps = a.steps;
+  p.window = a.window;
+  p.stride = a.stride;
+  p.occlusion_value = (float) occlusion_value;
+  p.layer = a.layer;
+  p.shap_permutations = permutations;
+  if (a.rule != NULL && !cx_ig_rule_from_name (a.rule, &p.rule))
     {
-      fputs ("candor-cli: --png is not implemented in this version yet\n", stderr);
+      fprintf (stderr, "candor-cli: unknown rule '%s' (riemann_left, riemann_right, "
+               "riemann_middle, riemann_trapezoid, gausslegendre)\n", a.rule);
       return 2;
     }
-  if (a.out != NULL && (cx_same_file (a.out, a.model) || cx_same_file (a.out, a.input)))
+  if (sign != NULL && !cx_sign_from_name (sign, &ro.sign))
     {
-      fprintf (stderr, "candor-cli: %s: refusing to overwrite an input file\n", a.out);
-      return 1;
+      fprintf (stderr, "candor-cli: unknown sign '%s' (all, positive, negative, absolute_value)\n", sign);
+      return 2;
     }
-  gradxinput = g_str_equal (a.method, "gradxinput");
+  ro.outlier_percent = outlier;
+  ro.alpha = alpha;
+  if (!parse_baseline (a.baseline, &p, &baseline, &error))
+    return cli_fail (error);
+  for (const char *out_path = a.out; out_path != NULL; out_path = (out_path == a.out ? a.png : NULL))
+    if (cx_same_file (out_path, a.model) || cx_same_file (out_path, a.input))
+      {
+        fprintf (stderr, "candor-cli: %s: refusing to overwrite an input file\n", out_path);
+        return 1;
+      }
   model = cx_model_load (a.model, NULL, &error);
   if (model == NULL)
     return cli_fail (error);
   x = cx_input_load (model, a.input, &input_sha, &error);
   if (x == NULL)
     return cli_fail (error);
+  if (x->shape[0] != 1)
+    {
+      fprintf (stderr, "candor-cli: %s: explain takes one input row; this file has %" G_GINT64_FORMAT "\n",
+               a.input, x->shape[0]);
+      return 1;
+    }
+  if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL)
+    fprintf (stderr, "candor-cli: no data set given: the mean baseline is the input's own "
+             "per-channel mean\n");
   classes = cx_model_class_names (model);
-  rows = x->shape[0];
 
   t0 = g_get_monotonic_time ();
-  /* The target defaults to the predicted class: one forward first. */
-  targets = g_new (int64_t, rows);
-  if (a.target < 0)
-    {
-      g_autoptr(CxTensor) pred = cx_engine_predict (model, x, 0, NULL, &error);
-      if (pred == NULL)
-        {
-          cx_error_prefix (&error, a.model);
-          return cli_fail (error);
-        }
-      for (int64_t r = 0; r < rows; r++)
-        targets[r] = pred->numel / rows == 1 ? 0 : cx_argmax_row (pred, r);
-    }
-  else
-    for (int64_t r = 0; r < rows; r++)
-      targets[r] = a.target;
-  if (!cx_engine_gradient (model, x, 0, targets, NULL, &out, &grad, &error))
+  e = cx_explain (model, x, &p, &error);
+  t1 = g_get_monotonic_time ();
+  if (e == NULL)
     {
       cx_error_prefix (&error, a.model);
       return cli_fail (error);
     }
-  for (int64_t i = 0; i < grad->numel; i++)
+  for (int64_t i = 0; i < e->attribution->numel; i++)
+    sum += e->attribution->data.f[i];
+
+  /* Every parameter that changes the result, for the record. */
+  g_string_append_printf (params, "method=%s target=%" G_GINT64_FORMAT, a.method, e->target);
+  switch (method)
     {
-      if (gradxinput)
-        grad->data.f[i] *= x->data.f[i];
-      else if (a.absolute)
-        grad->data.f[i] = fabsf (grad->data.f[i]);
+    case CX_METHOD_SALIENCY: g_string_append_printf (params, " abs=%d", a.absolute); break;
+    case CX_METHOD_SMOOTHGRAD:
+      g_string_append_printf (params, " samples=%d noise=%g squared=%d seed=%d", p.samples, p.noise, squared, a.seed);
+      break;
+    case CX_METHOD_IG:
+      g_string_append_printf (params, " steps=%d rule=%s baseline=%s seed=%d", p.steps,
+                              cx_ig_rule_name (p.rule), a.baseline ? a.baseline : "zeros", a.seed);
+      break;
+    case CX_METHOD_OCCLUSION:
+      g_string_append_printf (params, " window=%d stride=%d value=%g", p.window, p.stride, occlusion_value);
+      break;
+    case CX_METHOD_GRADCAM: g_string_append_printf (params, " layer=%s", e->layer); break;
+    case CX_METHOD_SHAP:
+      g_string_append_printf (params, " permutations=%d baseline=%s seed=%d", permutations,
+                              a.baseline ? a.baseline : "zeros", a.seed);
+      break;
+    default: break;
     }
-  t1 = g_get_monotonic_time ();
 
-  if (a.out != NULL && !cx_npy_save (a.out, grad, &error))
+  if (a.out != NULL && !cx_npy_save (a.out, e->attribution, &error))
     return cli_fail (error);
+  if (a.png != NULL)
+    {
+      double threshold;
+      g_autoptr(CxTensor) map = cx_render_map (e->attribution, ro.sign, ro.outlier_percent, &threshold);
+      int w, h;
+      g_autofree guint8 *rgba = cx_render_overlay (x, map, threshold, &ro, &w, &h);
+      g_autofree char *render = g_strdup_printf ("sign=%s outlier=%g alpha=%g", cx_sign_name (ro.sign),
+                                                 ro.outlier_percent, ro.alpha);
+      g_autoptr(GDateTime) dt = g_date_time_new_now_utc ();
+      g_autofree char *now = g_date_time_format_iso8601 (dt);
+      g_autofree char *completeness = e->has_completeness
+        ? g_strdup_printf ("sum=%.9g f(x)=%.9g f(baseline)=%.9g relative_error=%.6g",
+                           e->attribution_sum, e->output, e->output_baseline, e->completeness_error)
+        : g_strdup ("");
+      const char *keys[] = { "Software", "Model-File", "Model-SHA256", "Input-File", "Input-SHA256",
+                             "Method", "Parameters", "Rendering", "Completeness", "Command",
+                             "Creation-Time", NULL };
+      g_autofree char *software = g_strdup_printf ("Candor %s", CANDOR_VERSION);
+      const char *values[] = { software, a.model, model->sha256, a.input, input_sha, a.method,
+                               params->str, render, completeness, command, now, NULL };
+      if (!e->has_completeness)
+        {
+          keys[8] = "Command";
+          values[8] = command;
+          keys[9] = "Creation-Time";
+          values[9] = now;
+          keys[10] = NULL;
+        }
+      if (!cx_image_save_png (a.png, w, h, rgba, keys, values, &error))
+        return cli_fail (error);
+    }
 
-  k = out->numel / rows;
-  per_row = grad->numel / rows;
   json_builder_begin_object (b);
   add_file (b, "model", a.model, model->sha256);
   add_file (b, "input", a.input, input_sha);
   json_builder_set_member_name (b, "method");
   json_builder_add_string_value (b, a.method);
   json_builder_set_member_name (b, "parameters");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "abs");
-  json_builder_add_boolean_value (b, a.absolute);
-  json_builder_end_object (b);
-  add_shape (b, "shape", grad);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  for (int64_t r = 0; r < rows; r++)
+  json_builder_add_string_value (b, params->str);
+  json_builder_set_member_name (b, "target");
+  json_builder_add_int_value (b, e->target);
+  if (classes != NULL && e->target < (int64_t) g_strv_length (classes))
     {
-      double sum = 0, mn = G_MAXDOUBLE, mx = -G_MAXDOUBLE;
-      for (int64_t i = 0; i < per_row; i++)
-        {
-          double v = grad->data.f[r * per_row + i];
-          sum += v;
-          mn = MIN (mn, v);
-          mx = MAX (mx, v);
-        }
+      json_builder_set_member_name (b, "target_label");
+      json_builder_add_string_value (b, classes[e->target]);
+    }
+  json_builder_set_member_name (b, "output");
+  json_builder_add_double_value (b, e->output);
+  add_shape (b, "shape", e->attribution);
+  json_builder_set_member_name (b, "attribution_sum");
+  json_builder_add_double_value (b, sum);
+  if (e->has_completeness)
+    {
+      json_builder_set_member_name (b, "completeness");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "target");
-      json_builder_add_int_value (b, targets[r]);
-      if (classes != NULL && targets[r] < (int64_t) g_strv_length (classes))
-        {
-          json_builder_set_member_name (b, "target_label");
-          json_builder_add_string_value (b, classes[targets[r]]);
-        }
-      json_builder_set_member_name (b, "output");
-      json_builder_add_double_value (b, out->data.f[r * k + targets[r]]);
-      add_floats (b, "outputs", out->data.f + r * k, k);
       json_builder_set_member_name (b, "attribution_sum");
-      json_builder_add_double_value (b, sum);
-      json_builder_set_member_name (b, "attribution_min");
-      json_builder_add_double_value (b, mn);
-      json_builder_set_member_name (b, "attribution_max");
-      json_builder_add_double_value (b, mx);
+      json_builder_add_double_value (b, e->attribution_sum);
+      json_builder_set_member_name (b, "output");
+      json_builder_add_double_value (b, e->output);
+      json_builder_set_member_name (b, "output_baseline");
+      json_builder_add_double_value (b, e->output_baseline);
+      json_builder_set_member_name (b, "difference");
+      json_builder_add_double_value (b, e->output - e->output_baseline);
+      json_builder_set_member_name (b, "relative_error");
+      json_builder_add_double_value (b, e->completeness_error);
+      json_builder_set_member_name (b, "passed");
+      json_builder_add_boolean_value (b, e->completeness_error <= 0.05);
       json_builder_end_object (b);
     }
-  json_builder_end_array (b);
+  if (e->layer != NULL)
+    {
+      json_builder_set_member_name (b, "layer");
+      json_builder_add_string_value (b, e->layer);
+    }
+  json_builder_set_member_name (b, "evaluations");
+  json_builder_add_int_value (b, e->n_evaluations);
   json_builder_set_member_name (b, "out");
   if (a.out)
     json_builder_add_string_value (b, a.out);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "png");
+  if (a.png)
+    json_builder_add_string_value (b, a.png);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "elapsed_ms");

@@ -198,8 +198,7 @@ test_explain_saliency_linear (void)
   g_assert_cmpstr (r.err, ==, "");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
-  row = json_array_get_object_element (json_object_get_array_member (
-          json_node_get_object (json_parser_get_root (parser)), "rows"), 0);
+  row = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (row, "target"), ==, 0);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "output"), 6.25, 1e-6);
   /* Completeness of gradient × input for a linear model: sum = f(x) - bias. */
