@@ -24,6 +24,9 @@ usage (FILE *out)
          "  info MODEL.onnx                      describe a model\n"
          "  predict --model M --input X [--top K]\n"
          "  explain --model M --input X --method METHOD [options]\n"
+         "  sanity --model M --input X --method METHOD\n"
+         "  fairness --model M --data T.csv --schema S.json [options]\n"
+         "  counterfactual --model M --data T.csv --schema S.json --row I [options]\n"
          "\n"
          "Run 'candor-cli COMMAND --help' for a command's options.\n", out);
 }
@@ -110,6 +113,12 @@ main (int argc, char **argv)
     return cli_cmd_predict (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "explain"))
     return cli_cmd_explain (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "sanity"))
+    return cli_cmd_sanity (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "fairness"))
+    return cli_cmd_fairness (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "counterfactual"))
+    return cli_cmd_counterfactual (argc - 1, argv + 1);
   fprintf (stderr, "candor-cli: unknown command '%s' (try --help)\n", argv[1]);
   return 2;
 }
