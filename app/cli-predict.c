@@ -17,6 +17,7 @@
 #include "attribution.h"
 #include "image.h"
 #include "render.h"
+#include "sanity.h"
 
 typedef struct
 {
@@ -253,8 +254,87 @@ parse_baseline (const char *spec, CxExplainParams *p, CxTensor **owned, GError *
   return TRUE;
 }
 
-int
-cli_cmd_explain (int argc, char **argv)
+typedef struct
+{
+  CxExplainParams params;
+} SanityData;
+
+static CxTensor *
+sanity_attribution (const CxModel *model, const CxTensor *x, gpointer user_data, GError **error)
+{
+  SanityData *d = user_data;
+  g_autoptr(CxExplanation) e = cx_explain (model, x, &d->params, error);
+  return e ? g_steal_pointer (&e->attribution) : NULL;
+}
+
+static int
+sanity_report (CxModel *model, const char *input, const char *input_sha, CxExplainParams *p,
+               const char *method, int seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) x = NULL;
+  g_autoptr(CxSanityResult) r = NULL;
+  g_autoptr(CxExplanation) first = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  SanityData d;
+  gint64 t0, t1;
+
+  x = cx_input_load (model, input, NULL, &error);
+  if (x == NULL)
+    return cli_fail (error);
+  /* Fix the target to the original model's so every step explains the same class. */
+  first = cx_explain (model, x, p, &error);
+  if (first == NULL)
+    return cli_fail (error);
+  d.params = *p;
+  d.params.target = first->target;
+  t0 = g_get_monotonic_time ();
+  r = cx_sanity_run (model, x, sanity_attribution, &d, (guint64) seed, &error);
+  t1 = g_get_monotonic_time ();
+  if (r == NULL)
+    return cli_fail (error);
+  json_builder_begin_object (b);
+  add_file (b, "model", model->path, model->sha256);
+  add_file (b, "input", input, input_sha);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, method);
+  json_builder_set_member_name (b, "target");
+  json_builder_add_int_value (b, first->target);
+  json_builder_set_member_name (b, "test");
+  json_builder_add_string_value (b, "cascading model-parameter randomisation (Adebayo et al. 2018)");
+  json_builder_set_member_name (b, "steps");
+  json_builder_begin_array (b);
+  for (int i = 0; i < r->n_steps; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "randomised_through");
+      json_builder_add_string_value (b, r->layers[i]);
+      json_builder_set_member_name (b, "spearman");
+      json_builder_add_double_value (b, r->spearman[i]);
+      json_builder_set_member_name (b, "ssim");
+      json_builder_add_double_value (b, r->ssim[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "threshold");
+  json_builder_add_double_value (b, r->threshold);
+  json_builder_set_member_name (b, "passed");
+  json_builder_add_boolean_value (b, r->passed);
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_string_value (b, r->passed
+    ? "the explanation changes when the model's weights are randomised: it depends on the model"
+    : "the explanation barely changes when the model's weights are randomised: do not trust it");
+  json_builder_set_member_name (b, "elapsed_ms");
+  json_builder_add_double_value (b, (t1 - t0) / 1000.0);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  cli_print_json (root);
+  return 0;
+}
+
+static int
+run_explain (int argc, char **argv, gboolean sanity)
 {
   g_auto(CliArgs) a = { .target = -1, .steps = 50, .samples = 50, .noise = 0.15, .seed = 0 };
   g_autofree char *sign = NULL;
@@ -369,6 +449,8 @@ cli_cmd_explain (int argc, char **argv)
     fprintf (stderr, "candor-cli: no data set given: the mean baseline is the input's own "
              "per-channel mean\n");
   classes = cx_model_class_names (model);
+  if (sanity)
+    return sanity_report (model, a.input, input_sha, &p, a.method, a.seed);
 
   t0 = g_get_monotonic_time ();
   e = cx_explain (model, x, &p, &error);
@@ -498,4 +580,16 @@ cli_cmd_explain (int argc, char **argv)
   root = json_builder_get_root (b);
   cli_print_json (root);
   return 0;
+}
+
+int
+cli_cmd_explain (int argc, char **argv)
+{
+  return run_explain (argc, argv, FALSE);
+}
+
+int
+cli_cmd_sanity (int argc, char **argv)
+{
+  return run_explain (argc, argv, TRUE);
 }
