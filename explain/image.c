@@ -45,10 +45,9 @@ read_mem (png_structp png, png_bytep out, png_size_t n)
 
 /* Decodes to 8-bit RGBA; returns pixels (g_free) or NULL. */
 static guint8 *
-decode_rgba (const char *path, int *w, int *h, gboolean header_only, GError **error)
+decode_rgba_data (const guint8 *data, gsize len, const char *path, int *w, int *h,
+                  gboolean header_only, GError **error)
 {
-  g_autoptr(GMappedFile) file = NULL;
-  g_autoptr(GError) local = NULL;
   ReadState st = { 0 };
   png_structp png = NULL;
   png_infop info = NULL;
@@ -56,14 +55,8 @@ decode_rgba (const char *path, int *w, int *h, gboolean header_only, GError **er
   png_bytep *volatile rows = NULL;
   png_uint_32 width, height;
 
-  file = g_mapped_file_new (path, FALSE, &local);
-  if (file == NULL)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
-  st.data = (const guint8 *) g_mapped_file_get_contents (file);
-  st.len = g_mapped_file_get_length (file);
+  st.data = data;
+  st.len = len;
   if (st.len < 8 || png_sig_cmp (st.data, 0, 8) != 0)
     {
       g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a PNG image", path);
@@ -128,6 +121,22 @@ decode_rgba (const char *path, int *w, int *h, gboolean header_only, GError **er
   return pixels;
 }
 
+static guint8 *
+decode_rgba (const char *path, int *w, int *h, gboolean header_only, GError **error)
+{
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GError) local = NULL;
+
+  file = g_mapped_file_new (path, FALSE, &local);
+  if (file == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);
+      return NULL;
+    }
+  return decode_rgba_data ((const guint8 *) g_mapped_file_get_contents (file),
+                           g_mapped_file_get_length (file), path, w, h, header_only, error);
+}
+
 gboolean
 cx_image_png_size (const char *path, int *width, int *height, GError **error)
 {
@@ -135,18 +144,44 @@ cx_image_png_size (const char *path, int *width, int *height, GError **error)
   return p != NULL;
 }
 
+static CxTensor *
+rgba_to_tensor (const guint8 *rgba, int w, int h, const char *path, int channels,
+                int height, int width, GError **error);
+
 CxTensor *
 cx_image_load_png (const char *path, int channels, int height, int width, GError **error)
 {
   int w = 0, h = 0;
   g_autofree guint8 *rgba = NULL;
-  int64_t shape[4];
-  CxTensor *t;
 
   g_return_val_if_fail (channels == 1 || channels == 3, NULL);
   rgba = decode_rgba (path, &w, &h, FALSE, error);
   if (rgba == NULL)
     return NULL;
+  return rgba_to_tensor (rgba, w, h, path, channels, height, width, error);
+}
+
+CxTensor *
+cx_image_parse_png (const guint8 *data, gsize len, const char *name, int channels,
+                    int height, int width, GError **error)
+{
+  int w = 0, h = 0;
+  g_autofree guint8 *rgba = NULL;
+
+  g_return_val_if_fail (channels == 1 || channels == 3, NULL);
+  rgba = decode_rgba_data (data, len, name, &w, &h, FALSE, error);
+  if (rgba == NULL)
+    return NULL;
+  return rgba_to_tensor (rgba, w, h, name, channels, height, width, error);
+}
+
+static CxTensor *
+rgba_to_tensor (const guint8 *rgba, int w, int h, const char *path, int channels,
+                int height, int width, GError **error)
+{
+  int64_t shape[4];
+  CxTensor *t;
+
   if (height <= 0)
     height = h;
   if (width <= 0)

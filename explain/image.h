@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 CxTensor *cx_image_load_png   (const char *path, int channels, int height, int width,
                                GError **error);
 
+/* The same from memory; @name is used in messages. */
+CxTensor *cx_image_parse_png  (const guint8 *data, gsize len, const char *name, int channels,
+                               int height, int width, GError **error);
+
 /* Reads just the size of a PNG. */
 gboolean  cx_image_png_size   (const char *path, int *width, int *height, GError **error);
 

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Runs one libFuzzer target for a while.
+#
+#   build-aux/fuzz.sh TARGET [SECONDS]     TARGET: model, npy or png (default 600 s)
+#
+# Builds build-fuzz/ with clang, seeds a corpus from the fixtures and the ONNX
+# test data, and keeps what it finds in build-fuzz/corpus-TARGET and crashes
+# in build-fuzz/crashes-TARGET (turn each into a regression test in tests/).
+#
+# Copyright 2026 The Candor authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+target=${1:?usage: build-aux/fuzz.sh model|npy|png [SECONDS]}
+seconds=${2:-600}
+
+for p in clang libclang-rt-14-dev; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    apt-get install -y -q --no-install-recommends "$p" >&2
+  fi
+done
+build-aux/setup.sh build >/dev/null
+if [ ! -f build-fuzz/build.ninja ]; then
+  CC=clang meson setup build-fuzz -Dfuzzing=true -Db_lundef=false >&2
+fi
+ninja -C build-fuzz "tests/fuzz/fuzz-$target" >&2
+
+corpus=build-fuzz/corpus-$target
+crashes=build-fuzz/crashes-$target
+mkdir -p "$corpus" "$crashes"
+case "$target" in
+  model)
+    find /usr/share/libonnx-testdata/data -name model.onnx -size -200k | head -400 |
+      while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done
+    find tests/data resources/demo -name '*.onnx' -size -300k -exec cp {} "$corpus/" \; 2>/dev/null || true
+    dict=""
+    ;;
+  npy)
+    find tests/data -name '*.npy' -size -100k -exec cp {} "$corpus/" \; 2>/dev/null || true
+    ;;
+  png)
+    find resources/demo -name '*.png' -exec cp {} "$corpus/" \; 2>/dev/null || true
+    ;;
+esac
+export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
+exec "build-fuzz/tests/fuzz/fuzz-$target" "$corpus" -artifact_prefix="$crashes/" \
+  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1
