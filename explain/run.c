@@ -89,21 +89,22 @@ run_alloc (CxRun *run, CxElem elem, int ndim, const int64_t *shape,
 {
   int64_t numel;
   guint64 bytes;
-  GSList *list;
+  GSList *list = NULL;
+  gpointer key = NULL;
   CxTensor *t;
 
   if (!cx_shape_numel (ndim, shape, &numel, "tensor", error))
     return NULL;
   bytes = (guint64) numel * (cx_elem_is_float (elem) ? 4 : 8);
 
-  list = g_hash_table_lookup (run->pool, &bytes);
-  if (list != NULL)
+  if (g_hash_table_steal_extended (run->pool, &bytes, &key, (gpointer *) &list))
     {
       t = list->data;
       list = g_slist_delete_link (list, list);
-      g_hash_table_steal (run->pool, &bytes);
       if (list != NULL)
-        g_hash_table_insert (run->pool, g_memdup2 (&bytes, sizeof bytes), list);
+        g_hash_table_insert (run->pool, key, list);
+      else
+        g_free (key);
       run->pooled -= bytes;
       t->elem = elem;
       t->ndim = ndim;
@@ -157,17 +158,18 @@ void
 cx_run_release (CxRun *run, CxTensor *t)
 {
   guint64 bytes;
-  GSList *list;
+  GSList *list = NULL;
+  gpointer key = NULL;
 
   if (t == NULL)
     return;
   bytes = cx_tensor_nbytes (t);
   g_assert (run->live >= bytes);
   run->live -= bytes;
-  list = g_hash_table_lookup (run->pool, &bytes);
-  g_hash_table_steal (run->pool, &bytes);
+  if (!g_hash_table_steal_extended (run->pool, &bytes, &key, (gpointer *) &list))
+    key = g_memdup2 (&bytes, sizeof bytes);
   list = g_slist_prepend (list, t);
-  g_hash_table_insert (run->pool, g_memdup2 (&bytes, sizeof bytes), list);
+  g_hash_table_insert (run->pool, key, list);
   run->pooled += bytes;
 }
 
