@@ -17,6 +17,7 @@ typedef struct
   const guint8 *data;
   gsize len, pos;
   char message[256];
+  char warning[256];   /* libpng's specific complaint before a generic error */
 } ReadState;
 
 static void
@@ -31,6 +32,18 @@ on_png_error (png_structp png, png_const_charp msg)
 static void
 on_png_warning (png_structp png, png_const_charp msg)
 {
+  ReadState *st = png_get_error_ptr (png);
+  if (st != NULL && st->warning[0] == '\0')
+    g_strlcpy (st->warning, msg, sizeof st->warning);
+}
+
+/* The most specific thing libpng said. */
+static const char *
+png_problem (const ReadState *st)
+{
+  if (g_str_equal (st->message, "Invalid IHDR data") && st->warning[0] != '\0')
+    return st->warning;
+  return st->message[0] ? st->message : "decoding failed";
 }
 
 static void
@@ -76,11 +89,11 @@ decode_rgba_data (const guint8 *data, gsize len, const char *path, int *w, int *
       g_free (pixels);
       g_free (rows);
       g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: corrupt PNG: %s", path,
-                   st.message[0] ? st.message : "decoding failed");
+                   png_problem (&st));
       return NULL;
     }
   /* Bound what a hostile file can make us allocate. */
-  png_set_user_limits (png, 8192, 8192);
+  png_set_user_limits (png, 0x7fffffffL, 0x7fffffffL);  /* checked below, clearly */
   png_set_chunk_cache_max (png, 1000);
   png_set_chunk_malloc_max (png, 8 << 20);
   png_set_read_fn (png, &st, read_mem);

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* Largest image accepted, in pixels (a decompression-bomb guard). */
-#define CX_IMAGE_MAX_PIXELS (8192 * 8192)
+#define CX_IMAGE_MAX_PIXELS (4096 * 4096)
 
 /* Decodes @path to a [1, channels, height, width] float tensor with values
  * in [0, 1] (gray for 1 channel, RGB for 3; alpha is composited on black),
