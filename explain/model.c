@@ -829,6 +829,16 @@ fold_constants (CxModel *m, GError **error)
   return TRUE;
 }
 
+static void
+clear_value (gpointer data)
+{
+  CxValue *v = data;
+  g_free (v->name);
+  for (int d = 0; d < CX_MAX_DIMS; d++)
+    g_free (v->dim_names[d]);
+  cx_tensor_free (v->constant);
+}
+
 static gboolean
 build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **error)
 {
@@ -883,6 +893,8 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
     }
   m->graph_name = g_strdup (g->name ? g->name : "");
   m->value_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Until the table moves into the model, an error frees what it holds. */
+  g_array_set_clear_func (values, clear_value);
   m->op_histogram = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   m->unsupported_ops = g_ptr_array_new_with_free_func (g_free);
 
@@ -1064,6 +1076,7 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
     }
 
   m->n_values = (int) values->len;
+  g_array_set_clear_func (values, NULL);
   m->values = (CxValue *) g_array_free (g_steal_pointer (&values), FALSE);
   m->n_inputs = (int) inputs->len;
   m->inputs = (int *) g_array_free (g_steal_pointer (&inputs), FALSE);
