@@ -27,6 +27,7 @@ usage (FILE *out)
          "  sanity --model M --input X --method METHOD\n"
          "  fairness --model M --data T.csv --schema S.json [options]\n"
          "  counterfactual --model M --data T.csv --schema S.json --row I [options]\n"
+         "  report --session FILE.candor --out REPORT.pdf\n"
          "\n"
          "Run 'candor-cli COMMAND --help' for a command's options.\n", out);
 }
@@ -113,6 +114,8 @@ main (int argc, char **argv)
     return cli_cmd_predict (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "explain"))
     return cli_cmd_explain (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "report"))
+    return cli_cmd_report (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "sanity"))
     return cli_cmd_sanity (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "fairness"))

@@ -13,5 +13,6 @@ int  cli_fail        (GError *error);
 int  cli_cmd_predict (int argc, char **argv);
 int  cli_cmd_explain (int argc, char **argv);
 int  cli_cmd_sanity  (int argc, char **argv);
+int  cli_cmd_report  (int argc, char **argv);
 int  cli_cmd_fairness (int argc, char **argv);
 int  cli_cmd_counterfactual (int argc, char **argv);

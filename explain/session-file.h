@@ -1,0 +1,71 @@
+/* session-file.h: the .candor session document (JSON).
+ *
+ * A session names the files it was made from with their SHA-256, the
+ * samples the reviewer selected, the method parameters and the findings,
+ * so another person can reopen it, or rebuild its report, from the same
+ * files. Reading never trusts the file: every member is type-checked.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CX_SESSION_VERSION 1
+
+typedef struct
+{
+  char *sample;        /* sample id: an image file name, or "row N" */
+  char *note;          /* what looks wrong and why */
+  char *created;       /* ISO 8601 */
+} CxFinding;
+
+typedef struct
+{
+  char *model_path;    /* as written (relative paths are relative to the session's folder) */
+  char *model_sha256;
+  char *data_path;     /* image folder or CSV, or NULL */
+  char *data_sha256;   /* for a CSV; NULL for a folder */
+  char *schema_path;   /* or NULL */
+  char *schema_sha256;
+  GPtrArray *selected; /* sample ids (char *) */
+  /* method parameters */
+  int ig_steps;
+  char *ig_rule;
+  char *ig_baseline;
+  int smoothgrad_samples;
+  double smoothgrad_noise;
+  int occlusion_window;
+  int occlusion_stride;
+  guint64 seed;
+  /* rendering */
+  char *sign;
+  double outlier_percent;
+  double alpha;
+  /* fairness */
+  GPtrArray *sensitive;  /* column names (char *) */
+  double threshold;
+  int bootstrap;
+  GPtrArray *findings;   /* CxFinding * */
+} CxSession;
+
+CxSession  *cx_session_new        (void);
+void        cx_session_free       (CxSession *s);
+/* Reads @path; errors name the file and the member at fault. */
+CxSession  *cx_session_load       (const char *path, GError **error);
+/* Writes atomically (a crash mid-save leaves the previous file intact). */
+gboolean    cx_session_save       (const CxSession *s, const char *path, GError **error);
+/* Adds a finding stamped now. */
+void        cx_session_add_finding (CxSession *s, const char *sample, const char *note);
+/* @path resolved against the session file's folder when relative. */
+char       *cx_session_resolve    (const char *session_path, const char *path);
+/* Checks every file's SHA-256; returns a newline-separated list of the
+ * files that changed or vanished since the session was saved, or NULL. */
+char       *cx_session_check_files (const CxSession *s, const char *session_path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxSession, cx_session_free)
+
+G_END_DECLS
