@@ -761,6 +761,7 @@ topo_sort (CxModel *m, CxNode *nodes, int n, GError **error)
     }
 
   /* Permute into order and renumber producers. */
+  if (n > 0)
   {
     CxNode *sorted = g_new0 (CxNode, n);
     for (int k = 0; k < n; k++)
