@@ -688,23 +688,39 @@ cx_model_free (CxModel *m)
 }
 
 static gboolean
-check_strings (const Onnx__NodeProto *np, GError **error)
+check_strings (Onnx__NodeProto *np, GError **error)
 {
   for (size_t a = 0; a < np->n_attribute; a++)
     {
-      const Onnx__AttributeProto *attr = np->attribute[a];
+      Onnx__AttributeProto *attr = np->attribute[a];
       if (attr->name == NULL)
         {
           g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "an attribute has no name");
           return FALSE;
         }
-      if (attr->has_s && memchr (attr->s.data, 0, attr->s.len) != NULL)
+      if (attr->has_s && attr->s.len > 0 && memchr (attr->s.data, 0, attr->s.len) != NULL)
         {
           g_set_error (error, CX_ERROR, CX_ERROR_INVALID,
                        "attribute '%s' holds a NUL byte", attr->name);
           return FALSE;
         }
-      /* protobuf-c NUL-terminates strings but not bytes; s is bytes. */
+      if (attr->has_s)
+        {
+          /* s is protobuf bytes, which protobuf-c does not NUL-terminate:
+           * swap in a terminated copy (same allocator, malloc) so the
+           * attribute getters can hand out C strings. */
+          guint8 *copy = malloc (attr->s.len + 1);
+          if (copy == NULL)
+            {
+              g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "out of memory");
+              return FALSE;
+            }
+          if (attr->s.len > 0)
+            memcpy (copy, attr->s.data, attr->s.len);
+          copy[attr->s.len] = '\0';
+          free (attr->s.data);
+          attr->s.data = copy;
+        }
     }
   return TRUE;
 }
@@ -966,7 +982,7 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
   m->nodes = nodes;
   for (int i = 0; i < n_nodes; i++)
     {
-      const Onnx__NodeProto *np = g->node[i];
+      Onnx__NodeProto *np = g->node[i];
       CxNode *node = &nodes[i];
       const char *op = np->op_type ? np->op_type : "";
       const char *dom = np->domain ? np->domain : "";
