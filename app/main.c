@@ -5,11 +5,26 @@
  */
 #include "candor-config.h"
 
-#include <adwaita.h>
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "candor-application.h"
+#include "candor-paths.h"
 
 int
-main (int argc, char *argv[])
+main (int   argc,
+      char *argv[])
 {
-  g_autoptr(AdwApplication) app = adw_application_new (CANDOR_APP_ID, G_APPLICATION_HANDLES_OPEN);
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  g_autoptr(CandorApplication) app = NULL;
+  int status;
+
+  candor_paths_init ();
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, candor_paths_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = candor_application_new ();
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  return status != 0 ? status : candor_application_get_exit_status (app);
 }

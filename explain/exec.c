@@ -83,8 +83,8 @@ compute_requires_grad (CxExec *exec)
       gboolean req = FALSE;
       if (node->folded || node->def == NULL || node->def->backward == NULL)
         continue;
-      for (int k = 0; k < node->n_in && k < 32; k++)
-        if (node->in[k] >= 0 && (node->def->diff_inputs & (1u << k)) &&
+      for (int k = 0; k < node->n_in; k++)
+        if (node->in[k] >= 0 && cx_op_input_is_diff (node->def, k) &&
             exec->requires_grad[node->in[k]])
           req = TRUE;
       for (int k = 0; k < node->n_out; k++)
@@ -232,7 +232,7 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
   gint64 t0;
   gboolean ok;
 
-  g_return_val_if_fail (inputs != NULL, FALSE);
+  g_return_val_if_fail (inputs != NULL || m->n_inputs == 0, FALSE);
   clear_all (exec);
 
   for (int i = 0; i < m->n_inputs; i++)
@@ -256,7 +256,7 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         if (node->in[k] >= 0)
           {
             exec->refs[node->in[k]]++;
-            if (node->def->diff_inputs & (1u << k) && exec->requires_grad[node->in[k]])
+            if (cx_op_input_is_diff (node->def, k) && exec->requires_grad[node->in[k]])
               on_path = TRUE;
           }
       if (!record || !on_path || node->def->backward == NULL)
@@ -406,12 +406,14 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
           int v = node->in[k];
           in[k] = v >= 0 ? exec->vals[v] : NULL;
           gin[k] = NULL;
-          if (v < 0 || k >= 32 || !(node->def->diff_inputs & (1u << k)) || !exec->requires_grad[v])
+          /* Integer values (indices, shapes) carry no gradient. */
+          if (v < 0 || !cx_op_input_is_diff (node->def, k) || !exec->requires_grad[v] ||
+              !cx_elem_is_float (exec->meta[v].elem))
             continue;
           if (exec->grads[v] == NULL)
             {
               const CxTensor *src = &exec->meta[v];
-              g_assert (src->numel >= 0 && cx_elem_is_float (src->elem));
+              g_assert (src->numel >= 0);
               exec->grads[v] = cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT, src->ndim,
                                                    src->shape, error);
               if (exec->grads[v] == NULL)

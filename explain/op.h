@@ -41,6 +41,13 @@ typedef enum
   CX_SAVE_OUTPUTS = 1 << 1,
 } CxSaveFlags;
 
+/* diff_inputs value for variadic ops (Concat, Sum…): every input, however many. */
+#define CX_DIFF_ALL 0xffffffffu
+
+/* TRUE when input @k of @def is differentiable. */
+static inline gboolean
+cx_op_input_is_diff (const struct _CxOpDef *def, int k);
+
 typedef gboolean (*CxOpInit)     (CxNode *node, GError **error);
 typedef gboolean (*CxOpForward)  (CxRun *run, const CxNode *node,
                                   CxTensor *const *in, CxTensor **out, GError **error);
@@ -56,7 +63,7 @@ struct _CxOpDef
   CxOpInit init;              /* validates attributes, fills node->params; may be NULL */
   CxOpForward forward;
   CxOpBackward backward;      /* NULL for non-differentiable ops */
-  guint32 diff_inputs;        /* bit i set: input i is differentiable */
+  guint32 diff_inputs;        /* bit i set: input i is differentiable; CX_DIFF_ALL: every input */
   CxSaveFlags saves;          /* what backward reads besides the gradients */
   GDestroyNotify free_params; /* frees node->params; NULL means g_free */
 };
@@ -75,6 +82,14 @@ struct _CxNode
   gpointer params;            /* parsed attributes, owned */
   gboolean folded;            /* evaluated at load: its outputs are constants */
 };
+
+static inline gboolean
+cx_op_input_is_diff (const CxOpDef *def, int k)
+{
+  if (def->diff_inputs == CX_DIFF_ALL)
+    return TRUE;
+  return k < 32 && (def->diff_inputs & (1u << k)) != 0;
+}
 
 /* The merged, sorted operator table. */
 const CxOpDef *cx_op_lookup     (const char *op_type);

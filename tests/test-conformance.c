@@ -169,6 +169,8 @@ run_case (const CxModel *m, const char *dir, GString *why)
       if (!load_inputs (m, set, inputs, why))
         return FALSE;
       exec = cx_exec_new (m, 0);
+      if (inputs->len == 0)
+        g_ptr_array_add (inputs, NULL);  /* a model without inputs */
       if (!cx_exec_forward (exec, (CxTensor *const *) inputs->pdata, FALSE, &error))
         {
           g_string_append (why, error->message);
@@ -197,7 +199,8 @@ run_case (const CxModel *m, const char *dir, GString *why)
             }
           if (!close_enough (got, want, why))
             {
-              g_string_prepend (why, g_strdup_printf ("%s output %d: ", entry, k));
+              g_autofree char *where = g_strdup_printf ("%s output %d: ", entry, k);
+              g_string_prepend (why, where);
               return FALSE;
             }
         }

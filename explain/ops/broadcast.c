@@ -47,40 +47,112 @@ cx_broadcast_strides (int nin, const int64_t *in, int nout, const int64_t *out, 
 }
 
 void
-cx_unbroadcast_add (const CxTensor *g, CxTensor *acc)
+cx_broadcast_plan_init (CxBroadcastPlan *plan, int ndim, const int64_t *shape,
+                        int n, const int *ndims, const int64_t *const *shapes)
 {
-  int64_t strides[CX_MAX_DIMS], idx[CX_MAX_DIMS] = { 0 };
-  const float *src = g->data.f;
-  float *dst = acc->data.f;
-  int64_t off = 0;
-  int n = g->ndim;
+  int64_t full[CX_BROADCAST_MAX_OPERANDS][CX_MAX_DIMS];
+  int nd = 0;
 
-  if (cx_tensor_same_shape (g, acc))
+  g_assert (n >= 1 && n <= CX_BROADCAST_MAX_OPERANDS);
+  g_assert (ndim >= 0 && ndim <= CX_MAX_DIMS);
+  memset (plan, 0, sizeof *plan);
+  plan->n = n;
+  for (int k = 0; k < n; k++)
     {
-      for (int64_t i = 0; i < g->numel; i++)
-        dst[i] += src[i];
+      g_assert (ndims[k] <= ndim);
+      cx_broadcast_strides (ndims[k], shapes[k], ndim, shape, full[k]);
+    }
+  for (int d = 0; d < ndim; d++)
+    {
+      gboolean merge = nd > 0;
+      if (shape[d] == 1)
+        continue;
+      for (int k = 0; merge && k < n; k++)
+        merge = plan->strides[k][nd - 1] == full[k][d] * shape[d];
+      if (merge)
+        {
+          plan->shape[nd - 1] *= shape[d];
+          for (int k = 0; k < n; k++)
+            plan->strides[k][nd - 1] = full[k][d];
+          continue;
+        }
+      plan->shape[nd] = shape[d];
+      for (int k = 0; k < n; k++)
+        plan->strides[k][nd] = full[k][d];
+      nd++;
+    }
+  if (nd == 0)
+    {
+      /* A single element: one row of one. */
+      plan->shape[0] = 1;
+      nd = 1;
+    }
+  plan->ndim = nd;
+  plan->cols = plan->shape[nd - 1];
+  plan->rows = 1;
+  for (int d = 0; d < nd - 1; d++)
+    plan->rows *= plan->shape[d];
+  for (int k = 0; k < n; k++)
+    {
+      plan->inner[k] = plan->strides[k][nd - 1];
+      g_assert (plan->inner[k] == 0 || plan->inner[k] == 1);
+    }
+}
+
+/* d += alpha · s over a row. */
+static void
+axpy_row (float *restrict d, const float *restrict s, float alpha, int64_t n)
+{
+  if (alpha == 1.0f)
+    CX_VEC_LOOP (n, d[i] += s[i];);
+  else
+    CX_VEC_LOOP (n, d[i] += alpha * s[i];);
+}
+
+/* The sum of a row, in double. */
+static double
+sum_row (const float *restrict s, int64_t n)
+{
+  double sum = 0;
+  CX_VEC_SUM (sum, n, s[i]);
+  return sum;
+}
+
+void
+cx_unbroadcast_add_scaled (const CxTensor *g, float alpha, CxTensor *acc)
+{
+  CxBroadcastPlan plan;
+  CxBroadcastIter it;
+  const int ndims[2] = { acc->ndim, g->ndim };
+  const int64_t *shapes[2] = { acc->shape, g->shape };
+
+  if (acc->numel == g->numel)
+    {
+      /* Equal sizes under broadcasting mean equal layouts. */
+      axpy_row (acc->data.f, g->data.f, alpha, g->numel);
       return;
     }
+  g_assert (acc->numel <= g->numel || g->numel == 0);
   if (acc->numel == 1)
     {
-      double s = 0;
-      for (int64_t i = 0; i < g->numel; i++)
-        s += src[i];
-      dst[0] += (float) s;
+      acc->data.f[0] += (float) (alpha * sum_row (g->data.f, g->numel));
       return;
     }
-  cx_broadcast_strides (acc->ndim, acc->shape, n, g->shape, strides);
-  for (int64_t i = 0; i < g->numel; i++)
+  cx_broadcast_plan_init (&plan, g->ndim, g->shape, 2, ndims, shapes);
+  cx_broadcast_iter_init (&it);
+  for (int64_t r = 0; r < plan.rows; r++, cx_broadcast_iter_next (&plan, &it))
     {
-      dst[off] += src[i];
-      for (int d = n - 1; d >= 0; d--)
-        {
-          idx[d]++;
-          off += strides[d];
-          if (idx[d] < g->shape[d])
-            break;
-          off -= strides[d] * idx[d];
-          idx[d] = 0;
-        }
+      float *d = acc->data.f + it.off[0];
+      const float *src = g->data.f + it.off[1];
+      if (plan.inner[0])
+        axpy_row (d, src, alpha, plan.cols);
+      else
+        d[0] += (float) (alpha * sum_row (src, plan.cols));
     }
+}
+
+void
+cx_unbroadcast_add (const CxTensor *g, CxTensor *acc)
+{
+  cx_unbroadcast_add_scaled (g, 1.0f, acc);
 }

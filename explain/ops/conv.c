@@ -1,8 +1,1494 @@
-/* conv.c
+/* conv.c: Conv and ConvTranspose.
+ *
+ * The two are one linear map and its adjoint. Per group g, with the weight
+ * as an [Mg, K] matrix Wg (K = Cg · kernel volume) and im2col(image) the
+ * [K, N·P] matrix whose rows are kernel offsets and whose columns are the
+ * output pixels of every image of the batch:
+ *
+ *   Conv           Y = Wg · im2col (X)           dX += col2im (Wgᵀ · dY)
+ *   ConvTranspose  Y = col2im (Wgᵀ · X)          dX += Wg · im2col (dY)
+ *   both           dW += colside · im2col (image)ᵀ
+ *
+ * where the "image" is the side with the larger spatial extent (Conv's
+ * input, ConvTranspose's output) and the "column side" the other. So three
+ * kernels serve both ops: conv_apply (colside ← W·im2col(image)),
+ * conv_apply_t (image += col2im(Wᵀ·colside)) and conv_weight_grad.
+ *
+ * Each is one cblas_sgemm per group and chunk of columns. Small images
+ * fold the batch into the columns (one sgemm over N·OH·OW, the result
+ * scattered back to NCHW) so late layers with 4×4 feature maps still give
+ * BLAS a wide matrix; large images take one image (or one band of rows)
+ * at a time and write the result in place. 1×1 stride-1 unpadded
+ * convolutions skip im2col when a chunk is one image; depthwise
+ * convolutions (one input channel per group) are direct loops.
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "ops.h"
+/* GCC's -O2 vectorizes only loops whose trip count is a known multiple of
+ * the vector width; these kernels are loops over rows of any length. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("tree-vectorize", "vect-cost-model=cheap")
+#endif
 
-CX_DEFINE_OP_FAMILY (conv, )
+#include "ops.h"
+#include "onnx.pb-c.h"
+
+#include <cblas.h>
+#include <limits.h>
+#include <string.h>
+
+#define MAX_SPATIAL 3
+
+/* Whole-tensor loops that are not BLAS get an AVX2/FMA clone on x86-64. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(CANDOR_FUZZING)
+#define CX_HOT __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define CX_HOT
+#endif
+
+/* Bytes the im2col buffer of one chunk may take; larger batches are cut. */
+#define COL_BUDGET (8u << 20)
+/* Images with at least this many output pixels are done one at a time. */
+#define PER_IMAGE_PIXELS 4096
+/* Depthwise outputs up to this many pixels go channels-last. */
+#define DW_CHANNELS_LAST_PIXELS 64
+
+typedef enum
+{
+  PAD_NOTSET,
+  PAD_SAME_UPPER,
+  PAD_SAME_LOWER,
+  PAD_VALID,
+} AutoPad;
+
+typedef struct
+{
+  gboolean transpose;
+  AutoPad auto_pad;
+  int64_t group;
+  /* Lengths as given (0: attribute absent). */
+  gsize n_kernel, n_strides, n_dilations, n_pads, n_out_pad, n_out_shape;
+  int64_t kernel[MAX_SPATIAL];
+  int64_t strides[MAX_SPATIAL];
+  int64_t dilations[MAX_SPATIAL];
+  int64_t pads[2 * MAX_SPATIAL];
+  int64_t out_pad[MAX_SPATIAL];
+  int64_t out_shape[MAX_SPATIAL + 2];
+} ConvParams;
+
+typedef struct
+{
+  int64_t N, G;
+  int64_t C, Cg;                /* image side: Conv's input, ConvTranspose's output */
+  int64_t M, Mg;                /* column side: Conv's output, ConvTranspose's input */
+  /* Spatial sizes; 1-D and 2-D are padded to 3-D at the front with ones. */
+  int64_t im[MAX_SPATIAL], co[MAX_SPATIAL];
+  int64_t k[MAX_SPATIAL], s[MAX_SPATIAL], d[MAX_SPATIAL], p[MAX_SPATIAL];
+  int nsp;
+  int64_t isz, osz, kvol, K;
+  gboolean pointwise;           /* 1×1, stride 1, unpadded: im2col is the identity */
+  gboolean depthwise;           /* one image channel per group: direct loops */
+} ConvGeom;
+
+/* Columns of one chunk: images [n0, n0+nb), and within them the output
+ * rows (od, oh pairs) [r0, r1); partial rows only when nb == 1. */
+typedef struct
+{
+  int64_t n0, nb, r0, r1;
+} Chunk;
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                          */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+read_ints (CxNode *node, const char *name, int64_t *dst, gsize max, gsize *n,
+           int64_t min_value, GError **error)
+{
+  const int64_t *v;
+
+  *n = 0;
+  if (!cx_node_attr_ints (node, name, &v, n))
+    return TRUE;
+  if (*n > max)
+    {
+      cx_node_error (node, error, CX_ERROR_UNSUPPORTED,
+                     "attribute '%s' has %" G_GSIZE_FORMAT " values; at most %" G_GSIZE_FORMAT
+                     " spatial dimensions are supported", name, *n, max);
+      return FALSE;
+    }
+  for (gsize i = 0; i < *n; i++)
+    {
+      if (v[i] < min_value)
+        {
+          cx_node_error (node, error, CX_ERROR_INVALID,
+                         "attribute '%s' must be %s, got %" G_GINT64_FORMAT, name,
+                         min_value > 0 ? "positive" : "non-negative", v[i]);
+          return FALSE;
+        }
+      dst[i] = v[i];
+    }
+  return TRUE;
+}
+
+/* A string attribute as a new string, or a copy of @def. Attribute
+ * strings are protobuf bytes without a terminating NUL, so this reads
+ * them with their length rather than through cx_node_attr_string (). */
+static char *
+attr_string (const CxNode *node, const char *name, const char *def)
+{
+  const Onnx__NodeProto *np = node->proto;
+
+  for (size_t i = 0; np != NULL && i < np->n_attribute; i++)
+    {
+      const Onnx__AttributeProto *a = np->attribute[i];
+      if (a->name != NULL && g_str_equal (a->name, name) && a->has_s)
+        return g_strndup ((const char *) a->s.data, a->s.len);
+    }
+  return g_strdup (def);
+}
+
+static gboolean
+conv_init_common (CxNode *node, gboolean transpose, GError **error)
+{
+  ConvParams *p = g_new0 (ConvParams, 1);
+  g_autofree char *ap = NULL;
+
+  node->params = p;
+  p->transpose = transpose;
+  p->group = cx_node_attr_int (node, "group", 1);
+  if (p->group < 1)
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute 'group' must be positive, got %" G_GINT64_FORMAT, p->group);
+      return FALSE;
+    }
+  ap = attr_string (node, "auto_pad", "NOTSET");
+  if (g_str_equal (ap, "NOTSET"))
+    p->auto_pad = PAD_NOTSET;
+  else if (g_str_equal (ap, "SAME_UPPER"))
+    p->auto_pad = PAD_SAME_UPPER;
+  else if (g_str_equal (ap, "SAME_LOWER"))
+    p->auto_pad = PAD_SAME_LOWER;
+  else if (g_str_equal (ap, "VALID"))
+    p->auto_pad = PAD_VALID;
+  else
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute 'auto_pad' is '%s'; expected NOTSET, SAME_UPPER, "
+                     "SAME_LOWER or VALID", ap);
+      return FALSE;
+    }
+  if (!read_ints (node, "kernel_shape", p->kernel, MAX_SPATIAL, &p->n_kernel, 1, error) ||
+      !read_ints (node, "strides", p->strides, MAX_SPATIAL, &p->n_strides, 1, error) ||
+      !read_ints (node, "dilations", p->dilations, MAX_SPATIAL, &p->n_dilations, 1, error) ||
+      !read_ints (node, "pads", p->pads, 2 * MAX_SPATIAL, &p->n_pads, 0, error))
+    return FALSE;
+  if (p->n_pads % 2 != 0)
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute 'pads' has %" G_GSIZE_FORMAT " values; it needs a begin and "
+                     "an end for each spatial axis", p->n_pads);
+      return FALSE;
+    }
+  if (transpose &&
+      (!read_ints (node, "output_padding", p->out_pad, MAX_SPATIAL, &p->n_out_pad, 0, error) ||
+       !read_ints (node, "output_shape", p->out_shape, MAX_SPATIAL + 2, &p->n_out_shape, 1,
+                   error)))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+conv_init (CxNode *node, GError **error)
+{
+  return conv_init_common (node, FALSE, error);
+}
+
+static gboolean
+conv_transpose_init (CxNode *node, GError **error)
+{
+  return conv_init_common (node, TRUE, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Geometry                                                            */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+attr_len_ok (const CxNode *node, const char *name, gsize n, gsize want, GError **error)
+{
+  if (n == 0 || n == want)
+    return TRUE;
+  cx_node_error (node, error, CX_ERROR_SHAPE,
+                 "attribute '%s' has %" G_GSIZE_FORMAT " values; the input's spatial axes "
+                 "need %" G_GSIZE_FORMAT, name, n, want);
+  return FALSE;
+}
+
+static gboolean
+shape_error (const CxNode *node, GError **error, const CxTensor *x, const CxTensor *w,
+             const char *what)
+{
+  g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+  g_autofree char *ws = cx_shape_to_string (w->ndim, w->shape);
+  cx_node_error (node, error, CX_ERROR_SHAPE, "input X %s and weight W %s: %s", xs, ws, what);
+  return FALSE;
+}
+
+/* Fills @g from the inputs' shapes; @out_shape receives the output's. */
+static gboolean
+conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const CxTensor *b,
+               ConvGeom *g, int64_t *out_shape, GError **error)
+{
+  const ConvParams *p = node->params;
+  int nsp = x->ndim - 2, off;
+  int64_t cin, wcin, cout;
+  int64_t k[MAX_SPATIAL], in[MAX_SPATIAL], out[MAX_SPATIAL], pb[MAX_SPATIAL];
+
+  if (!cx_elem_is_float (x->elem) || !cx_elem_is_float (w->elem))
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID, "inputs are %s and %s; the operator "
+                     "takes floating-point tensors", cx_elem_name (x->elem),
+                     cx_elem_name (w->elem));
+      return FALSE;
+    }
+  if (nsp < 1 || nsp > MAX_SPATIAL)
+    {
+      g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+      cx_node_error (node, error, nsp < 1 ? CX_ERROR_SHAPE : CX_ERROR_UNSUPPORTED,
+                     "input X has shape %s; expected [N, C, D1 … Dn] with 1 to %d spatial "
+                     "axes", xs, MAX_SPATIAL);
+      return FALSE;
+    }
+  if (w->ndim != x->ndim)
+    return shape_error (node, error, x, w, "the weight must have as many axes as the input");
+  if (!attr_len_ok (node, "kernel_shape", p->n_kernel, nsp, error) ||
+      !attr_len_ok (node, "strides", p->n_strides, nsp, error) ||
+      !attr_len_ok (node, "dilations", p->n_dilations, nsp, error) ||
+      !attr_len_ok (node, "pads", p->n_pads, 2 * nsp, error) ||
+      (p->transpose && !attr_len_ok (node, "output_padding", p->n_out_pad, nsp, error)))
+    return FALSE;
+  if (p->transpose && p->n_out_shape != 0 && p->n_out_shape != (gsize) nsp &&
+      p->n_out_shape != (gsize) nsp + 2)
+    return attr_len_ok (node, "output_shape", p->n_out_shape, nsp, error);
+
+  cin = x->shape[1];
+  if (cin % p->group != 0)
+    {
+      g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+      g_autofree char *ws = cx_shape_to_string (w->ndim, w->shape);
+      cx_node_error (node, error, CX_ERROR_SHAPE,
+                     "input X %s has %" G_GINT64_FORMAT " channels, not divisible by group %"
+                     G_GINT64_FORMAT " (weight W %s)", xs, cin, p->group, ws);
+      return FALSE;
+    }
+  if (!p->transpose)
+    {
+      wcin = w->shape[1] * p->group;
+      cout = w->shape[0];
+      if (wcin != cin)
+        return shape_error (node, error, x, w, "the weight's input channels times group "
+                            "differ from the input's channels");
+      if (cout % p->group != 0 || cout == 0)
+        return shape_error (node, error, x, w, "the weight's output channels are not "
+                            "divisible by group");
+    }
+  else
+    {
+      if (w->shape[0] != cin)
+        return shape_error (node, error, x, w, "the weight's first axis differs from the "
+                            "input's channels");
+      cout = w->shape[1] * p->group;
+      if (cout == 0)
+        return shape_error (node, error, x, w, "the weight has no output channels");
+    }
+  for (int i = 0; i < nsp; i++)
+    {
+      k[i] = w->shape[2 + i];
+      if (p->n_kernel && p->kernel[i] != k[i])
+        return shape_error (node, error, x, w, "attribute 'kernel_shape' differs from the "
+                            "weight's spatial shape");
+      if (k[i] < 1)
+        return shape_error (node, error, x, w, "the kernel is empty");
+      in[i] = x->shape[2 + i];
+    }
+  if (b != NULL && (b->ndim != 1 || b->shape[0] != cout || !cx_elem_is_float (b->elem)))
+    {
+      g_autofree char *bs = cx_shape_to_string (b->ndim, b->shape);
+      cx_node_error (node, error, CX_ERROR_SHAPE,
+                     "bias B has shape %s; expected [%" G_GINT64_FORMAT "]", bs, cout);
+      return FALSE;
+    }
+
+  for (int i = 0; i < nsp; i++)
+    {
+      int64_t s = p->n_strides ? p->strides[i] : 1;
+      int64_t d = p->n_dilations ? p->dilations[i] : 1;
+      int64_t ek = (k[i] - 1) * d + 1, pe, total, half;
+      pb[i] = p->n_pads ? p->pads[i] : 0;
+      pe = p->n_pads ? p->pads[nsp + i] : 0;
+      if (!p->transpose)
+        {
+          if (p->auto_pad == PAD_VALID)
+            pb[i] = pe = 0;
+          else if (p->auto_pad != PAD_NOTSET)
+            {
+              int64_t o = (in[i] + s - 1) / s;
+              total = MAX (0, (o - 1) * s + ek - in[i]);
+              pb[i] = p->auto_pad == PAD_SAME_UPPER ? total / 2 : total - total / 2;
+              pe = total - pb[i];
+            }
+          if (in[i] + pb[i] + pe < ek)
+            return shape_error (node, error, x, w, "the dilated kernel is larger than the "
+                                "padded input");
+          out[i] = (in[i] + pb[i] + pe - ek) / s + 1;
+        }
+      else
+        {
+          int64_t op = p->n_out_pad ? p->out_pad[i] : 0;
+          int64_t full = s * (in[i] - 1) + op + ek;
+          if (p->n_out_shape || p->auto_pad == PAD_SAME_UPPER || p->auto_pad == PAD_SAME_LOWER)
+            {
+              out[i] = p->n_out_shape ? p->out_shape[p->n_out_shape - nsp + i] : in[i] * s;
+              total = full - out[i];
+              /* As the ONNX definition (opset 11+) splits it, with Python's
+               * floor division: a negative total (output_shape beyond the
+               * full extent) is taken from the end, like output_padding. */
+              half = total >= 0 ? total / 2 : -((1 - total) / 2);
+              pb[i] = p->auto_pad == PAD_SAME_UPPER ? half : total - half;
+            }
+          else
+            {
+              if (p->auto_pad == PAD_VALID)
+                pb[i] = pe = 0;
+              out[i] = full - pb[i] - pe;
+            }
+          if (out[i] < 1)
+            return shape_error (node, error, x, w, "the output would be empty");
+        }
+      off = MAX_SPATIAL - nsp + i;
+      g->k[off] = k[i];
+      g->s[off] = s;
+      g->d[off] = d;
+      g->p[off] = pb[i];
+    }
+
+  out_shape[0] = x->shape[0];
+  out_shape[1] = cout;
+  for (int i = 0; i < nsp; i++)
+    out_shape[2 + i] = out[i];
+
+  g->nsp = nsp;
+  g->N = x->shape[0];
+  g->G = p->group;
+  for (int i = 0; i < MAX_SPATIAL - nsp; i++)
+    {
+      g->im[i] = g->co[i] = g->k[i] = g->s[i] = g->d[i] = 1;
+      g->p[i] = 0;
+    }
+  for (int i = 0; i < nsp; i++)
+    {
+      off = MAX_SPATIAL - nsp + i;
+      g->im[off] = p->transpose ? out[i] : in[i];
+      g->co[off] = p->transpose ? in[i] : out[i];
+    }
+  g->C = p->transpose ? cout : cin;
+  g->M = p->transpose ? cin : cout;
+  g->Cg = g->C / g->G;
+  g->Mg = g->M / g->G;
+  g->isz = g->im[0] * g->im[1] * g->im[2];
+  g->osz = g->co[0] * g->co[1] * g->co[2];
+  g->kvol = g->k[0] * g->k[1] * g->k[2];
+  g->K = g->Cg * g->kvol;
+  g->pointwise = g->kvol == 1 && g->isz == g->osz;
+  for (int i = 0; i < MAX_SPATIAL; i++)
+    g->pointwise = g->pointwise && g->s[i] == 1 && g->p[i] == 0;
+  g->depthwise = g->Cg == 1 && g->G > 1;
+  /* BLAS takes int dimensions. */
+  if (g->K > INT_MAX / 4 || g->osz > INT_MAX / 4 || g->Mg > INT_MAX / 4 ||
+      g->N * g->osz > INT_MAX / 4)
+    {
+      cx_node_error (node, error, CX_ERROR_LIMIT, "the convolution is too large");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* im2col and col2im                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Output positions o in [0, O) whose input o·s + off lies in [0, L): [*lo, *hi). */
+static inline void
+valid_range (int64_t off, int64_t s, int64_t L, int64_t O, int64_t *lo, int64_t *hi)
+{
+  int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t b = L - 1 - off < 0 ? 0 : (L - 1 - off) / s + 1;
+  *lo = MIN (a, O);
+  *hi = MAX (*lo, MIN (b, O));
+}
+
+/* The chunk's columns of kernel row (c, kd, kh, kw) for image plane @src. */
+static void
+im2col_plane (const ConvGeom *g, const float *restrict src, const Chunk *ch,
+              int64_t offd, int64_t offh, int64_t offw, int64_t wlo, int64_t whi,
+              float *restrict dst)
+{
+  const int64_t OH = g->co[1], OW = g->co[2], IH = g->im[1], IW = g->im[2];
+  const int64_t sw = g->s[2];
+  int64_t od = ch->r0 / OH, oh = ch->r0 % OH;
+
+  if (g->im[0] == 1 && g->s[1] == 1 && sw == 1 && IW == OW)
+    {
+      /* Stride 1, rows as wide as the input's: the plane's valid rows are
+       * one shifted copy, dst[q] = src[q + shift]; then the border columns
+       * (which that copy fills from neighbouring rows) are zeroed. */
+      const int64_t nq = (ch->r1 - ch->r0) * OW, shift = (ch->r0 + offh) * OW + offw;
+      const int64_t ra = MAX (ch->r0, -offh), rb = MIN (ch->r1, IH - offh);
+      const int64_t qa = MAX (0, (ra - ch->r0) * OW), qb = MAX (qa, (rb - ch->r0) * OW);
+      const int64_t q0 = MIN (qb, MAX (qa, -shift)), q1 = MAX (q0, MIN (qb, IH * IW - shift));
+      memset (dst, 0, sizeof (float) * q0);
+      memcpy (dst + q0, src + q0 + shift, sizeof (float) * (q1 - q0));
+      memset (dst + q1, 0, sizeof (float) * (nq - q1));
+      if (wlo > 0 || whi < OW)
+        for (int64_t q = qa; q < qb; q += OW)
+          {
+            for (int64_t ow = 0; ow < wlo; ow++)
+              dst[q + ow] = 0.0f;
+            for (int64_t ow = whi; ow < OW; ow++)
+              dst[q + ow] = 0.0f;
+          }
+      return;
+    }
+  for (int64_t r = ch->r0; r < ch->r1; r++, dst += OW)
+    {
+      int64_t id = od * g->s[0] + offd, ih = oh * g->s[1] + offh;
+      if (++oh == OH)
+        {
+          oh = 0;
+          od++;
+        }
+      if (id < 0 || id >= g->im[0] || ih < 0 || ih >= IH)
+        {
+          memset (dst, 0, sizeof (float) * OW);
+          continue;
+        }
+      const float *row = src + (id * IH + ih) * IW;
+      for (int64_t ow = 0; ow < wlo; ow++)
+        dst[ow] = 0.0f;
+      if (sw == 1)
+        memcpy (dst + wlo, row + wlo + offw, sizeof (float) * (whi - wlo));
+      else
+        for (int64_t ow = wlo; ow < whi; ow++)
+          dst[ow] = row[ow * sw + offw];
+      for (int64_t ow = whi; ow < OW; ow++)
+        dst[ow] = 0.0f;
+    }
+}
+
+/* The same in reverse: adds the row's columns into the image plane. */
+static void
+col2im_plane (const ConvGeom *g, float *restrict img, const Chunk *ch,
+              int64_t offd, int64_t offh, int64_t offw, int64_t wlo, int64_t whi,
+              float *restrict src)
+{
+  const int64_t OH = g->co[1], OW = g->co[2], IH = g->im[1], IW = g->im[2];
+  const int64_t sw = g->s[2];
+  int64_t od = ch->r0 / OH, oh = ch->r0 % OH;
+
+  if (g->im[0] == 1 && g->s[1] == 1 && sw == 1 && IW == OW)
+    {
+      /* As in im2col_plane: zero the border columns of the (scratch)
+       * column block, then add it as one shifted block. */
+      const int64_t shift = (ch->r0 + offh) * OW + offw;
+      const int64_t ra = MAX (ch->r0, -offh), rb = MIN (ch->r1, IH - offh);
+      const int64_t qa = MAX (0, (ra - ch->r0) * OW), qb = MAX (qa, (rb - ch->r0) * OW);
+      const int64_t q0 = MIN (qb, MAX (qa, -shift)), q1 = MAX (q0, MIN (qb, IH * IW - shift));
+      if (wlo > 0 || whi < OW)
+        for (int64_t q = qa; q < qb; q += OW)
+          {
+            for (int64_t ow = 0; ow < wlo; ow++)
+              src[q + ow] = 0.0f;
+            for (int64_t ow = whi; ow < OW; ow++)
+              src[q + ow] = 0.0f;
+          }
+      for (int64_t q = q0; q < q1; q++)
+        img[q + shift] += src[q];
+      return;
+    }
+
+  for (int64_t r = ch->r0; r < ch->r1; r++, src += OW)
+    {
+      int64_t id = od * g->s[0] + offd, ih = oh * g->s[1] + offh;
+      if (++oh == OH)
+        {
+          oh = 0;
+          od++;
+        }
+      if (id < 0 || id >= g->im[0] || ih < 0 || ih >= IH)
+        continue;
+      float *row = img + (id * IH + ih) * IW;
+      if (sw == 1)
+        for (int64_t ow = wlo; ow < whi; ow++)
+          row[ow + offw] += src[ow];
+      else
+        for (int64_t ow = wlo; ow < whi; ow++)
+          row[ow * sw + offw] += src[ow];
+    }
+}
+
+/* Walks the kernel rows of group @grp: calls im2col_plane or col2im_plane
+ * for each (row, image) with the column block of width ld. */
+CX_HOT static void
+im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
+             float *col, gboolean reverse)
+{
+  const int64_t per_image = (ch->r1 - ch->r0) * g->co[2];
+  const int64_t ld = ch->nb * per_image;
+  int64_t r = 0;
+
+  for (int64_t c = 0; c < g->Cg; c++)
+    for (int64_t kd = 0; kd < g->k[0]; kd++)
+      for (int64_t kh = 0; kh < g->k[1]; kh++)
+        for (int64_t kw = 0; kw < g->k[2]; kw++, r++)
+          {
+            int64_t offd = kd * g->d[0] - g->p[0];
+            int64_t offh = kh * g->d[1] - g->p[1];
+            int64_t offw = kw * g->d[2] - g->p[2];
+            int64_t wlo, whi;
+            valid_range (offw, g->s[2], g->im[2], g->co[2], &wlo, &whi);
+            for (int64_t j = 0; j < ch->nb; j++)
+              {
+                float *plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz;
+                float *block = col + r * ld + j * per_image;
+                if (reverse)
+                  col2im_plane (g, plane, ch, offd, offh, offw, wlo, whi, block);
+                else
+                  im2col_plane (g, plane, ch, offd, offh, offw, wlo, whi, block);
+              }
+          }
+}
+
+/* Column-side block of group @grp for the chunk: [Mg, nb·cols] gathered
+ * from, or scattered (added, or stored plus bias) back to, NCHW. */
+static void
+gather_colside (const ConvGeom *g, const float *colside, int64_t grp, const Chunk *ch,
+                float *restrict dst)
+{
+  const int64_t per = (ch->r1 - ch->r0) * g->co[2], first = ch->r0 * g->co[2];
+  const int64_t ld = ch->nb * per;
+
+  for (int64_t m = 0; m < g->Mg; m++)
+    for (int64_t j = 0; j < ch->nb; j++)
+      memcpy (dst + m * ld + j * per,
+              colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first,
+              sizeof (float) * per);
+}
+
+CX_HOT static void
+scatter_colside (const ConvGeom *g, const float *restrict src, int64_t grp, const Chunk *ch,
+                 const float *bias, gboolean accumulate, float *colside)
+{
+  const int64_t per = (ch->r1 - ch->r0) * g->co[2], first = ch->r0 * g->co[2];
+  const int64_t ld = ch->nb * per;
+
+  for (int64_t m = 0; m < g->Mg; m++)
+    {
+      const float bv = bias != NULL ? bias[grp * g->Mg + m] : 0.0f;
+      for (int64_t j = 0; j < ch->nb; j++)
+        {
+          const float *restrict s = src + m * ld + j * per;
+          float *restrict d = colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first;
+          if (accumulate)
+            for (int64_t i = 0; i < per; i++)
+              d[i] += s[i];
+          else if (bias != NULL)
+            for (int64_t i = 0; i < per; i++)
+              d[i] = s[i] + bv;
+          else
+            memcpy (d, s, sizeof (float) * per);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Chunks                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  int64_t nb;        /* images per chunk (1: one image, maybe in bands of rows) */
+  int64_t rows;      /* output rows (od, oh pairs) per chunk when nb == 1 */
+} ChunkPlan;
+
+static ChunkPlan
+plan_chunks (const ConvGeom *g)
+{
+  ChunkPlan plan;
+  const int64_t R = g->co[0] * g->co[1];
+  int64_t budget_cols = COL_BUDGET / (sizeof (float) * MAX (1, MAX (g->K, g->Mg)));
+
+  budget_cols = MAX (budget_cols, g->co[2]);
+  if (g->osz >= PER_IMAGE_PIXELS || g->osz >= budget_cols || g->N <= 1)
+    {
+      plan.nb = 1;
+      plan.rows = CLAMP (budget_cols / g->co[2], 1, R);
+    }
+  else
+    {
+      plan.nb = CLAMP (budget_cols / g->osz, 1, g->N);
+      plan.rows = R;
+    }
+  return plan;
+}
+
+static gboolean
+chunk_next (const ConvGeom *g, const ChunkPlan *plan, Chunk *ch)
+{
+  const int64_t R = g->co[0] * g->co[1];
+
+  if (ch->nb == 0)
+    {
+      ch->n0 = 0;
+      ch->nb = MIN (plan->nb, g->N);
+      ch->r0 = 0;
+      ch->r1 = MIN (plan->rows, R);
+      return g->N > 0;
+    }
+  if (ch->r1 < R)
+    {
+      ch->r0 = ch->r1;
+      ch->r1 = MIN (ch->r0 + plan->rows, R);
+      return TRUE;
+    }
+  ch->n0 += ch->nb;
+  if (ch->n0 >= g->N)
+    return FALSE;
+  ch->nb = MIN (plan->nb, g->N - ch->n0);
+  ch->r0 = 0;
+  ch->r1 = MIN (plan->rows, R);
+  return TRUE;
+}
+
+static gsize
+chunk_cols (const ConvGeom *g, const ChunkPlan *plan)
+{
+  return (gsize) plan->nb * (plan->nb == 1 ? plan->rows * g->co[2] : g->osz);
+}
+
+/* ------------------------------------------------------------------ */
+/* Depthwise: direct loops                                             */
+/* ------------------------------------------------------------------ */
+
+/* Calls BODY for every kernel offset with valid output ranges, rows of
+ * the column-side plane `cp` (pointer to a row of OW) and the matching
+ * image row `ip` (to be indexed with ow·sw + offw). */
+#define DW_FOR_EACH_ROW(g, ...) \
+  for (int64_t kd = 0, kidx = 0; kd < (g)->k[0]; kd++) \
+    for (int64_t kh = 0; kh < (g)->k[1]; kh++) \
+      for (int64_t kw = 0; kw < (g)->k[2]; kw++, kidx++) \
+        { \
+          const int64_t offd = kd * (g)->d[0] - (g)->p[0]; \
+          const int64_t offh = kh * (g)->d[1] - (g)->p[1]; \
+          const int64_t offw = kw * (g)->d[2] - (g)->p[2]; \
+          int64_t dlo, dhi, hlo, hhi, wlo, whi; \
+          valid_range (offd, (g)->s[0], (g)->im[0], (g)->co[0], &dlo, &dhi); \
+          valid_range (offh, (g)->s[1], (g)->im[1], (g)->co[1], &hlo, &hhi); \
+          valid_range (offw, (g)->s[2], (g)->im[2], (g)->co[2], &wlo, &whi); \
+          if (wlo >= whi) \
+            continue; \
+          for (int64_t od = dlo; od < dhi; od++) \
+            for (int64_t oh = hlo; oh < hhi; oh++) \
+              { \
+                const int64_t crow = (od * (g)->co[1] + oh) * (g)->co[2]; \
+                const int64_t irow = ((od * (g)->s[0] + offd) * (g)->im[1] + \
+                                      oh * (g)->s[1] + offh) * (g)->im[2] + offw; \
+                __VA_ARGS__ \
+              } \
+        }
+
+/* colside (=, +=) W ⋆ image (+ bias). */
+CX_HOT static void
+depthwise_apply (const ConvGeom *g, const float *image, const float *w, const float *bias,
+                 gboolean accumulate, float *colside)
+{
+  const int64_t sw = g->s[2];
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      for (int64_t j = 0; j < g->Mg; j++)
+        {
+          const int64_t m = grp * g->Mg + j;
+          const float *restrict ip = image + (n * g->C + grp) * g->isz;
+          float *restrict cp = colside + (n * g->M + m) * g->osz;
+          const float *wk = w + m * g->kvol;
+          if (!accumulate)
+            {
+              const float bv = bias != NULL ? bias[m] : 0.0f;
+              for (int64_t i = 0; i < g->osz; i++)
+                cp[i] = bv;
+            }
+          DW_FOR_EACH_ROW (g, {
+            const float wv = wk[kidx];
+            float *restrict yr = cp + crow;
+            if (sw == 1)
+              for (int64_t ow = wlo; ow < whi; ow++)
+                yr[ow] += wv * ip[irow + ow];
+            else
+              for (int64_t ow = wlo; ow < whi; ow++)
+                yr[ow] += wv * ip[irow + ow * sw];
+          })
+        }
+}
+
+/* image += Wᵀ ⋆ colside */
+CX_HOT static void
+depthwise_apply_t (const ConvGeom *g, const float *colside, const float *w, float *image)
+{
+  const int64_t sw = g->s[2];
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      for (int64_t j = 0; j < g->Mg; j++)
+        {
+          const int64_t m = grp * g->Mg + j;
+          float *restrict ip = image + (n * g->C + grp) * g->isz;
+          const float *restrict cp = colside + (n * g->M + m) * g->osz;
+          const float *wk = w + m * g->kvol;
+          DW_FOR_EACH_ROW (g, {
+            const float wv = wk[kidx];
+            const float *restrict yr = cp + crow;
+            if (sw == 1)
+              {
+                for (int64_t ow = wlo; ow < whi; ow++)
+                  ip[irow + ow] += wv * yr[ow];
+              }
+            else
+              for (int64_t ow = wlo; ow < whi; ow++)
+                ip[irow + ow * sw] += wv * yr[ow];
+          })
+        }
+}
+
+/* dW += colside ⋆ image */
+CX_HOT static void
+depthwise_weight_grad (const ConvGeom *g, const float *image, const float *colside, float *dw)
+{
+  const int64_t sw = g->s[2];
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      for (int64_t j = 0; j < g->Mg; j++)
+        {
+          const int64_t m = grp * g->Mg + j;
+          const float *restrict ip = image + (n * g->C + grp) * g->isz;
+          const float *restrict cp = colside + (n * g->M + m) * g->osz;
+          float *wk = dw + m * g->kvol;
+          DW_FOR_EACH_ROW (g, {
+            const float *restrict yr = cp + crow;
+            float acc = 0.0f;
+            for (int64_t ow = wlo; ow < whi; ow++)
+              acc += yr[ow] * ip[irow + ow * sw];
+            wk[kidx] += acc;
+          })
+        }
+}
+
+/* 1-D and 2-D depthwise convolution on "phase planes": the zero-padded
+ * input plane split by stride phase, x_ab[r][c] = xpad[r·sh + a][c·sw + b].
+ * Tap (kh, kw) reads phase ((kh·dh) mod sh, (kw·dw) mod sw) at the constant
+ * shift ((kh·dh) div sh, (kw·dw) div sw), so over the flattened plane
+ * (rows of Wq ≥ OW, the columns past OW being junk) every tap is one long
+ * contiguous axpy or dot product: no bounds checks and no short rows. */
+typedef struct
+{
+  int64_t sh, sw, Hq, Wq, plane, nph, L;
+  int64_t *tap_phase, *tap_off;  /* per kernel tap */
+  float *phases;                 /* nph planes of Hq × Wq */
+  float *flat;                   /* L: one column-side plane with rows of Wq */
+} DwPlan;
+
+static gboolean
+dw_plan (CxRun *run, const ConvGeom *g, DwPlan *dp, GError **error)
+{
+  const int64_t KH = g->k[1], KW = g->k[2];
+  const int64_t sh_max = ((KH - 1) * g->d[1]) / g->s[1];
+  const int64_t sw_max = ((KW - 1) * g->d[2]) / g->s[2];
+  gsize bytes;
+  char *buf;
+
+  dp->sh = g->s[1];
+  dp->sw = g->s[2];
+  dp->Wq = g->co[2] + sw_max;
+  dp->Hq = g->co[1] + sh_max + 1;  /* a spare row for the junk columns' overrun */
+  dp->plane = dp->Hq * dp->Wq;
+  dp->nph = dp->sh * dp->sw;
+  dp->L = g->co[1] * dp->Wq;
+  bytes = sizeof (int64_t) * 2 * g->kvol + sizeof (float) * (dp->nph * dp->plane + dp->L) + 64;
+  buf = cx_run_scratch (run, 0, bytes, error);
+  if (buf == NULL)
+    return FALSE;
+  dp->tap_phase = (int64_t *) buf;
+  dp->tap_off = dp->tap_phase + g->kvol;
+  dp->phases = (float *) (dp->tap_off + g->kvol);
+  dp->flat = dp->phases + dp->nph * dp->plane;
+  for (int64_t kh = 0, t = 0; kh < KH; kh++)
+    for (int64_t kw = 0; kw < KW; kw++, t++)
+      {
+        int64_t oh = kh * g->d[1], ow = kw * g->d[2];
+        dp->tap_phase[t] = ((oh % dp->sh) * dp->sw + ow % dp->sw) * dp->plane;
+        dp->tap_off[t] = (oh / dp->sh) * dp->Wq + ow / dp->sw;
+      }
+  return TRUE;
+}
+
+/* Phase planes from an image plane (@reverse: adds them back into it). */
+static void
+dw_phases (const ConvGeom *g, const DwPlan *dp, float *restrict img, float *restrict ph,
+           gboolean reverse)
+{
+  const int64_t IH = g->im[1], IW = g->im[2], Wq = dp->Wq, sw = dp->sw;
+
+  for (int64_t a = 0; a < dp->sh; a++)
+    for (int64_t b = 0; b < sw; b++)
+      {
+        const int64_t off = b - g->p[2];
+        float *restrict dst = ph + (a * sw + b) * dp->plane;
+        int64_t lo, hi;
+        valid_range (off, sw, IW, Wq, &lo, &hi);
+        for (int64_t r = 0; r < dp->Hq; r++, dst += Wq)
+          {
+            const int64_t ih = r * dp->sh + a - g->p[1];
+            float *restrict row = img + ih * IW;
+            if (ih < 0 || ih >= IH)
+              {
+                if (!reverse)
+                  memset (dst, 0, sizeof (float) * Wq);
+                continue;
+              }
+            if (reverse)
+              {
+                for (int64_t c = lo; c < hi; c++)
+                  row[c * sw + off] += dst[c];
+                continue;
+              }
+            for (int64_t c = 0; c < lo; c++)
+              dst[c] = 0.0f;
+            if (sw == 1)
+              memcpy (dst + lo, row + lo + off, sizeof (float) * (hi - lo));
+            else
+              for (int64_t c = lo; c < hi; c++)
+                dst[c] = row[c * sw + off];
+            for (int64_t c = hi; c < Wq; c++)
+              dst[c] = 0.0f;
+          }
+      }
+}
+
+CX_HOT static void
+dw2_apply (const ConvGeom *g, const DwPlan *dp, const float *image, const float *w,
+           const float *bias, gboolean accumulate, float *colside)
+{
+  const int64_t L = dp->L, OW = g->co[2], Wq = dp->Wq;
+  float *restrict acc = dp->flat;
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      {
+        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, dp->phases, FALSE);
+        for (int64_t j = 0; j < g->Mg; j++)
+          {
+            const int64_t m = grp * g->Mg + j;
+            const float *wk = w + m * g->kvol;
+            float *restrict cp = colside + (n * g->M + m) * g->osz;
+            const float bv = bias != NULL && !accumulate ? bias[m] : 0.0f;
+            for (int64_t t = 0; t < g->kvol; t++)
+              {
+                const float wv = wk[t];
+                const float *restrict src = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
+                if (t == 0)
+                  for (int64_t i = 0; i < L; i++)
+                    acc[i] = wv * src[i];
+                else
+                  for (int64_t i = 0; i < L; i++)
+                    acc[i] += wv * src[i];
+              }
+            for (int64_t oh = 0; oh < g->co[1]; oh++)
+              {
+                const float *restrict ar = acc + oh * Wq;
+                float *restrict yr = cp + oh * OW;
+                if (accumulate)
+                  for (int64_t ow = 0; ow < OW; ow++)
+                    yr[ow] += ar[ow];
+                else
+                  for (int64_t ow = 0; ow < OW; ow++)
+                    yr[ow] = ar[ow] + bv;
+              }
+          }
+      }
+}
+
+/* One column-side plane laid out with rows of Wq, zeros in the junk columns. */
+static void
+dw_flat (const ConvGeom *g, const DwPlan *dp, const float *restrict cp, float *restrict flat)
+{
+  const int64_t OW = g->co[2], Wq = dp->Wq;
+
+  for (int64_t oh = 0; oh < g->co[1]; oh++)
+    {
+      memcpy (flat + oh * Wq, cp + oh * OW, sizeof (float) * OW);
+      for (int64_t c = OW; c < Wq; c++)
+        flat[oh * Wq + c] = 0.0f;
+    }
+}
+
+CX_HOT static void
+dw2_apply_t (const ConvGeom *g, const DwPlan *dp, const float *colside, const float *w,
+             float *image)
+{
+  const int64_t L = dp->L;
+  const float *restrict flat = dp->flat;
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      {
+        memset (dp->phases, 0, sizeof (float) * dp->nph * dp->plane);
+        for (int64_t j = 0; j < g->Mg; j++)
+          {
+            const int64_t m = grp * g->Mg + j;
+            const float *wk = w + m * g->kvol;
+            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, dp->flat);
+            for (int64_t t = 0; t < g->kvol; t++)
+              {
+                const float wv = wk[t];
+                float *restrict dst = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
+                for (int64_t i = 0; i < L; i++)
+                  dst[i] += wv * flat[i];
+              }
+          }
+        dw_phases (g, dp, image + (n * g->C + grp) * g->isz, dp->phases, TRUE);
+      }
+}
+
+CX_HOT static void
+dw2_weight_grad (const ConvGeom *g, const DwPlan *dp, const float *image, const float *colside,
+                 float *dw)
+{
+  const int64_t L = dp->L, L8 = L & ~(int64_t) 7;
+  const float *restrict flat = dp->flat;
+
+  for (int64_t n = 0; n < g->N; n++)
+    for (int64_t grp = 0; grp < g->G; grp++)
+      {
+        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, dp->phases, FALSE);
+        for (int64_t j = 0; j < g->Mg; j++)
+          {
+            const int64_t m = grp * g->Mg + j;
+            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, dp->flat);
+            for (int64_t t = 0; t < g->kvol; t++)
+              {
+                const float *restrict src = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
+                float part[8] = { 0 }, sum = 0.0f;
+                /* Eight independent partial sums: a reduction the compiler may vectorize. */
+                for (int64_t i = 0; i < L8; i += 8)
+                  for (int u = 0; u < 8; u++)
+                    part[u] += flat[i + u] * src[i + u];
+                for (int64_t i = L8; i < L; i++)
+                  sum += flat[i] * src[i];
+                for (int u = 0; u < 8; u++)
+                  sum += part[u];
+                dw[m * g->kvol + t] += sum;
+              }
+          }
+      }
+}
+
+/* Depthwise convolution of small planes (late layers: 4×4, 2×2 pixels with
+ * hundreds of channels) in channels-last order, one image at a time: each
+ * (output pixel, tap) pair is one vector operation over all channels. */
+
+/* [C][P] → [P][C] (@add: dst += the transpose), in blocks of 16 rows so
+ * each destination cache line is written once per block. */
+static inline void
+transpose_cp (const float *restrict src, int64_t C, int64_t P, float *restrict dst, gboolean add)
+{
+  for (int64_t c0 = 0; c0 < C; c0 += 16)
+    {
+      const int64_t c1 = MIN (c0 + 16, C);
+      for (int64_t p = 0; p < P; p++)
+        {
+          float *restrict d = dst + p * C;
+          if (add)
+            for (int64_t c = c0; c < c1; c++)
+              d[c] += src[c * P + p];
+          else
+            for (int64_t c = c0; c < c1; c++)
+              d[c] = src[c * P + p];
+        }
+    }
+}
+
+/* Calls BODY with `o` (output pixel), `i` (input pixel) and `t` (tap) for
+ * every tap of every output pixel that lands inside the image. */
+#define CL_FOR_EACH_TAP(g, ...) \
+  for (int64_t od = 0, o = 0; od < (g)->co[0]; od++) \
+    for (int64_t oh = 0; oh < (g)->co[1]; oh++) \
+      for (int64_t ow = 0; ow < (g)->co[2]; ow++, o++) \
+        for (int64_t kd = 0, t = 0; kd < (g)->k[0]; kd++) \
+          { \
+            const int64_t id = od * (g)->s[0] + kd * (g)->d[0] - (g)->p[0]; \
+            if (id < 0 || id >= (g)->im[0]) \
+              { \
+                t += (g)->k[1] * (g)->k[2]; \
+                continue; \
+              } \
+            for (int64_t kh = 0; kh < (g)->k[1]; kh++) \
+              { \
+                const int64_t ih = oh * (g)->s[1] + kh * (g)->d[1] - (g)->p[1]; \
+                if (ih < 0 || ih >= (g)->im[1]) \
+                  { \
+                    t += (g)->k[2]; \
+                    continue; \
+                  } \
+                for (int64_t kw = 0; kw < (g)->k[2]; kw++, t++) \
+                  { \
+                    const int64_t iw = ow * (g)->s[2] + kw * (g)->d[2] - (g)->p[2]; \
+                    const int64_t i = (id * (g)->im[1] + ih) * (g)->im[2] + iw; \
+                    if (iw < 0 || iw >= (g)->im[2]) \
+                      continue; \
+                    __VA_ARGS__ \
+                  } \
+              } \
+          }
+
+CX_HOT static gboolean
+dwcl_run (CxRun *run, const ConvGeom *g, int which, const float *image, const float *colside,
+          const float *w, const float *bias, gboolean accumulate, float *out, GError **error)
+{
+  const int64_t C = g->C;
+  float *xt, *yt, *wt, *dwt;
+
+  xt = cx_run_scratch (run, 0, sizeof (float) * C * (g->isz + g->osz + 2 * g->kvol), error);
+  if (xt == NULL)
+    return FALSE;
+  yt = xt + g->isz * C;
+  wt = yt + g->osz * C;
+  dwt = wt + g->kvol * C;
+  if (which != 2)
+    transpose_cp (w, C, g->kvol, wt, FALSE);
+  else
+    memset (dwt, 0, sizeof (float) * g->kvol * C);
+  for (int64_t n = 0; n < g->N; n++)
+    {
+      if (which == 0)
+        {
+          transpose_cp (image + n * C * g->isz, C, g->isz, xt, FALSE);
+          for (int64_t o = 0; o < g->osz; o++)
+            for (int64_t c = 0; c < C; c++)
+              yt[o * C + c] = bias != NULL && !accumulate ? bias[c] : 0.0f;
+          CL_FOR_EACH_TAP (g, {
+            float *restrict yr = yt + o * C;
+            const float *restrict xr = xt + i * C, *restrict wr = wt + t * C;
+            for (int64_t c = 0; c < C; c++)
+              yr[c] += wr[c] * xr[c];
+          })
+          transpose_cp (yt, g->osz, C, out + n * C * g->osz, accumulate);
+        }
+      else if (which == 1)
+        {
+          transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
+          memset (xt, 0, sizeof (float) * g->isz * C);
+          CL_FOR_EACH_TAP (g, {
+            const float *restrict yr = yt + o * C, *restrict wr = wt + t * C;
+            float *restrict xr = xt + i * C;
+            for (int64_t c = 0; c < C; c++)
+              xr[c] += wr[c] * yr[c];
+          })
+          transpose_cp (xt, g->isz, C, out + n * C * g->isz, TRUE);
+        }
+      else
+        {
+          transpose_cp (image + n * C * g->isz, C, g->isz, xt, FALSE);
+          transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
+          CL_FOR_EACH_TAP (g, {
+            const float *restrict yr = yt + o * C, *restrict xr = xt + i * C;
+            float *restrict dr = dwt + t * C;
+            for (int64_t c = 0; c < C; c++)
+              dr[c] += yr[c] * xr[c];
+          })
+        }
+    }
+  if (which == 2)
+    transpose_cp (dwt, g->kvol, C, out, TRUE);
+  return TRUE;
+}
+
+static gboolean
+depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image,
+                    const float *colside_in, const float *w, const float *bias,
+                    gboolean accumulate, float *out, GError **error)
+{
+  DwPlan dp;
+
+  if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
+    return dwcl_run (run, g, which, image, colside_in, w, bias, accumulate, out, error);
+  if (g->nsp == 3)
+    {
+      /* 3-D: the plain loops. */
+      if (which == 0)
+        depthwise_apply (g, image, w, bias, accumulate, out);
+      else if (which == 1)
+        depthwise_apply_t (g, colside_in, w, out);
+      else
+        depthwise_weight_grad (g, image, colside_in, out);
+      return TRUE;
+    }
+  if (!dw_plan (run, g, &dp, error))
+    return FALSE;
+  if (which == 0)
+    dw2_apply (g, &dp, image, w, bias, accumulate, out);
+  else if (which == 1)
+    dw2_apply_t (g, &dp, colside_in, w, out);
+  else
+    dw2_weight_grad (g, &dp, image, colside_in, out);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The three kernels                                                   */
+/* ------------------------------------------------------------------ */
+
+/* colside (=, or += with @accumulate) W · im2col (image) (+ bias). */
+static gboolean
+conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
+            const float *bias, gboolean accumulate, float *colside, GError **error)
+{
+  ChunkPlan plan;
+  Chunk ch = { 0 };
+  float *col = NULL, *tmp = NULL;
+  gsize cols;
+
+  if (g->depthwise)
+    return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
+  plan = plan_chunks (g);
+  cols = chunk_cols (g, &plan);
+  if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
+    {
+      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
+      if (col == NULL)
+        return FALSE;
+    }
+  if (plan.nb > 1)
+    {
+      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
+      if (tmp == NULL)
+        return FALSE;
+    }
+  while (chunk_next (g, &plan, &ch))
+    {
+      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
+      for (int64_t grp = 0; grp < g->G; grp++)
+        {
+          const float *wg = w + grp * g->Mg * g->K, *B;
+          int64_t ldb;
+          if (col == NULL)
+            {
+              B = image + (ch.n0 * g->C + grp * g->Cg) * g->isz;
+              ldb = g->isz;
+            }
+          else
+            {
+              im2col_walk (g, (float *) image, grp, &ch, col, FALSE);
+              B = col;
+              ldb = n;
+            }
+          if (ch.nb == 1)
+            {
+              /* In place: the group's channels of one image are a [Mg, P] matrix. */
+              float *C = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
+              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
+                           wg, g->K, B, ldb, accumulate ? 1.0f : 0.0f, C, g->osz);
+              if (bias != NULL && !accumulate)
+                for (int64_t m = 0; m < g->Mg; m++)
+                  {
+                    const float bv = bias[grp * g->Mg + m];
+                    float *restrict row = C + m * g->osz;
+                    for (int64_t i = 0; i < n; i++)
+                      row[i] += bv;
+                  }
+            }
+          else
+            {
+              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
+                           wg, g->K, B, ldb, 0.0f, tmp, n);
+              scatter_colside (g, tmp, grp, &ch, bias, accumulate, colside);
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* image += col2im (Wᵀ · colside). */
+static gboolean
+conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
+              float *image, GError **error)
+{
+  ChunkPlan plan;
+  Chunk ch = { 0 };
+  float *col = NULL, *tmp = NULL;
+  gsize cols;
+  gboolean direct;
+
+  if (g->depthwise)
+    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
+  plan = plan_chunks (g);
+  cols = chunk_cols (g, &plan);
+  direct = g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
+  if (!direct)
+    {
+      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
+      if (col == NULL)
+        return FALSE;
+    }
+  if (plan.nb > 1)
+    {
+      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
+      if (tmp == NULL)
+        return FALSE;
+    }
+  while (chunk_next (g, &plan, &ch))
+    {
+      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
+      for (int64_t grp = 0; grp < g->G; grp++)
+        {
+          const float *wg = w + grp * g->Mg * g->K, *A;
+          int64_t lda;
+          if (ch.nb == 1)
+            {
+              A = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
+              lda = g->osz;
+            }
+          else
+            {
+              gather_colside (g, colside, grp, &ch, tmp);
+              A = tmp;
+              lda = n;
+            }
+          if (direct)
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
+                         wg, g->K, A, lda, 1.0f,
+                         image + (ch.n0 * g->C + grp * g->Cg) * g->isz, g->isz);
+          else
+            {
+              cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
+                           wg, g->K, A, lda, 0.0f, col, n);
+              im2col_walk (g, image, grp, &ch, col, TRUE);
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* dW += colside · im2col (image)ᵀ. */
+static gboolean
+conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float *colside,
+                  float *dw, GError **error)
+{
+  ChunkPlan plan;
+  Chunk ch = { 0 };
+  float *col = NULL, *tmp = NULL;
+  gsize cols;
+
+  if (g->depthwise)
+    return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, dw, error);
+  plan = plan_chunks (g);
+  cols = chunk_cols (g, &plan);
+  if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
+    {
+      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
+      if (col == NULL)
+        return FALSE;
+    }
+  if (plan.nb > 1)
+    {
+      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
+      if (tmp == NULL)
+        return FALSE;
+    }
+  while (chunk_next (g, &plan, &ch))
+    {
+      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
+      for (int64_t grp = 0; grp < g->G; grp++)
+        {
+          const float *A, *B;
+          int64_t lda, ldb;
+          if (ch.nb == 1)
+            {
+              A = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
+              lda = g->osz;
+            }
+          else
+            {
+              gather_colside (g, colside, grp, &ch, tmp);
+              A = tmp;
+              lda = n;
+            }
+          if (col == NULL)
+            {
+              B = image + (ch.n0 * g->C + grp * g->Cg) * g->isz;
+              ldb = g->isz;
+            }
+          else
+            {
+              im2col_walk (g, (float *) image, grp, &ch, col, FALSE);
+              B = col;
+              ldb = n;
+            }
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, g->Mg, g->K, n, 1.0f,
+                       A, lda, B, ldb, 1.0f, dw + grp * g->Mg * g->K, g->K);
+        }
+    }
+  return TRUE;
+}
+
+/* db[c] += Σ over batch and pixels of t[n, c, …]. */
+static void
+channel_sums (const float *t, int64_t N, int64_t C, int64_t P, float *db)
+{
+  for (int64_t c = 0; c < C; c++)
+    {
+      double acc = 0.0;
+      for (int64_t n = 0; n < N; n++)
+        {
+          const float *restrict row = t + (n * C + c) * P;
+          float part = 0.0f;
+          for (int64_t i = 0; i < P; i++)
+            part += row[i];
+          acc += part;
+        }
+      db[c] += (float) acc;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The ops                                                             */
+/* ------------------------------------------------------------------ */
+
+static CxTensor *
+optional_input (const CxNode *node, CxTensor *const *in, int i)
+{
+  return i < node->n_in ? in[i] : NULL;
+}
+
+static gboolean
+conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+              GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  out[0] = cx_run_alloc (run, CX_ELEM_FLOAT, x->ndim, shape, error);
+  if (out[0] == NULL)
+    return FALSE;
+  out[0]->elem = x->elem;
+  if (out[0]->numel == 0)
+    return TRUE;
+  return conv_apply (run, &g, x->data.f, w->data.f, b != NULL ? b->data.f : NULL, FALSE,
+                     out[0]->data.f, error);
+}
+
+static gboolean
+conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+               CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2), *dy = gout[0];
+  CxTensor *db = node->n_in > 2 ? gin[2] : NULL;
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+
+  if (dy == NULL || dy->numel == 0)
+    return TRUE;
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  g_assert (dy->ndim == x->ndim && dy->numel == g.N * g.M * g.osz);
+  if (gin[0] != NULL &&
+      !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, error))
+    return FALSE;
+  if (gin[1] != NULL &&
+      !conv_weight_grad (run, &g, x->data.f, dy->data.f, gin[1]->data.f, error))
+    return FALSE;
+  if (db != NULL)
+    channel_sums (dy->data.f, g.N, g.M, g.osz, db->data.f);
+  return TRUE;
+}
+
+static gboolean
+conv_transpose_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                        GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+  CxTensor *y;
+
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  y = out[0] = cx_run_alloc_zeros (run, CX_ELEM_FLOAT, x->ndim, shape, error);
+  if (y == NULL)
+    return FALSE;
+  y->elem = x->elem;
+  if (y->numel == 0 || x->numel == 0)
+    return TRUE;
+  if (!conv_apply_t (run, &g, x->data.f, w->data.f, y->data.f, error))
+    return FALSE;
+  if (b != NULL)
+    for (int64_t n = 0; n < g.N; n++)
+      for (int64_t c = 0; c < g.C; c++)
+        {
+          const float bv = b->data.f[c];
+          float *restrict row = y->data.f + (n * g.C + c) * g.isz;
+          for (int64_t i = 0; i < g.isz; i++)
+            row[i] += bv;
+        }
+  return TRUE;
+}
+
+static gboolean
+conv_transpose_backward (CxRun *run, const CxNode *node, CxTensor *const *in,
+                         CxTensor *const *out, CxTensor *const *gout, CxTensor **gin,
+                         GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2), *dy = gout[0];
+  CxTensor *db = node->n_in > 2 ? gin[2] : NULL;
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+
+  if (dy == NULL || dy->numel == 0)
+    return TRUE;
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  g_assert (dy->numel == g.N * g.C * g.isz);
+  if (x->numel == 0)
+    return TRUE;
+  if (gin[0] != NULL &&
+      !conv_apply (run, &g, dy->data.f, w->data.f, NULL, TRUE, gin[0]->data.f, error))
+    return FALSE;
+  if (gin[1] != NULL &&
+      !conv_weight_grad (run, &g, dy->data.f, x->data.f, gin[1]->data.f, error))
+    return FALSE;
+  if (db != NULL)
+    channel_sums (dy->data.f, g.N, g.C, g.isz, db->data.f);
+  return TRUE;
+}
+
+CX_DEFINE_OP_FAMILY (conv,
+  { "Conv", 2, 3, 1, 1, conv_init, conv_forward, conv_backward,
+    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+  { "ConvTranspose", 2, 3, 1, 1, conv_transpose_init, conv_transpose_forward,
+    conv_transpose_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+)

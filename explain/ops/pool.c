@@ -1,8 +1,815 @@
-/* pool.c
+/* pool.c: MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool.
+ *
+ * Windows are walked a whole output row at a time: for each kernel
+ * offset along W the valid output columns form one range, so the inner
+ * loop is a straight (strided) loop over that range with no bounds
+ * checks. 1-D and 2-D pooling are 3-D pooling with leading axes of one.
+ *
+ * MaxPool's backward recomputes the argmax from the saved input (the
+ * first maximum in window order, as the forward's Indices output) and
+ * routes each output gradient there.
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "ops.h"
 
-CX_DEFINE_OP_FAMILY (pool, )
+/* GCC's -O2 vectorizes only loops whose trip count is a known multiple of
+ * the vector width; these kernels are loops over rows of any length. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize ("tree-vectorize", "vect-cost-model=cheap")
+#endif
+
+#include "ops.h"
+#include "onnx.pb-c.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAX_SPATIAL 3
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(CANDOR_FUZZING)
+#define CX_HOT __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+#define CX_HOT
+#endif
+
+typedef enum
+{
+  PAD_NOTSET,
+  PAD_SAME_UPPER,
+  PAD_SAME_LOWER,
+  PAD_VALID,
+} AutoPad;
+
+typedef struct
+{
+  AutoPad auto_pad;
+  gboolean ceil_mode, count_include_pad, column_major;
+  gsize n_kernel, n_strides, n_dilations, n_pads;
+  int64_t kernel[MAX_SPATIAL];
+  int64_t strides[MAX_SPATIAL];
+  int64_t dilations[MAX_SPATIAL];
+  int64_t pads[2 * MAX_SPATIAL];
+} PoolParams;
+
+typedef struct
+{
+  int64_t N, C;
+  int nsp;
+  int64_t in[MAX_SPATIAL], out[MAX_SPATIAL];
+  int64_t k[MAX_SPATIAL], s[MAX_SPATIAL], d[MAX_SPATIAL], pb[MAX_SPATIAL], pe[MAX_SPATIAL];
+  int64_t isz, osz;
+} PoolGeom;
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Attribute strings are protobuf bytes without a terminating NUL: read
+ * them with their length (cx_node_attr_string () assumes a NUL). */
+static char *
+attr_string (const CxNode *node, const char *name, const char *def)
+{
+  const Onnx__NodeProto *np = node->proto;
+
+  for (size_t i = 0; np != NULL && i < np->n_attribute; i++)
+    {
+      const Onnx__AttributeProto *a = np->attribute[i];
+      if (a->name != NULL && g_str_equal (a->name, name) && a->has_s)
+        return g_strndup ((const char *) a->s.data, a->s.len);
+    }
+  return g_strdup (def);
+}
+
+static gboolean
+read_ints (CxNode *node, const char *name, int64_t *dst, gsize max, gsize *n,
+           int64_t min_value, GError **error)
+{
+  const int64_t *v;
+
+  *n = 0;
+  if (!cx_node_attr_ints (node, name, &v, n))
+    return TRUE;
+  if (*n > max)
+    {
+      cx_node_error (node, error, CX_ERROR_UNSUPPORTED,
+                     "attribute '%s' has %" G_GSIZE_FORMAT " values; at most %" G_GSIZE_FORMAT
+                     " spatial dimensions are supported", name, *n, max);
+      return FALSE;
+    }
+  for (gsize i = 0; i < *n; i++)
+    {
+      if (v[i] < min_value)
+        {
+          cx_node_error (node, error, CX_ERROR_INVALID,
+                         "attribute '%s' must be %s, got %" G_GINT64_FORMAT, name,
+                         min_value > 0 ? "positive" : "non-negative", v[i]);
+          return FALSE;
+        }
+      dst[i] = v[i];
+    }
+  return TRUE;
+}
+
+static gboolean
+flag_attr (CxNode *node, const char *name, gboolean *dst, GError **error)
+{
+  int64_t v = cx_node_attr_int (node, name, 0);
+
+  if (v != 0 && v != 1)
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute '%s' must be 0 or 1, got %" G_GINT64_FORMAT, name, v);
+      return FALSE;
+    }
+  *dst = v != 0;
+  return TRUE;
+}
+
+static gboolean
+pool_init (CxNode *node, GError **error)
+{
+  PoolParams *p = g_new0 (PoolParams, 1);
+  g_autofree char *ap = attr_string (node, "auto_pad", "NOTSET");
+
+  node->params = p;
+  if (g_str_equal (ap, "NOTSET"))
+    p->auto_pad = PAD_NOTSET;
+  else if (g_str_equal (ap, "SAME_UPPER"))
+    p->auto_pad = PAD_SAME_UPPER;
+  else if (g_str_equal (ap, "SAME_LOWER"))
+    p->auto_pad = PAD_SAME_LOWER;
+  else if (g_str_equal (ap, "VALID"))
+    p->auto_pad = PAD_VALID;
+  else
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute 'auto_pad' is '%s'; expected NOTSET, SAME_UPPER, "
+                     "SAME_LOWER or VALID", ap);
+      return FALSE;
+    }
+  if (!read_ints (node, "kernel_shape", p->kernel, MAX_SPATIAL, &p->n_kernel, 1, error) ||
+      !read_ints (node, "strides", p->strides, MAX_SPATIAL, &p->n_strides, 1, error) ||
+      !read_ints (node, "dilations", p->dilations, MAX_SPATIAL, &p->n_dilations, 1, error) ||
+      !read_ints (node, "pads", p->pads, 2 * MAX_SPATIAL, &p->n_pads, 0, error) ||
+      !flag_attr (node, "ceil_mode", &p->ceil_mode, error) ||
+      !flag_attr (node, "count_include_pad", &p->count_include_pad, error) ||
+      !flag_attr (node, "storage_order", &p->column_major, error))
+    return FALSE;
+  if (p->n_kernel == 0)
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID, "attribute 'kernel_shape' is required");
+      return FALSE;
+    }
+  if ((p->n_strides && p->n_strides != p->n_kernel) ||
+      (p->n_dilations && p->n_dilations != p->n_kernel) ||
+      (p->n_pads && p->n_pads != 2 * p->n_kernel))
+    {
+      const char *what = p->n_strides && p->n_strides != p->n_kernel ? "strides"
+                         : p->n_dilations && p->n_dilations != p->n_kernel ? "dilations" : "pads";
+      cx_node_error (node, error, CX_ERROR_INVALID,
+                     "attribute '%s' does not match the %" G_GSIZE_FORMAT " axes of "
+                     "'kernel_shape'", what, p->n_kernel);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Geometry                                                            */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+pool_geometry (const CxNode *node, const CxTensor *x, PoolGeom *g, GError **error)
+{
+  const PoolParams *p = node->params;
+  int nsp = x->ndim - 2;
+
+  if (!cx_elem_is_float (x->elem) && !g_str_equal (node->op_type, "MaxPool"))
+    {
+      cx_node_error (node, error, CX_ERROR_INVALID, "input is %s; the operator takes "
+                     "floating-point tensors", cx_elem_name (x->elem));
+      return FALSE;
+    }
+  if (nsp != (int) p->n_kernel)
+    {
+      g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+      cx_node_error (node, error, CX_ERROR_SHAPE,
+                     "input X has shape %s but 'kernel_shape' has %" G_GSIZE_FORMAT " axes",
+                     xs, p->n_kernel);
+      return FALSE;
+    }
+  g->nsp = nsp;
+  g->N = x->shape[0];
+  g->C = x->shape[1];
+  for (int i = 0; i < MAX_SPATIAL; i++)
+    {
+      g->in[i] = g->out[i] = g->k[i] = g->s[i] = g->d[i] = 1;
+      g->pb[i] = g->pe[i] = 0;
+    }
+  for (int i = 0; i < nsp; i++)
+    {
+      const int j = MAX_SPATIAL - nsp + i;
+      const int64_t L = x->shape[2 + i], k = p->kernel[i];
+      const int64_t s = p->n_strides ? p->strides[i] : 1;
+      const int64_t d = p->n_dilations ? p->dilations[i] : 1;
+      const int64_t ek = (k - 1) * d + 1;
+      int64_t pb = p->n_pads ? p->pads[i] : 0, pe = p->n_pads ? p->pads[nsp + i] : 0, o;
+
+      if (p->auto_pad == PAD_VALID)
+        pb = pe = 0;
+      if (p->auto_pad == PAD_SAME_UPPER || p->auto_pad == PAD_SAME_LOWER)
+        {
+          int64_t total;
+          o = (L + s - 1) / s;
+          total = MAX (0, (o - 1) * s + ek - L);
+          pb = p->auto_pad == PAD_SAME_UPPER ? total / 2 : total - total / 2;
+          pe = total - pb;
+        }
+      else
+        {
+          int64_t span = L + pb + pe - ek;
+          if (span < 0)
+            {
+              g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+              cx_node_error (node, error, CX_ERROR_SHAPE,
+                             "input X %s is smaller than the (dilated, padded) kernel", xs);
+              return FALSE;
+            }
+          o = (p->ceil_mode ? (span + s - 1) / s : span / s) + 1;
+          /* The last window must start inside the input or its left padding. */
+          if (p->ceil_mode && (o - 1) * s >= L + pb)
+            o--;
+        }
+      g->in[j] = L;
+      g->out[j] = o;
+      g->k[j] = k;
+      g->s[j] = s;
+      g->d[j] = d;
+      g->pb[j] = pb;
+      g->pe[j] = pe;
+    }
+  g->isz = g->in[0] * g->in[1] * g->in[2];
+  g->osz = g->out[0] * g->out[1] * g->out[2];
+  return TRUE;
+}
+
+static void
+pool_out_shape (const CxTensor *x, const PoolGeom *g, int64_t *shape)
+{
+  shape[0] = g->N;
+  shape[1] = g->C;
+  for (int i = 0; i < g->nsp; i++)
+    shape[2 + i] = g->out[MAX_SPATIAL - g->nsp + i];
+}
+
+/* Kernel positions k with 0 ≤ o·s − p + k·d < L, for output o: [*lo, *hi). */
+static inline void
+kernel_range (const PoolGeom *g, int axis, int64_t o, int64_t *lo, int64_t *hi)
+{
+  const int64_t start = o * g->s[axis] - g->pb[axis], d = g->d[axis];
+  const int64_t L = g->in[axis], k = g->k[axis];
+  *lo = start >= 0 ? 0 : (-start + d - 1) / d;
+  *hi = L - start <= 0 ? 0 : MIN (k, (L - start + d - 1) / d);
+  *hi = MAX (*hi, *lo);
+}
+
+/* Output columns o with 0 ≤ o·s + off < L (off = kw·d − p): [*lo, *hi). */
+static inline void
+column_range (const PoolGeom *g, int64_t off, int64_t *lo, int64_t *hi)
+{
+  const int64_t s = g->s[2], L = g->in[2], O = g->out[2];
+  int64_t a = off >= 0 ? 0 : (-off + s - 1) / s;
+  int64_t b = L - 1 - off < 0 ? 0 : (L - 1 - off) / s + 1;
+  *lo = MIN (a, O);
+  *hi = MAX (*lo, MIN (b, O));
+}
+
+/* Per-call tables: for each kernel column kw, its output column range. */
+typedef struct
+{
+  int64_t *wlo, *whi;
+} ColTable;
+
+static gboolean
+col_table (CxRun *run, const PoolGeom *g, ColTable *t, GError **error)
+{
+  t->wlo = cx_run_scratch (run, 1, sizeof (int64_t) * 2 * g->k[2], error);
+  if (t->wlo == NULL)
+    return FALSE;
+  t->whi = t->wlo + g->k[2];
+  for (int64_t kw = 0; kw < g->k[2]; kw++)
+    column_range (g, kw * g->d[2] - g->pb[2], &t->wlo[kw], &t->whi[kw]);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* MaxPool                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Max over each window of one plane, a row of outputs at a time; with
+ * @arg, also the position (in the plane) of the first maximum. */
+CX_HOT static void
+max_plane_f (const PoolGeom *g, const ColTable *t, const float *restrict x,
+             float *restrict y, int32_t *restrict arg)
+{
+  const int64_t OW = g->out[2], sw = g->s[2];
+
+  for (int64_t od = 0; od < g->out[0]; od++)
+    for (int64_t oh = 0; oh < g->out[1]; oh++)
+      {
+        float *restrict acc = y + (od * g->out[1] + oh) * OW;
+        int32_t *restrict ai = arg != NULL ? arg + (od * g->out[1] + oh) * OW : NULL;
+        int64_t dlo, dhi, hlo, hhi;
+        kernel_range (g, 0, od, &dlo, &dhi);
+        kernel_range (g, 1, oh, &hlo, &hhi);
+        for (int64_t ow = 0; ow < OW; ow++)
+          acc[ow] = -INFINITY;
+        if (ai != NULL)
+          for (int64_t ow = 0; ow < OW; ow++)
+            ai[ow] = -1;
+        for (int64_t kd = dlo; kd < dhi; kd++)
+          for (int64_t kh = hlo; kh < hhi; kh++)
+            {
+              const int64_t id = od * g->s[0] - g->pb[0] + kd * g->d[0];
+              const int64_t ih = oh * g->s[1] - g->pb[1] + kh * g->d[1];
+              const int64_t rowoff = (id * g->in[1] + ih) * g->in[2];
+              const float *restrict row = x + rowoff;
+              for (int64_t kw = 0; kw < g->k[2]; kw++)
+                {
+                  const int64_t off = kw * g->d[2] - g->pb[2];
+                  if (ai == NULL)
+                    for (int64_t ow = t->wlo[kw]; ow < t->whi[kw]; ow++)
+                      {
+                        const float v = row[ow * sw + off];
+                        acc[ow] = v > acc[ow] ? v : acc[ow];
+                      }
+                  else
+                    for (int64_t ow = t->wlo[kw]; ow < t->whi[kw]; ow++)
+                      {
+                        const float v = row[ow * sw + off];
+                        const int32_t here = (int32_t) (rowoff + ow * sw + off);
+                        const gboolean gt = v > acc[ow];
+                        ai[ow] = gt ? here : ai[ow];
+                        acc[ow] = gt ? v : acc[ow];
+                      }
+                }
+            }
+      }
+}
+
+/* The same on integer storage (MaxPool takes int8/uint8 since opset 12). */
+static void
+max_plane_i (const PoolGeom *g, const ColTable *t, const int64_t *x, int64_t *y,
+             int32_t *arg)
+{
+  const int64_t OW = g->out[2], sw = g->s[2];
+
+  for (int64_t od = 0; od < g->out[0]; od++)
+    for (int64_t oh = 0; oh < g->out[1]; oh++)
+      {
+        int64_t *acc = y + (od * g->out[1] + oh) * OW;
+        int32_t *ai = arg != NULL ? arg + (od * g->out[1] + oh) * OW : NULL;
+        int64_t dlo, dhi, hlo, hhi;
+        kernel_range (g, 0, od, &dlo, &dhi);
+        kernel_range (g, 1, oh, &hlo, &hhi);
+        for (int64_t ow = 0; ow < OW; ow++)
+          {
+            acc[ow] = G_MININT64;
+            if (ai != NULL)
+              ai[ow] = -1;
+          }
+        for (int64_t kd = dlo; kd < dhi; kd++)
+          for (int64_t kh = hlo; kh < hhi; kh++)
+            {
+              const int64_t id = od * g->s[0] - g->pb[0] + kd * g->d[0];
+              const int64_t ih = oh * g->s[1] - g->pb[1] + kh * g->d[1];
+              const int64_t rowoff = (id * g->in[1] + ih) * g->in[2];
+              for (int64_t kw = 0; kw < g->k[2]; kw++)
+                {
+                  const int64_t off = kw * g->d[2] - g->pb[2];
+                  for (int64_t ow = t->wlo[kw]; ow < t->whi[kw]; ow++)
+                    {
+                      const int64_t v = x[rowoff + ow * sw + off];
+                      if (v > acc[ow] || (ai != NULL && ai[ow] < 0))
+                        {
+                          acc[ow] = v;
+                          if (ai != NULL)
+                            ai[ow] = (int32_t) (rowoff + ow * sw + off);
+                        }
+                    }
+                }
+            }
+      }
+}
+
+/* An index in the plane as ONNX's Indices output spells it (row- or
+ * column-major within the spatial axes). */
+static int64_t
+onnx_index (const PoolGeom *g, gboolean column_major, int64_t pos)
+{
+  int64_t w, h, d;
+
+  if (!column_major)
+    return pos;
+  w = pos % g->in[2];
+  h = (pos / g->in[2]) % g->in[1];
+  d = pos / (g->in[2] * g->in[1]);
+  return h + w * g->in[1] + d * g->in[1] * g->in[2];
+}
+
+static gboolean
+maxpool_check_size (const CxNode *node, const PoolGeom *g, GError **error)
+{
+  if (g->isz < G_MAXINT32)
+    return TRUE;
+  cx_node_error (node, error, CX_ERROR_LIMIT, "the input planes are too large");
+  return FALSE;
+}
+
+static gboolean
+maxpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                 GError **error)
+{
+  const PoolParams *p = node->params;
+  const CxTensor *x = in[0];
+  gboolean want_indices = node->n_out > 1 && node->out[1] >= 0;
+  int64_t shape[MAX_SPATIAL + 2];
+  int32_t *arg = NULL;
+  PoolGeom g;
+  ColTable t;
+
+  if (!pool_geometry (node, x, &g, error) || !maxpool_check_size (node, &g, error))
+    return FALSE;
+  pool_out_shape (x, &g, shape);
+  out[0] = cx_run_alloc (run, x->elem, x->ndim, shape, error);
+  if (out[0] == NULL)
+    return FALSE;
+  if (want_indices)
+    {
+      out[1] = cx_run_alloc (run, CX_ELEM_INT64, x->ndim, shape, error);
+      if (out[1] == NULL)
+        return FALSE;
+    }
+  if (out[0]->numel == 0)
+    return TRUE;
+  if (!col_table (run, &g, &t, error))
+    return FALSE;
+  if (want_indices || !cx_elem_is_float (x->elem))
+    {
+      arg = cx_run_scratch (run, 0, sizeof (int32_t) * g.osz, error);
+      if (arg == NULL)
+        return FALSE;
+    }
+  for (int64_t pl = 0; pl < g.N * g.C; pl++)
+    {
+      if (cx_elem_is_float (x->elem))
+        max_plane_f (&g, &t, x->data.f + pl * g.isz, out[0]->data.f + pl * g.osz,
+                     want_indices ? arg : NULL);
+      else
+        max_plane_i (&g, &t, x->data.i + pl * g.isz, out[0]->data.i + pl * g.osz, arg);
+      if (want_indices)
+        for (int64_t o = 0; o < g.osz; o++)
+          out[1]->data.i[pl * g.osz + o] =
+            arg[o] < 0 ? -1 : pl * g.isz + onnx_index (&g, p->column_major, arg[o]);
+    }
+  return TRUE;
+}
+
+static gboolean
+maxpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                  CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *x = in[0], *dy = gout[0];
+  PoolGeom g;
+  ColTable t;
+  float *ymax;
+  int32_t *arg;
+
+  if (dy == NULL || gin[0] == NULL || dy->numel == 0)
+    return TRUE;
+  if (!pool_geometry (node, x, &g, error) || !maxpool_check_size (node, &g, error) ||
+      !col_table (run, &g, &t, error))
+    return FALSE;
+  ymax = cx_run_scratch (run, 0, (sizeof (float) + sizeof (int32_t)) * g.osz, error);
+  if (ymax == NULL)
+    return FALSE;
+  arg = (int32_t *) (ymax + g.osz);
+  for (int64_t pl = 0; pl < g.N * g.C; pl++)
+    {
+      const float *restrict gy = dy->data.f + pl * g.osz;
+      float *restrict gx = gin[0]->data.f + pl * g.isz;
+      max_plane_f (&g, &t, x->data.f + pl * g.isz, ymax, arg);
+      for (int64_t o = 0; o < g.osz; o++)
+        if (arg[o] >= 0)
+          gx[arg[o]] += gy[o];
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* AveragePool                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Window element counts per axis and output position: the positions
+ * inside the input, or (count_include_pad) inside the padded input. */
+static void
+axis_counts (const PoolGeom *g, gboolean include_pad, int axis, float *cnt)
+{
+  for (int64_t o = 0; o < g->out[axis]; o++)
+    {
+      int64_t lo, hi;
+      if (!include_pad)
+        {
+          kernel_range (g, axis, o, &lo, &hi);
+          cnt[o] = (float) (hi - lo);
+        }
+      else
+        {
+          /* Positions in [−pb, L + pe); ceil_mode windows may reach past that. */
+          const int64_t start = o * g->s[axis] - g->pb[axis], d = g->d[axis];
+          const int64_t L = g->in[axis] + g->pb[axis] + g->pe[axis];
+          const int64_t rel = start + g->pb[axis];
+          int64_t n = 0;
+          for (int64_t k = 0; k < g->k[axis]; k++)
+            n += rel + k * d >= 0 && rel + k * d < L;
+          cnt[o] = (float) n;
+        }
+    }
+}
+
+static gboolean
+avgpool_tables (CxRun *run, const CxNode *node, const PoolGeom *g, ColTable *t,
+                float **inv, GError **error)
+{
+  const PoolParams *p = node->params;
+  float *cd, *ch, *cw;
+
+  if (!col_table (run, g, t, error))
+    return FALSE;
+  *inv = cx_run_scratch (run, 0, sizeof (float) * (g->osz + g->out[0] + g->out[1] + g->out[2]),
+                         error);
+  if (*inv == NULL)
+    return FALSE;
+  cd = *inv + g->osz;
+  ch = cd + g->out[0];
+  cw = ch + g->out[1];
+  axis_counts (g, p->count_include_pad, 0, cd);
+  axis_counts (g, p->count_include_pad, 1, ch);
+  axis_counts (g, p->count_include_pad, 2, cw);
+  for (int64_t od = 0, o = 0; od < g->out[0]; od++)
+    for (int64_t oh = 0; oh < g->out[1]; oh++)
+      for (int64_t ow = 0; ow < g->out[2]; ow++, o++)
+        {
+          float n = cd[od] * ch[oh] * cw[ow];
+          (*inv)[o] = n > 0.0f ? 1.0f / n : 0.0f;
+        }
+  return TRUE;
+}
+
+CX_HOT static void
+avg_plane (const PoolGeom *g, const ColTable *t, const float *inv, const float *restrict x,
+           float *restrict y)
+{
+  const int64_t OW = g->out[2], sw = g->s[2];
+
+  for (int64_t od = 0; od < g->out[0]; od++)
+    for (int64_t oh = 0; oh < g->out[1]; oh++)
+      {
+        const int64_t o0 = (od * g->out[1] + oh) * OW;
+        float *restrict acc = y + o0;
+        int64_t dlo, dhi, hlo, hhi;
+        kernel_range (g, 0, od, &dlo, &dhi);
+        kernel_range (g, 1, oh, &hlo, &hhi);
+        for (int64_t ow = 0; ow < OW; ow++)
+          acc[ow] = 0.0f;
+        for (int64_t kd = dlo; kd < dhi; kd++)
+          for (int64_t kh = hlo; kh < hhi; kh++)
+            {
+              const int64_t id = od * g->s[0] - g->pb[0] + kd * g->d[0];
+              const int64_t ih = oh * g->s[1] - g->pb[1] + kh * g->d[1];
+              const float *restrict row = x + (id * g->in[1] + ih) * g->in[2];
+              for (int64_t kw = 0; kw < g->k[2]; kw++)
+                {
+                  const int64_t off = kw * g->d[2] - g->pb[2];
+                  for (int64_t ow = t->wlo[kw]; ow < t->whi[kw]; ow++)
+                    acc[ow] += row[ow * sw + off];
+                }
+            }
+        for (int64_t ow = 0; ow < OW; ow++)
+          acc[ow] *= inv[o0 + ow];
+      }
+}
+
+CX_HOT static void
+avg_plane_backward (const PoolGeom *g, const ColTable *t, const float *inv,
+                    const float *restrict gy, float *restrict gx, float *restrict scaled)
+{
+  const int64_t OW = g->out[2], sw = g->s[2];
+
+  for (int64_t o = 0; o < g->osz; o++)
+    scaled[o] = gy[o] * inv[o];
+  for (int64_t od = 0; od < g->out[0]; od++)
+    for (int64_t oh = 0; oh < g->out[1]; oh++)
+      {
+        const float *restrict sr = scaled + (od * g->out[1] + oh) * OW;
+        int64_t dlo, dhi, hlo, hhi;
+        kernel_range (g, 0, od, &dlo, &dhi);
+        kernel_range (g, 1, oh, &hlo, &hhi);
+        for (int64_t kd = dlo; kd < dhi; kd++)
+          for (int64_t kh = hlo; kh < hhi; kh++)
+            {
+              const int64_t id = od * g->s[0] - g->pb[0] + kd * g->d[0];
+              const int64_t ih = oh * g->s[1] - g->pb[1] + kh * g->d[1];
+              float *restrict row = gx + (id * g->in[1] + ih) * g->in[2];
+              for (int64_t kw = 0; kw < g->k[2]; kw++)
+                {
+                  const int64_t off = kw * g->d[2] - g->pb[2];
+                  for (int64_t ow = t->wlo[kw]; ow < t->whi[kw]; ow++)
+                    row[ow * sw + off] += sr[ow];
+                }
+            }
+      }
+}
+
+static gboolean
+avgpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                 GError **error)
+{
+  const CxTensor *x = in[0];
+  int64_t shape[MAX_SPATIAL + 2];
+  PoolGeom g;
+  ColTable t;
+  float *inv;
+
+  if (!pool_geometry (node, x, &g, error))
+    return FALSE;
+  pool_out_shape (x, &g, shape);
+  out[0] = cx_run_alloc (run, x->elem, x->ndim, shape, error);
+  if (out[0] == NULL)
+    return FALSE;
+  if (out[0]->numel == 0)
+    return TRUE;
+  if (!avgpool_tables (run, node, &g, &t, &inv, error))
+    return FALSE;
+  for (int64_t pl = 0; pl < g.N * g.C; pl++)
+    avg_plane (&g, &t, inv, x->data.f + pl * g.isz, out[0]->data.f + pl * g.osz);
+  return TRUE;
+}
+
+static gboolean
+avgpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                  CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *dy = gout[0];
+  PoolGeom g;
+  ColTable t;
+  float *inv, *scaled;
+
+  if (dy == NULL || gin[0] == NULL || dy->numel == 0)
+    return TRUE;
+  /* The input's shape is the gradient's: the input itself is not kept. */
+  if (!pool_geometry (node, gin[0], &g, error))
+    return FALSE;
+  /* Slot 0 holds the divisors and one plane of scaled gradients. */
+  if (cx_run_scratch (run, 0, sizeof (float) * (2 * g.osz + g.out[0] + g.out[1] + g.out[2]),
+                      error) == NULL ||
+      !avgpool_tables (run, node, &g, &t, &inv, error))
+    return FALSE;
+  scaled = inv + g.osz + g.out[0] + g.out[1] + g.out[2];
+  for (int64_t pl = 0; pl < g.N * g.C; pl++)
+    avg_plane_backward (&g, &t, inv, dy->data.f + pl * g.osz, gin[0]->data.f + pl * g.isz,
+                        scaled);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Global pooling                                                      */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+global_shape (const CxNode *node, const CxTensor *x, int64_t *shape, int64_t *planes,
+              int64_t *size, GError **error)
+{
+  if (!cx_elem_is_float (x->elem) || x->ndim < 3)
+    {
+      g_autofree char *xs = cx_shape_to_string (x->ndim, x->shape);
+      cx_node_error (node, error, CX_ERROR_SHAPE,
+                     "input X is %s %s; expected a float tensor [N, C, D1 …]",
+                     cx_elem_name (x->elem), xs);
+      return FALSE;
+    }
+  shape[0] = x->shape[0];
+  shape[1] = x->shape[1];
+  *size = 1;
+  for (int i = 2; i < x->ndim; i++)
+    {
+      shape[i] = 1;
+      *size *= x->shape[i];
+    }
+  *planes = x->shape[0] * x->shape[1];
+  return TRUE;
+}
+
+static gboolean
+global_avg_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                    GError **error)
+{
+  const CxTensor *x = in[0];
+  int64_t shape[CX_MAX_DIMS], planes, size;
+
+  if (!global_shape (node, x, shape, &planes, &size, error))
+    return FALSE;
+  out[0] = cx_run_alloc (run, x->elem, x->ndim, shape, error);
+  if (out[0] == NULL)
+    return FALSE;
+  for (int64_t pl = 0; pl < planes; pl++)
+    {
+      const float *restrict row = x->data.f + pl * size;
+      double acc = 0.0;
+      for (int64_t i = 0; i < size; i++)
+        acc += row[i];
+      out[0]->data.f[pl] = size > 0 ? (float) (acc / size) : NAN;
+    }
+  return TRUE;
+}
+
+static gboolean
+global_avg_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                     CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *dy = gout[0];
+  CxTensor *gx = gin[0];
+  int64_t planes, size;
+
+  if (dy == NULL || gx == NULL || gx->numel == 0)
+    return TRUE;
+  planes = dy->numel;
+  size = gx->numel / planes;
+  for (int64_t pl = 0; pl < planes; pl++)
+    {
+      const float v = dy->data.f[pl] / (float) size;
+      float *restrict row = gx->data.f + pl * size;
+      for (int64_t i = 0; i < size; i++)
+        row[i] += v;
+    }
+  return TRUE;
+}
+
+static gboolean
+global_max_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                    GError **error)
+{
+  const CxTensor *x = in[0];
+  int64_t shape[CX_MAX_DIMS], planes, size;
+
+  if (!global_shape (node, x, shape, &planes, &size, error))
+    return FALSE;
+  out[0] = cx_run_alloc (run, x->elem, x->ndim, shape, error);
+  if (out[0] == NULL)
+    return FALSE;
+  for (int64_t pl = 0; pl < planes; pl++)
+    {
+      const float *restrict row = x->data.f + pl * size;
+      float m = -INFINITY;
+      for (int64_t i = 0; i < size; i++)
+        m = row[i] > m ? row[i] : m;
+      out[0]->data.f[pl] = m;
+    }
+  return TRUE;
+}
+
+static gboolean
+global_max_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                     CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *x = in[0], *dy = gout[0];
+  CxTensor *gx = gin[0];
+  int64_t planes, size;
+
+  if (dy == NULL || gx == NULL || gx->numel == 0)
+    return TRUE;
+  planes = dy->numel;
+  size = gx->numel / planes;
+  for (int64_t pl = 0; pl < planes; pl++)
+    {
+      const float *row = x->data.f + pl * size;
+      int64_t best = 0;
+      for (int64_t i = 1; i < size; i++)
+        if (row[i] > row[best])
+          best = i;
+      gx->data.f[pl * size + best] += dy->data.f[pl];
+    }
+  return TRUE;
+}
+
+CX_DEFINE_OP_FAMILY (pool,
+  { "AveragePool", 1, 1, 1, 1, pool_init, avgpool_forward, avgpool_backward,
+    CX_IN (0), CX_SAVE_NONE, NULL },
+  { "GlobalAveragePool", 1, 1, 1, 1, NULL, global_avg_forward, global_avg_backward,
+    CX_IN (0), CX_SAVE_NONE, NULL },
+  { "GlobalMaxPool", 1, 1, 1, 1, NULL, global_max_forward, global_max_backward,
+    CX_IN (0), CX_SAVE_INPUTS, NULL },
+  { "MaxPool", 1, 1, 1, 2, pool_init, maxpool_forward, maxpool_backward,
+    CX_IN (0), CX_SAVE_INPUTS, NULL },
+)

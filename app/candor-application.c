@@ -1,0 +1,443 @@
+/* candor-application.c: the Candor desktop application.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "candor-config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "candor-application.h"
+#include "candor-enums.h"
+#include "candor-window.h"
+
+#define SCREENSHOT_TIMEOUT_SECONDS 120
+/* Frames to let pass after loading ends before the window is captured:
+ * one to lay out what arrived, one to draw it, one to spare. */
+#define SCREENSHOT_SETTLE_FRAMES 3
+
+struct _CandorApplication
+{
+  AdwApplication parent_instance;
+
+  int exit_status;
+  CandorView view;
+  GSettings *settings;
+  gboolean view_given;
+
+  /* --screenshot */
+  char *screenshot_path;
+  CandorWindow *screenshot_window;   /* borrowed; the application holds it */
+  guint screenshot_timeout_id;
+  guint screenshot_tick_id;
+  guint screenshot_frames;
+  guint screenshot_fit_attempts;
+  gboolean screenshot_taken;
+};
+
+G_DEFINE_FINAL_TYPE (CandorApplication, candor_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the window, write a PNG of it to FILE and exit"), N_("FILE") },
+  { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The view to show: explain, whatif, fairness or split"), N_("VIEW") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+fail (CandorApplication *self,
+      const char        *message)
+{
+  if (self->exit_status == 0)
+    g_printerr ("candor: %s\n", message);
+  self->exit_status = 1;
+  g_application_quit (G_APPLICATION (self));
+}
+
+/* ---- --screenshot ---- */
+
+static gboolean
+screenshot_take (gpointer user_data)
+{
+  CandorApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->screenshot_taken || self->screenshot_window == NULL)
+    return G_SOURCE_REMOVE;
+  self->screenshot_taken = TRUE;
+  if (!candor_window_export_png (self->screenshot_window, self->screenshot_path, &error))
+    {
+      fail (self, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+screenshot_tick (GtkWidget     *widget,
+                 GdkFrameClock *frame_clock,
+                 gpointer       user_data)
+{
+  CandorApplication *self = user_data;
+
+  if (candor_window_get_busy (self->screenshot_window))
+    {
+      /* More work arrived; screenshot_check() starts over when it ends. */
+      self->screenshot_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* Window borders (resize margins without a compositor) must not eat
+   * into the fixed size: grow the window and let it settle again. */
+  if (self->screenshot_fit_attempts < 4
+      && !candor_window_fit_content (self->screenshot_window, CANDOR_SCREENSHOT_WIDTH, CANDOR_SCREENSHOT_HEIGHT))
+    {
+      self->screenshot_fit_attempts++;
+      self->screenshot_frames = 0;
+      return G_SOURCE_CONTINUE;
+    }
+  if (++self->screenshot_frames < SCREENSHOT_SETTLE_FRAMES)
+    return G_SOURCE_CONTINUE;
+
+  self->screenshot_tick_id = 0;
+  /* Capture outside the frame cycle, once this frame has been drawn. */
+  g_idle_add_full (G_PRIORITY_LOW, screenshot_take, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+screenshot_check (CandorApplication *self)
+{
+  GtkWidget *window = GTK_WIDGET (self->screenshot_window);
+
+  if (window == NULL || self->screenshot_taken || self->screenshot_tick_id != 0)
+    return;
+  if (!gtk_widget_get_mapped (window) || candor_window_get_busy (self->screenshot_window))
+    return;
+  self->screenshot_frames = 0;
+  self->screenshot_tick_id = gtk_widget_add_tick_callback (window, screenshot_tick, self, NULL);
+}
+
+static gboolean
+screenshot_timeout (gpointer user_data)
+{
+  CandorApplication *self = user_data;
+  g_autofree char *message = NULL;
+
+  self->screenshot_timeout_id = 0;
+  message = g_strdup_printf (_("gave up after %d s waiting for the window to be drawn"),
+                             SCREENSHOT_TIMEOUT_SECONDS);
+  fail (self, message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_screenshot_open_failed (CandorWindow      *window,
+                           const char        *message,
+                           CandorApplication *self)
+{
+  fail (self, message);
+}
+
+static void
+on_screenshot_state_changed (CandorApplication *self)
+{
+  screenshot_check (self);
+}
+
+static void
+screenshot_start (CandorApplication *self,
+                  CandorWindow      *window)
+{
+  self->screenshot_window = window;
+  g_signal_connect (window, "open-failed", G_CALLBACK (on_screenshot_open_failed), self);
+  g_signal_connect_swapped (window, "map", G_CALLBACK (on_screenshot_state_changed), self);
+  g_signal_connect_swapped (window, "notify::busy", G_CALLBACK (on_screenshot_state_changed), self);
+  self->screenshot_timeout_id = g_timeout_add_seconds (SCREENSHOT_TIMEOUT_SECONDS,
+                                                       screenshot_timeout, self);
+}
+
+/* ---- windows ---- */
+
+static CandorWindow *
+create_window (CandorApplication *self)
+{
+  CandorWindow *window = candor_window_new (self);
+
+  if (self->screenshot_path != NULL && self->screenshot_window == NULL)
+    screenshot_start (self, window);
+  if (self->view_given)
+    candor_window_set_view (window, self->view);
+  return window;
+}
+
+static void
+candor_application_activate (GApplication *app)
+{
+  CandorApplication *self = CANDOR_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (create_window (self));
+      candor_window_open_demo (CANDOR_WINDOW (window), "fashion");
+    }
+  gtk_window_present (window);
+}
+
+static gboolean
+has_suffix_ci (const char *name,
+               const char *suffix)
+{
+  gsize n = strlen (name), s = strlen (suffix);
+  return n > s && g_ascii_strcasecmp (name + n - s, suffix) == 0;
+}
+
+static void
+candor_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  CandorApplication *self = CANDOR_APPLICATION (app);
+  GFile *model = NULL, *data = NULL;
+  CandorWindow *window;
+
+  /* candor MODEL [DATA]; a lone data file opens without a model. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+      if (model == NULL && name != NULL && has_suffix_ci (name, ".onnx"))
+        model = files[i];
+      else if (data == NULL)
+        data = files[i];
+    }
+  if (model == NULL && data == NULL)
+    return;
+
+  window = create_window (self);
+  candor_window_open (window, model, data);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+candor_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  CandorApplication *self = CANDOR_APPLICATION (app);
+  const char *view = NULL;
+  const char *screenshot = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("candor %s\n", CANDOR_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "view", "&s", &view))
+    {
+      g_autoptr(GEnumClass) views = g_type_class_ref (CANDOR_TYPE_VIEW);
+      GEnumValue *value = g_enum_get_value_by_nick (views, view);
+
+      if (value == NULL)
+        {
+          g_printerr (_("candor: unknown view “%s”; expected explain, whatif, fairness or split\n"), view);
+          return 1;
+        }
+      self->view = value->value;
+      self->view_given = TRUE;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot))
+    {
+      if (*screenshot == '\0')
+        {
+          g_printerr (_("candor: --screenshot needs a file name\n"));
+          return 1;
+        }
+      self->screenshot_path = g_strdup (screenshot);
+      /* Nothing reads a scripted window aloud; without a session bus the
+       * accessibility bridge would only warn. */
+      g_setenv ("GTK_A11Y", "none", FALSE);
+      /* A scripted run must not hand its work to a running instance. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  /* GTK would print a warning and exit; say what to do instead. */
+  if (!gtk_init_check ())
+    {
+      const char *display = g_getenv ("WAYLAND_DISPLAY");
+      if (display == NULL || *display == '\0')
+        display = g_getenv ("DISPLAY");
+      if (display == NULL || *display == '\0')
+        g_printerr (_("candor: no display found; run it inside a desktop session "
+                      "or under xvfb-run (apt-get install xvfb)\n"));
+      else
+        g_printerr (_("candor: cannot open display “%s”; run it inside a desktop session "
+                      "or under xvfb-run (apt-get install xvfb)\n"), display);
+      return 1;
+    }
+
+  return -1;
+}
+
+/* ---- app actions ---- */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Candor authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Candor"),
+                         "application-icon", CANDOR_APP_ID,
+                         "developer-name", _("The Candor authors"),
+                         "version", CANDOR_VERSION,
+                         "comments", _("Candor explains the decisions of neural-network classifiers: "
+                                       "which parts of an input drove a prediction, what would change it, "
+                                       "and whether groups of people are treated differently."),
+                         "website", "https://github.com/candor/candor",
+                         "issue-url", "https://github.com/candor/candor/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The Candor authors",
+                         "developers", developers,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+candor_application_startup (GApplication *app)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.export-png", { "<Control>e", NULL } },
+    { "win.show-sidebar", { "F9", NULL } },
+    { "win.search-samples", { "<Control>f", NULL } },
+    { "win.show-view::explain", { "<Alt>1", NULL } },
+    { "win.show-view::whatif", { "<Alt>2", NULL } },
+    { "win.show-view::fairness", { "<Alt>3", NULL } },
+    { "win.show-view::split", { "<Alt>4", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (candor_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+
+  gtk_window_set_default_icon_name (CANDOR_APP_ID);
+}
+
+static void
+candor_application_shutdown (GApplication *app)
+{
+  CandorApplication *self = CANDOR_APPLICATION (app);
+
+  g_clear_handle_id (&self->screenshot_timeout_id, g_source_remove);
+  if (self->screenshot_window != NULL && self->screenshot_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->screenshot_window), self->screenshot_tick_id);
+  self->screenshot_tick_id = 0;
+  self->screenshot_window = NULL;
+
+  G_APPLICATION_CLASS (candor_application_parent_class)->shutdown (app);
+}
+
+static void
+candor_application_finalize (GObject *object)
+{
+  CandorApplication *self = CANDOR_APPLICATION (object);
+
+  g_clear_pointer (&self->screenshot_path, g_free);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (candor_application_parent_class)->finalize (object);
+}
+
+static void
+candor_application_class_init (CandorApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = candor_application_finalize;
+
+  app_class->activate = candor_application_activate;
+  app_class->open = candor_application_open;
+  app_class->startup = candor_application_startup;
+  app_class->shutdown = candor_application_shutdown;
+  app_class->handle_local_options = candor_application_handle_local_options;
+}
+
+static void
+candor_application_init (CandorApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, CANDOR_APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[MODEL [DATA]]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Explain the decisions of an ONNX classifier. MODEL is an .onnx "
+                                              "file; DATA a folder of PNG images, a PNG or a CSV table. "
+                                              "Without arguments the bundled demo opens."));
+}
+
+CandorApplication *
+candor_application_new (void)
+{
+  return g_object_new (CANDOR_TYPE_APPLICATION,
+                       "application-id", CANDOR_APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/github/candor/Candor",
+                       NULL);
+}
+
+int
+candor_application_get_exit_status (CandorApplication *self)
+{
+  g_return_val_if_fail (CANDOR_IS_APPLICATION (self), 1);
+  return self->exit_status;
+}
+
+gboolean
+candor_application_get_scripted (CandorApplication *self)
+{
+  g_return_val_if_fail (CANDOR_IS_APPLICATION (self), FALSE);
+  return self->screenshot_path != NULL;
+}
+
+GSettings *
+candor_application_get_settings (CandorApplication *self)
+{
+  g_return_val_if_fail (CANDOR_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

@@ -1,0 +1,22 @@
+/* candor-explain-page.h: the selected sample and, once computed, its
+ * attribution maps (images) or signed bars per column (table rows).
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "candor-types.h"
+
+G_BEGIN_DECLS
+
+#define CANDOR_TYPE_EXPLAIN_PAGE (candor_explain_page_get_type ())
+G_DECLARE_FINAL_TYPE (CandorExplainPage, candor_explain_page, CANDOR, EXPLAIN_PAGE, AdwBin)
+
+CandorSession *candor_explain_page_get_session (CandorExplainPage *self);
+void           candor_explain_page_set_session (CandorExplainPage *self,
+                                                CandorSession     *session);
+
+G_END_DECLS

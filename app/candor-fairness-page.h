@@ -1,0 +1,22 @@
+/* candor-fairness-page.h: how the model's outcomes differ between the
+ * groups of the sensitive columns.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "candor-types.h"
+
+G_BEGIN_DECLS
+
+#define CANDOR_TYPE_FAIRNESS_PAGE (candor_fairness_page_get_type ())
+G_DECLARE_FINAL_TYPE (CandorFairnessPage, candor_fairness_page, CANDOR, FAIRNESS_PAGE, AdwBin)
+
+CandorSession *candor_fairness_page_get_session (CandorFairnessPage *self);
+void           candor_fairness_page_set_session (CandorFairnessPage *self,
+                                                 CandorSession      *session);
+
+G_END_DECLS

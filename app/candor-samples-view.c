@@ -1,0 +1,490 @@
+/* candor-samples-view.c: the images or table rows to pick from.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "candor-config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "candor-dataset.h"
+#include "candor-pixel-view.h"
+#include "candor-sample.h"
+#include "candor-samples-view.h"
+#include "candor-session.h"
+
+#define THUMBNAIL_SIZE 84
+
+struct _CandorSamplesView
+{
+  AdwBin parent_instance;
+
+  /* template widgets */
+  GtkLabel *count_label;
+  GtkSearchEntry *search_entry;
+  GtkStack *stack;
+  GtkGridView *grid_view;
+  GtkColumnView *column_view;
+
+  /* owned */
+  CandorSession *session;
+  CandorDataset *dataset;
+  GtkStringFilter *filter;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+
+  gboolean syncing;
+};
+
+G_DEFINE_FINAL_TYPE (CandorSamplesView, candor_samples_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- image cells ---- */
+
+static void
+grid_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *image = candor_pixel_view_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *name = gtk_label_new (NULL);
+
+  gtk_widget_set_size_request (image, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_set_halign (image, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (image, "thumbnail");
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (name), 12);
+  gtk_widget_add_css_class (name, "caption");
+  gtk_widget_add_css_class (name, "dim-label");
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_widget_add_css_class (box, "sample-cell");
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+grid_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  CandorSample *sample = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *image = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (image);
+  GtkWidget *name = gtk_widget_get_next_sibling (label);
+  const char *text = candor_sample_get_label (sample);
+  g_autofree char *description = NULL;
+
+  candor_pixel_view_set_texture (CANDOR_PIXEL_VIEW (image), candor_sample_get_texture (sample));
+  gtk_label_set_label (GTK_LABEL (label), text ? text : _("Unlabelled"));
+  gtk_widget_set_opacity (label, text ? 1.0 : 0.55);
+  gtk_label_set_label (GTK_LABEL (name), candor_sample_get_name (sample));
+  gtk_widget_set_tooltip_text (box, candor_sample_get_name (sample));
+
+  description = text ? g_strdup_printf ("%s, %s", candor_sample_get_name (sample), text)
+                     : g_strdup (candor_sample_get_name (sample));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+static void
+grid_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  candor_pixel_view_set_texture (CANDOR_PIXEL_VIEW (gtk_widget_get_first_child (box)), NULL);
+}
+
+/* ---- table cells ---- */
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *cell = gtk_inscription_new (NULL);
+  float xalign = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "numeric")) ? 1.0f : 0.0f;
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), xalign);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 3);
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  CandorSample *sample = gtk_list_item_get_item (item);
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  const char * const *values = candor_sample_get_values (sample);
+
+  if (column < 0)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", candor_sample_get_index (sample) + 1);
+      gtk_inscription_set_text (cell, number);
+      gtk_widget_add_css_class (GTK_WIDGET (cell), "dim-label");
+    }
+  else
+    gtk_inscription_set_text (cell, values ? values[column] : NULL);
+}
+
+static GtkColumnViewColumn *
+make_column (const char *title,
+             int         column,
+             gboolean    numeric,
+             int         width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (factory), "numeric", GINT_TO_POINTER (numeric));
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), NULL);
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_column_set_fixed_width (view_column, width);
+  return view_column;
+}
+
+/* Wide enough for the header and the first rows' values, within reason. */
+static int
+column_width (CandorDataset *dataset,
+              guint          column)
+{
+  GListModel *samples = candor_dataset_get_samples (dataset);
+  const char *title = candor_dataset_get_columns (dataset)[column];
+  glong chars = g_utf8_strlen (title, -1);
+  guint n = MIN (g_list_model_get_n_items (samples), 50u);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CandorSample) sample = g_list_model_get_item (samples, i);
+      chars = MAX (chars, g_utf8_strlen (candor_sample_get_values (sample)[column], -1));
+    }
+  return CLAMP ((int) chars * 8 + 28, 64, 220);
+}
+
+static void
+rebuild_columns (CandorSamplesView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  const char * const *names;
+
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+      gtk_column_view_remove_column (self->column_view, column);
+    }
+  if (self->dataset == NULL || candor_dataset_get_kind (self->dataset) != CANDOR_DATASET_TABLE)
+    return;
+
+  {
+    g_autoptr(GtkColumnViewColumn) number = make_column ("#", -1, TRUE, 56);
+    gtk_column_view_append_column (self->column_view, number);
+  }
+  names = candor_dataset_get_columns (self->dataset);
+  for (guint c = 0; names[c] != NULL; c++)
+    {
+      g_autoptr(GtkColumnViewColumn) column =
+        make_column (names[c], (int) c, candor_dataset_column_is_numeric (self->dataset, c),
+                     column_width (self->dataset, c));
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+/* ---- state ---- */
+
+static void
+update_page (CandorSamplesView *self)
+{
+  const char *page;
+
+  if (self->dataset == NULL)
+    page = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    page = "no-match";
+  else if (candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE)
+    page = "table";
+  else
+    page = "images";
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+update_count (CandorSamplesView *self)
+{
+  g_autofree char *text = NULL;
+  guint n;
+
+  if (self->dataset == NULL)
+    {
+      gtk_label_set_label (self->count_label, NULL);
+      return;
+    }
+  n = g_list_model_get_n_items (candor_dataset_get_samples (self->dataset));
+  if (candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE)
+    text = g_strdup_printf (candor_dataset_get_truncated (self->dataset)
+                            ? ngettext ("first %'u row", "first %'u rows", n)
+                            : ngettext ("%'u row", "%'u rows", n), n);
+  else
+    text = g_strdup_printf (candor_dataset_get_truncated (self->dataset)
+                            ? ngettext ("first %'u image", "first %'u images", n)
+                            : ngettext ("%'u image", "%'u images", n), n);
+  gtk_label_set_label (self->count_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), candor_dataset_get_name (self->dataset));
+}
+
+static guint
+find_position (CandorSamplesView *self,
+               CandorSample      *sample)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CandorSample) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+      if (item == sample)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+on_session_selection_changed (CandorSamplesView *self)
+{
+  CandorSample *sample = candor_session_get_selected_sample (self->session);
+  guint position;
+  GtkWidget *list;
+
+  if (self->syncing || sample == NULL)
+    return;
+  if (gtk_single_selection_get_selected_item (self->selection) == (gpointer) sample)
+    return;
+  position = find_position (self, sample);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  self->syncing = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->syncing = FALSE;
+
+  list = self->dataset && candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE
+       ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+}
+
+static void
+on_selected_item_changed (CandorSamplesView *self)
+{
+  CandorSample *sample = gtk_single_selection_get_selected_item (self->selection);
+
+  update_page (self);
+  if (self->syncing || self->session == NULL || sample == NULL)
+    return;
+  self->syncing = TRUE;
+  candor_session_set_selected_sample (self->session, sample);
+  self->syncing = FALSE;
+}
+
+static void
+on_dataset_changed (CandorSamplesView *self)
+{
+  CandorDataset *dataset = self->session ? candor_session_get_dataset (self->session) : NULL;
+
+  if (!g_set_object (&self->dataset, dataset))
+    return;
+
+  self->syncing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_string_filter_set_search (self->filter, NULL);
+  gtk_filter_list_model_set_model (self->filtered, dataset ? candor_dataset_get_samples (dataset) : NULL);
+  self->syncing = FALSE;
+
+  rebuild_columns (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), dataset != NULL);
+  update_count (self);
+  update_page (self);
+  on_session_selection_changed (self);
+
+  /* Arrow keys should move through the samples right away. */
+  if (dataset != NULL)
+    gtk_widget_grab_focus (candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE
+                           ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view));
+}
+
+static void
+on_search_changed (CandorSamplesView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  gtk_string_filter_set_search (self->filter, *text ? text : NULL);
+  update_page (self);
+}
+
+/* ---- public ---- */
+
+CandorSession *
+candor_samples_view_get_session (CandorSamplesView *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLES_VIEW (self), NULL);
+  return self->session;
+}
+
+void
+candor_samples_view_set_session (CandorSamplesView *self,
+                                 CandorSession     *session)
+{
+  g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
+  g_return_if_fail (session == NULL || CANDOR_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "notify::dataset", G_CALLBACK (on_dataset_changed), self);
+      g_signal_connect_swapped (session, "notify::selected-sample",
+                                G_CALLBACK (on_session_selection_changed), self);
+    }
+  on_dataset_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+void
+candor_samples_view_focus_search (CandorSamplesView *self)
+{
+  g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- GObject ---- */
+
+static void
+candor_samples_view_dispose (GObject *object)
+{
+  CandorSamplesView *self = CANDOR_SAMPLES_VIEW (object);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->dataset);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_SAMPLES_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+
+  G_OBJECT_CLASS (candor_samples_view_parent_class)->dispose (object);
+}
+
+static void
+candor_samples_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CandorSamplesView *self = CANDOR_SAMPLES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+candor_samples_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  CandorSamplesView *self = CANDOR_SAMPLES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      candor_samples_view_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+candor_samples_view_class_init (CandorSamplesViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = candor_samples_view_dispose;
+  object_class->get_property = candor_samples_view_get_property;
+  object_class->set_property = candor_samples_view_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, CANDOR_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/candor/Candor/ui/candor-samples-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, stack);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, column_view);
+
+  gtk_widget_class_set_css_name (widget_class, "samplesview");
+}
+
+static void
+candor_samples_view_init (CandorSamplesView *self)
+{
+  GtkListItemFactory *factory;
+  GtkExpression *expression;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  expression = gtk_property_expression_new (CANDOR_TYPE_SAMPLE, NULL, "search-text");
+  self->filter = gtk_string_filter_new (expression);
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_single_selection_set_can_unselect (self->selection, FALSE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (on_selected_item_changed), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed",
+                            G_CALLBACK (on_search_changed), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (grid_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (grid_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (grid_unbind), NULL);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_unref (factory);
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+}

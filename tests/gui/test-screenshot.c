@@ -1,0 +1,506 @@
+/* test-screenshot.c: `candor --screenshot` under Xvfb: the PNG has the
+ * fixed size, is not blank and carries its provenance; without a display
+ * candor says so in one line and exits 1.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "candor-config.h"
+
+#include <math.h>
+#include <sys/wait.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <cairo.h>
+#include <png.h>
+
+#include "testutil.h"
+
+#define SHOT_WIDTH  1280
+#define SHOT_HEIGHT 800
+
+static char *tmpdir;       /* fixtures and outputs of this run */
+static char *fixture_model;
+static char *fixture_images;
+static char *unsupported_model;
+static char *fixture_table;
+
+/* ---- running candor ---- */
+
+typedef struct
+{
+  int status;              /* exit status, or -1 when killed by a signal */
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static const char *
+candor_exe (void)
+{
+  const char *exe = g_getenv ("CANDOR_EXE");
+  g_assert_nonnull (exe);
+  return exe;
+}
+
+/* An environment that keeps the user's settings and history out of it. */
+static char **
+test_environ (gboolean with_display)
+{
+  char **env = g_get_environ ();
+  g_autofree char *home = g_build_filename (tmpdir, "home", NULL);
+
+  g_mkdir_with_parents (home, 0700);
+  env = g_environ_setenv (env, "HOME", home, TRUE);
+  env = g_environ_setenv (env, "XDG_DATA_HOME", home, TRUE);
+  env = g_environ_setenv (env, "XDG_CONFIG_HOME", home, TRUE);
+  env = g_environ_setenv (env, "XDG_CACHE_HOME", home, TRUE);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "C", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  /* A critical in the app fails the test instead of scrolling by. */
+  env = g_environ_setenv (env, "G_DEBUG", "fatal-criticals", TRUE);
+  if (!with_display)
+    {
+      env = g_environ_unsetenv (env, "DISPLAY");
+      env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+    }
+  return env;
+}
+
+static void
+run_candor (Run         *run,
+            gboolean     xvfb,
+            const char  *first_arg,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = test_environ (xvfb);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xvfb_run = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  if (xvfb)
+    {
+      xvfb_run = g_find_program_in_path ("xvfb-run");
+      g_assert_nonnull (xvfb_run);
+      g_ptr_array_add (argv, xvfb_run);
+      g_ptr_array_add (argv, (char *) "-a");
+    }
+  g_ptr_array_add (argv, (char *) candor_exe ());
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (wait_status))
+    run->status = WEXITSTATUS (wait_status);
+  else
+    run->status = -1;
+  if (run->status != 0 || *run->err != '\0')
+    g_test_message ("candor exited %d; stderr:\n%s", run->status, run->err);
+}
+
+static gboolean
+need_xvfb (void)
+{
+  g_autofree char *xvfb_run = g_find_program_in_path ("xvfb-run");
+
+  if (xvfb_run == NULL)
+    {
+      g_test_skip ("xvfb-run is not installed (apt-get install xvfb xauth)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- reading the PNG ---- */
+
+typedef struct
+{
+  int width;
+  int height;
+  double luma_variance;
+  GHashTable *text;       /* keyword → text */
+} Shot;
+
+static void
+shot_clear (Shot *shot)
+{
+  g_clear_pointer (&shot->text, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Shot, shot_clear)
+
+static void
+read_shot (const char *path,
+           Shot       *shot)
+{
+  FILE *fp = fopen (path, "rb");
+  png_structp png;
+  png_infop info;
+  png_textp text = NULL;
+  png_bytepp rows;
+  int n_text = 0;
+  double sum = 0, sum2 = 0;
+  int channels;
+
+  g_assert_nonnull (fp);
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  info = png_create_info_struct (png);
+  g_assert_nonnull (info);
+  g_assert_cmpint (setjmp (png_jmpbuf (png)), ==, 0);
+  png_init_io (png, fp);
+  png_read_png (png, info, PNG_TRANSFORM_STRIP_16 | PNG_TRANSFORM_PACKING | PNG_TRANSFORM_EXPAND, NULL);
+
+  shot->width = (int) png_get_image_width (png, info);
+  shot->height = (int) png_get_image_height (png, info);
+  channels = png_get_channels (png, info);
+  g_assert_cmpint (channels, >=, 3);
+  rows = png_get_rows (png, info);
+  for (int y = 0; y < shot->height; y++)
+    for (int x = 0; x < shot->width; x++)
+      {
+        const png_byte *p = rows[y] + x * channels;
+        double l = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+        sum += l;
+        sum2 += l * l;
+      }
+  sum /= (double) shot->width * shot->height;
+  shot->luma_variance = sum2 / ((double) shot->width * shot->height) - sum * sum;
+
+  shot->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  png_get_text (png, info, &text, &n_text);
+  for (int i = 0; i < n_text; i++)
+    g_hash_table_insert (shot->text, g_strdup (text[i].key), g_strdup (text[i].text));
+
+  png_destroy_read_struct (&png, &info, NULL);
+  fclose (fp);
+}
+
+static char *
+sha256_of (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *sha = cx_file_sha256 (path, &error);
+  g_assert_no_error (error);
+  return sha;
+}
+
+/* Every export: the fixed size, something drawn, who made it and when. */
+static void
+assert_common (const Shot *shot,
+               const char *view)
+{
+  g_assert_cmpint (shot->width, ==, SHOT_WIDTH);
+  g_assert_cmpint (shot->height, ==, SHOT_HEIGHT);
+  /* A blank or single-colour window has (almost) no variance. */
+  g_assert_cmpfloat (shot->luma_variance, >, 50.0);
+  g_assert_cmpstr (g_hash_table_lookup (shot->text, "Software"), ==, "Candor " CANDOR_VERSION);
+  g_assert_cmpstr (g_hash_table_lookup (shot->text, "View"), ==, view);
+  g_assert_nonnull (g_hash_table_lookup (shot->text, "Creation-Time"));
+}
+
+/* ---- fixtures ---- */
+
+static void
+write_model (const char *path,
+             const char *op)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *bytes = NULL;
+  int64_t shape[4] = { 1, 1, 28, 28 };
+  gsize len;
+
+  cx_test_graph_input (g, "image", CX_ELEM_FLOAT, 4, shape);
+  cx_test_graph_node (g, op, "image", "activated");
+  cx_test_graph_node (g, "Flatten", "activated", "logits");
+  cx_test_graph_attr_int (g, "axis", 1);
+  cx_test_graph_output (g, "logits");
+  bytes = cx_test_graph_pack (g, &len);
+  g_file_set_contents (path, (const char *) bytes, len, &error);
+  g_assert_no_error (error);
+}
+
+/* 28 × 28 greyscale PNGs with a shape in each, like Fashion-MNIST. */
+static void
+write_images (const char *dir)
+{
+  g_autoptr(GString) labels = g_string_new ("file,label\n");
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (dir, 0755);
+  for (int i = 0; i < 12; i++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 28, 28);
+      cairo_t *cr = cairo_create (surface);
+      g_autofree char *name = g_strdup_printf ("%04d.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_paint (cr);
+      cairo_set_source_rgb (cr, 0.4 + 0.05 * i, 0.4 + 0.05 * i, 0.4 + 0.05 * i);
+      cairo_rectangle (cr, 4 + i % 5, 6, 14 + i % 4, 16);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+      g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+      cairo_surface_destroy (surface);
+      g_string_append_printf (labels, "%s,%s\n", name, i % 2 ? "Trouser" : "Sneaker");
+    }
+  {
+    g_autofree char *path = g_build_filename (dir, "labels.csv", NULL);
+    g_file_set_contents (path, labels->str, -1, &error);
+    g_assert_no_error (error);
+  }
+}
+
+static void
+write_table (const char *dir)
+{
+  g_autoptr(GString) csv = g_string_new ("income,purpose,sex,age_group,approved\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (dir, "loans.csv", NULL);
+  g_autofree char *schema_path = g_build_filename (dir, "loans-schema.json", NULL);
+  static const char *schema =
+    "{\"features\": [{\"column\": \"income\", \"mean\": 50000, \"std\": 20000}],"
+    " \"label\": {\"column\": \"approved\", \"positive\": \"yes\"},"
+    " \"sensitive\": [\"sex\", \"age_group\"], \"locked\": [\"sex\"]}";
+
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (csv, "%d,%s,%s,%s,%s\n", 20000 + 1500 * i,
+                            i % 3 ? "car" : "\"education, adult\"",
+                            i % 2 ? "female" : "male", i % 4 ? "25-44" : "45+",
+                            i % 5 ? "yes" : "no");
+  g_file_set_contents (csv_path, csv->str, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (schema_path, schema, -1, &error);
+  g_assert_no_error (error);
+  fixture_table = g_steal_pointer (&csv_path);
+}
+
+/* ---- tests ---- */
+
+static void
+check_images_shot (const char *model,
+                   const char *images,
+                   const char *view)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Shot) shot = { 0 };
+  g_autofree char *name = g_strdup_printf ("images-%s.png", view);
+  g_autofree char *out = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *tmp = g_strconcat (out, ".tmp", NULL);
+  g_autofree char *model_sha = sha256_of (model);
+  g_autofree char *first = g_build_filename (images, "0000.png", NULL);
+  g_autofree char *first_sha = sha256_of (first);
+  g_autofree char *model_base = g_path_get_basename (model);
+
+  run_candor (&run, TRUE, "--screenshot", out, "--view", view, model, images, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+
+  read_shot (out, &shot);
+  assert_common (&shot, view);
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-SHA256"), ==, model_sha);
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-File"), ==, model_base);
+  /* The first sample is selected when the images open. */
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-File"), ==, "0000.png");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-SHA256"), ==, first_sha);
+}
+
+static void
+test_images_explain (void)
+{
+  if (need_xvfb ())
+    check_images_shot (fixture_model, fixture_images, "explain");
+}
+
+static void
+test_images_split (void)
+{
+  if (need_xvfb ())
+    check_images_shot (fixture_model, fixture_images, "split");
+}
+
+static void
+test_table_fairness (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Shot) shot = { 0 };
+  g_autofree char *out = g_build_filename (tmpdir, "table-fairness.png", NULL);
+  g_autofree char *data_sha = NULL;
+
+  if (!need_xvfb ())
+    return;
+  data_sha = sha256_of (fixture_table);
+  run_candor (&run, TRUE, "--screenshot", out, "--view", "fairness", fixture_model, fixture_table, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  read_shot (out, &shot);
+  assert_common (&shot, "fairness");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Data-File"), ==, "loans.csv");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Data-SHA256"), ==, data_sha);
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-Row"), ==, "1");
+}
+
+/* A model the engine cannot run still opens, to show its card. */
+static void
+test_unsupported_model (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Shot) shot = { 0 };
+  g_autofree char *out = g_build_filename (tmpdir, "unsupported.png", NULL);
+  g_autofree char *sha = NULL;
+
+  if (!need_xvfb ())
+    return;
+  sha = sha256_of (unsupported_model);
+  run_candor (&run, TRUE, "--screenshot", out, unsupported_model, fixture_images, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  read_shot (out, &shot);
+  assert_common (&shot, "explain");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-SHA256"), ==, sha);
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *model = g_build_filename (CANDOR_DEMO_DIR, "fashion-cnn.onnx", NULL);
+  g_autofree char *images = g_build_filename (CANDOR_DEMO_DIR, "fashion-samples", NULL);
+  g_autofree char *first = g_build_filename (images, "0000.png", NULL);
+
+  if (!need_xvfb ())
+    return;
+  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR) || !g_file_test (first, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("the demo (resources/demo/fashion-cnn.onnx, fashion-samples/0000.png) is not there yet");
+      return;
+    }
+  check_images_shot (model, images, "explain");
+}
+
+static void
+test_bad_model (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *model = g_build_filename (tmpdir, "garbage.onnx", NULL);
+  g_autofree char *out = g_build_filename (tmpdir, "never.png", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!need_xvfb ())
+    return;
+  g_file_set_contents (model, "\xff\xfe not a model", -1, &error);
+  g_assert_no_error (error);
+  run_candor (&run, TRUE, "--screenshot", out, model, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "candor: garbage.onnx: "));
+  /* exactly one line */
+  g_assert_nonnull (strchr (run.err, '\n'));
+  g_assert_cmpstr (strchr (run.err, '\n') + 1, ==, "");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_unknown_view (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_candor (&run, FALSE, "--screenshot", "x.png", "--view", "pie-chart", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "candor: unknown view “pie-chart”"));
+}
+
+static void
+test_no_display (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *out = g_build_filename (tmpdir, "headless.png", NULL);
+
+  run_candor (&run, FALSE, "--screenshot", out, fixture_model, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==,
+                   "candor: no display found; run it inside a desktop session "
+                   "or under xvfb-run (apt-get install xvfb)\n");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_version (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_candor (&run, FALSE, "--version", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "candor " CANDOR_VERSION "\n");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("candor-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture_model = g_build_filename (tmpdir, "shapes-net.onnx", NULL);
+  write_model (fixture_model, "Relu");
+  unsupported_model = g_build_filename (tmpdir, "exotic.onnx", NULL);
+  write_model (unsupported_model, "NotARealOperator");
+  fixture_images = g_build_filename (tmpdir, "shapes", NULL);
+  write_images (fixture_images);
+  write_table (tmpdir);
+
+  g_test_add_func ("/screenshot/version/prints-the-version", test_version);
+  g_test_add_func ("/screenshot/no-display/says-how-to-run-it", test_no_display);
+  g_test_add_func ("/screenshot/view/unknown-is-refused", test_unknown_view);
+  g_test_add_func ("/screenshot/images/explain-carries-provenance", test_images_explain);
+  g_test_add_func ("/screenshot/images/split-carries-provenance", test_images_split);
+  g_test_add_func ("/screenshot/table/fairness-carries-data-hash", test_table_fairness);
+  g_test_add_func ("/screenshot/model/unsupported-still-opens", test_unsupported_model);
+  g_test_add_func ("/screenshot/model/garbage-fails-in-one-line", test_bad_model);
+  g_test_add_func ("/screenshot/demo/fashion-explain", test_demo);
+
+  status = g_test_run ();
+
+  if (g_getenv ("CANDOR_KEEP_SHOTS") == NULL)
+    remove_tree (tmpdir);
+  else
+    g_printerr ("screenshots kept in %s\n", tmpdir);
+  return status;
+}
