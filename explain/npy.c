@@ -238,6 +238,35 @@ half_bits_to_float (guint16 h)
   return f;
 }
 
+/* An integer or boolean element, exactly (no detour through double). */
+static int64_t
+element_int (const guint8 *p, const NpyHeader *h)
+{
+  guint8 b[8];
+  memcpy (b, p, h->size);
+  if (h->big && h->size > 1)
+    for (int i = 0; i < h->size / 2; i++)
+      {
+        guint8 t = b[i];
+        b[i] = b[h->size - 1 - i];
+        b[h->size - 1 - i] = t;
+      }
+  switch (h->kind)
+    {
+    case 'i':
+      if (h->size == 1) return (gint8) b[0];
+      if (h->size == 2) { gint16 v; memcpy (&v, b, 2); return v; }
+      if (h->size == 4) { gint32 v; memcpy (&v, b, 4); return v; }
+      { gint64 v; memcpy (&v, b, 8); return v; }
+    case 'u':
+      if (h->size == 1) return b[0];
+      if (h->size == 2) { guint16 v; memcpy (&v, b, 2); return v; }
+      { guint32 v; memcpy (&v, b, 4); return v; }
+    default:
+      return b[0] != 0;
+    }
+}
+
 static double
 element (const guint8 *p, const NpyHeader *h)
 {
@@ -292,16 +321,10 @@ cx_npy_parse (const guint8 *data, gsize len, const char *name, GError **error)
   for (int64_t i = 0; i < h.numel; i++)
     {
       const guint8 *p = data + h.offset + (gsize) i * h.size;
-      if (h.kind == 'i' && h.size == 8 && !h.big)
-        {
-          gint64 v;
-          memcpy (&v, p, 8);
-          t->data.i[i] = v;
-        }
-      else if (h.kind == 'f')
+      if (h.kind == 'f')
         t->data.f[i] = (float) element (p, &h);
       else
-        t->data.i[i] = (int64_t) element (p, &h);
+        t->data.i[i] = element_int (p, &h);
     }
   return t;
 }
