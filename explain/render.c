@@ -85,7 +85,7 @@ cx_render_map (const CxTensor *attr, CxSign sign, double outlier_percent, double
       map->data.f[i] = (float) s;
     }
   /* Captum's _cumulative_sum_threshold over |values|. */
-  sorted = g_new (float, H * W);
+  sorted = g_new (float, (gsize) MAX (H * W, 1));
   for (int64_t i = 0; i < H * W; i++)
     {
       sorted[i] = fabsf (map->data.f[i]);

@@ -23,6 +23,16 @@ typedef struct
 } Arch;
 
 static JsonParser *manifests[2];
+static GPtrArray *all_archs;
+
+static void
+arch_free (gpointer data)
+{
+  Arch *a = data;
+  g_free (a->dir);
+  g_free (a->name);
+  g_free (a);
+}
 
 static char *
 path_of (const Arch *a, const char *suffix)
@@ -164,6 +174,7 @@ add_manifest (int slot, const char *dir, const char *prefix, gboolean references
       a->dir = g_strdup (dir);
       a->name = g_strdup (l->data);
       a->entry = json_object_get_object_member (models, l->data);
+      g_ptr_array_add (all_archs, a);
       g_test_add_data_func (info_path, a, test_info);
       if (references)
         {
@@ -179,10 +190,17 @@ main (int argc, char *argv[])
   g_autofree char *data = NULL;
   g_autofree char *demo = NULL;
 
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+  all_archs = g_ptr_array_new_with_free_func (arch_free);
   data = cx_test_source_path ("tests", "data", NULL);
   demo = cx_test_source_path ("resources", "demo", NULL);
   add_manifest (0, data, "archs", TRUE);
   add_manifest (1, demo, "demo", FALSE);
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (all_archs);
+  g_clear_object (&manifests[0]);
+  g_clear_object (&manifests[1]);
+  return status;
 }

@@ -46,6 +46,15 @@ typedef struct
   char *name;
 } Case;
 
+static void
+case_free (gpointer data)
+{
+  Case *c = data;
+  g_free (c->dir);
+  g_free (c->name);
+  g_free (c);
+}
+
 static int n_total, n_supported, n_passed;
 
 /* The test data stores bfloat16 tensors as their raw bits, typed uint16:
@@ -275,7 +284,7 @@ test_case (gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (case_free);
   int status;
 
   g_test_init (&argc, &argv, NULL);

@@ -21,6 +21,16 @@ typedef struct
 
 static char *root;
 
+static void
+case_free (gpointer data)
+{
+  Case *c = data;
+  g_free (c->file);
+  g_free (c->command);
+  g_free (c->expected);
+  g_free (c);
+}
+
 static char *
 substitute (const char *text, const char *file)
 {
@@ -64,7 +74,7 @@ main (int argc, char *argv[])
   g_autofree char *list = NULL;
   g_autofree char *path = NULL;
   g_auto(GStrv) lines = NULL;
-  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (case_free);
   g_autoptr(GError) error = NULL;
 
   g_test_init (&argc, &argv, NULL);
@@ -91,5 +101,9 @@ main (int argc, char *argv[])
       g_ptr_array_add (cases, c);
     }
   g_assert_cmpuint (cases->len, >=, 59);
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+    g_free (root);
+    return status;
+  }
 }
