@@ -59,6 +59,9 @@ cx_check_finite (const CxTensor *t, const char *what, GError **error)
   return TRUE;
 }
 
+/* Working memory a chunk of rows may take when no budget is given. */
+#define CX_ENGINE_WORKING_SET (G_GUINT64_CONSTANT (512) << 20)
+
 /* Rows per chunk: what the model accepts, bounded by the options. */
 static int64_t
 chunk_rows (const CxModel *model, const CxTensor *input, const CxEngineOptions *opt)
@@ -144,9 +147,14 @@ run_chunks (const CxModel *model, const CxTensor *input, int output, const int64
                    "the model takes batches of exactly %" G_GINT64_FORMAT " rows", step);
       return FALSE;
     }
-  for (int64_t start = 0; start < rows; start += step)
+  /* With a free batch dimension, a first small chunk measures what one row
+   * costs, and the rest go in chunks that fit the working-memory target. */
+  gboolean probing = cx_engine_fixed_batch (model) == 0 && step > 8 && rows > 8;
+  if (probing)
+    step = 4;
+  for (int64_t start = 0, n = 0; start < rows; start += n)
     {
-      int64_t n = MIN (step, rows - start);
+      n = MIN (step, rows - start);
       g_autoptr(CxTensor) part = NULL;
       CxTensor *inputs[1];
       const CxTensor *out;
@@ -181,6 +189,14 @@ run_chunks (const CxModel *model, const CxTensor *input, int output, const int64
             }
           else if (!append_rows (&grads, g, rows, start, error))
             return FALSE;
+        }
+      if (probing)
+        {
+          guint64 target = (opt && opt->budget) ? opt->budget / 2 : CX_ENGINE_WORKING_SET;
+          guint64 per_row = MAX (cx_exec_peak_bytes (exec) / (guint64) n, 1);
+          int64_t fit = (int64_t) MAX (target / per_row, 1);
+          step = MIN (chunk_rows (model, input, opt), fit);
+          probing = FALSE;
         }
       if (opt != NULL && opt->progress != NULL &&
           !opt->progress ((double) (start + n) / rows, opt->progress_data))
