@@ -149,7 +149,8 @@ run_chunks (const CxModel *model, const CxTensor *input, int output, const int64
     }
   /* With a free batch dimension, a first small chunk measures what one row
    * costs, and the rest go in chunks that fit the working-memory target. */
-  gboolean probing = cx_engine_fixed_batch (model) == 0 && step > 8 && rows > 8;
+  gboolean probing = cx_engine_fixed_batch (model) == 0 && step > 8 && rows > 8 &&
+                     (guint64) cx_tensor_nbytes (input) * 64 > CX_ENGINE_WORKING_SET;
   if (probing)
     step = 4;
   for (int64_t start = 0, n = 0; start < rows; start += n)
