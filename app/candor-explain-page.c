@@ -14,6 +14,7 @@
 #include "candor-explain-page.h"
 #include "candor-model.h"
 #include "candor-pixel-view.h"
+#include "candor-wrap-box.h"
 #include "candor-sample.h"
 #include "candor-session.h"
 
@@ -357,6 +358,7 @@ candor_explain_page_class_init (CandorExplainPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CANDOR_TYPE_PIXEL_VIEW);
+  g_type_ensure (CANDOR_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/candor/Candor/ui/candor-explain-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CandorExplainPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CandorExplainPage, title_label);

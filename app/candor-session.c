@@ -370,6 +370,15 @@ candor_session_open_async (CandorSession       *self,
   g_task_run_in_thread (task, open_thread);
 }
 
+void
+candor_session_cancel (CandorSession *self)
+{
+  g_return_if_fail (CANDOR_IS_SESSION (self));
+
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+}
+
 gboolean
 candor_session_open_finish (CandorSession  *self,
                             GAsyncResult   *result,

@@ -43,6 +43,9 @@ gboolean       candor_session_open_finish         (CandorSession       *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 
+/* Cancels whatever the session is loading or computing. */
+void           candor_session_cancel              (CandorSession       *self);
+
 /* The inputs that belong to @model by name, or NULL. */
 GFile         *candor_session_find_paired_data    (GFile               *model);
 

@@ -11,58 +11,13 @@
 #include "candor-application.h"
 #include "candor-dataset.h"
 #include "candor-enums.h"
-#include "candor-explain-page.h"
 #include "candor-export.h"
-#include "candor-fairness-page.h"
-#include "candor-model-card.h"
 #include "candor-model.h"
 #include "candor-paths.h"
 #include "candor-sample.h"
-#include "candor-samples-view.h"
 #include "candor-session.h"
-#include "candor-split-page.h"
-#include "candor-whatif-page.h"
-#include "candor-window.h"
+#include "candor-window-private.h"
 #include "model.h"
-
-#define MAX_RECENT 5
-
-struct _CandorWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template widgets */
-  AdwHeaderBar *header_bar;
-  GtkToggleButton *sidebar_button;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewSwitcherBar *switcher_bar;
-  GtkSpinner *busy_spinner;
-  AdwToastOverlay *toast_overlay;
-  GtkStack *main_stack;
-  AdwStatusPage *welcome_page;
-  AdwPreferencesGroup *recent_group;
-  GtkListBox *recent_list;
-  GtkSpinner *loading_spinner;
-  AdwFlap *flap;
-  CandorModelCard *model_card;
-  GtkPaned *samples_paned;
-  CandorSamplesView *samples_view;
-  AdwViewStack *view_stack;
-  CandorExplainPage *explain_page;
-  CandorWhatifPage *whatif_page;
-  CandorFairnessPage *fairness_page;
-  CandorSplitPage *split_page;
-
-  /* owned */
-  CandorSession *session;
-  GtkFileChooserNative *chooser;
-  GSettings *settings;
-
-  /* borrowed */
-  GtkRecentManager *recent_manager;
-
-  gboolean scripted;
-};
 
 G_DEFINE_FINAL_TYPE (CandorWindow, candor_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -81,25 +36,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static gboolean
-has_suffix_ci (const char *name,
-               const char *suffix)
-{
-  gsize n = strlen (name), s = strlen (suffix);
-  return n > s && g_ascii_strcasecmp (name + n - s, suffix) == 0;
-}
-
-static gboolean
-is_model_file (GFile *file)
-{
-  g_autofree char *name = g_file_get_basename (file);
-  return name != NULL && has_suffix_ci (name, ".onnx");
-}
-
-static void
-show_toast (CandorWindow *self,
-            const char   *message,
-            guint         timeout)
+void
+candor_window_show_toast (CandorWindow *self,
+                          const char   *message,
+                          guint         timeout)
 {
   g_autofree char *escaped = g_markup_escape_text (message, -1);
   AdwToast *toast = adw_toast_new (escaped);
@@ -137,8 +77,8 @@ one_line_message (const char *message,
 
 /* ---- state ---- */
 
-static void
-update_state (CandorWindow *self)
+void
+candor_window_update_state (CandorWindow *self)
 {
   CandorModel *model = candor_session_get_model (self->session);
   CandorDataset *dataset = candor_session_get_dataset (self->session);
@@ -190,123 +130,15 @@ on_dataset_changed (CandorWindow *self)
   /* A table needs room for its columns; thumbnails need little. */
   if (dataset != NULL)
     gtk_paned_set_position (self->samples_paned,
-                            candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE ? 520 : 300);
-  update_state (self);
+                            candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE ? 440 : 300);
+  candor_window_update_state (self);
 }
 
 static void
 on_busy_changed (CandorWindow *self)
 {
-  update_state (self);
+  candor_window_update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
-
-/* ---- recent files ---- */
-
-static void
-add_recent (CandorWindow *self,
-            GFile        *file)
-{
-  g_autofree char *uri = NULL;
-  g_autofree char *name = NULL;
-  GtkRecentData data = { 0 };
-
-  if (self->scripted || file == NULL)
-    return;
-  uri = g_file_get_uri (file);
-  name = g_file_get_basename (file);
-  data.app_name = (char *) g_get_prgname ();
-  data.app_exec = (char *) "candor %u";
-  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
-    data.mime_type = (char *) "inode/directory";
-  else if (has_suffix_ci (name, ".onnx"))
-    data.mime_type = (char *) "application/octet-stream";
-  else if (has_suffix_ci (name, ".csv"))
-    data.mime_type = (char *) "text/csv";
-  else
-    data.mime_type = (char *) "image/png";
-  gtk_recent_manager_add_full (self->recent_manager, uri, &data);
-}
-
-static void
-on_recent_row_activated (AdwActionRow *row,
-                         CandorWindow *self)
-{
-  GFile *file = g_object_get_data (G_OBJECT (row), "file");
-
-  if (is_model_file (file))
-    candor_window_open (self, file, NULL);
-  else
-    candor_window_open (self, NULL, file);
-}
-
-static int
-compare_recent (gconstpointer a,
-                gconstpointer b)
-{
-  GtkRecentInfo *ra = *(GtkRecentInfo * const *) a;
-  GtkRecentInfo *rb = *(GtkRecentInfo * const *) b;
-  /* transfer none */
-  return g_date_time_compare (gtk_recent_info_get_modified (rb), gtk_recent_info_get_modified (ra));
-}
-
-static void
-update_recent (CandorWindow *self)
-{
-  GList *items = gtk_recent_manager_get_items (self->recent_manager);
-  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
-  GtkWidget *child;
-  guint shown = 0;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
-    gtk_list_box_remove (self->recent_list, child);
-
-  for (GList *l = items; l != NULL; l = l->next)
-    if (gtk_recent_info_has_application (l->data, g_get_prgname ())
-        && gtk_recent_info_is_local (l->data) && gtk_recent_info_exists (l->data))
-      g_ptr_array_add (mine, l->data);
-  g_ptr_array_sort (mine, compare_recent);
-
-  for (guint i = 0; i < mine->len && shown < MAX_RECENT; i++)
-    {
-      GtkRecentInfo *info = g_ptr_array_index (mine, i);
-      g_autoptr(GFile) file = g_file_new_for_uri (gtk_recent_info_get_uri (info));
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *dir = parent ? g_file_get_path (parent) : NULL;
-      g_autofree char *escaped_name = g_markup_escape_text (name ? name : "", -1);
-      g_autofree char *escaped_dir = NULL;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon;
-
-      if (dir != NULL && g_str_has_prefix (dir, g_get_home_dir ()))
-        {
-          g_autofree char *tilde = g_strconcat ("~", dir + strlen (g_get_home_dir ()), NULL);
-          g_free (dir);
-          dir = g_steal_pointer (&tilde);
-        }
-      escaped_dir = g_markup_escape_text (dir ? dir : "", -1);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped_name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped_dir);
-      if (is_model_file (file))
-        icon = gtk_image_new_from_icon_name ("candor-model-symbolic");
-      else if (has_suffix_ci (name, ".csv"))
-        icon = gtk_image_new_from_icon_name ("x-office-spreadsheet-symbolic");
-      else if (g_str_equal (gtk_recent_info_get_mime_type (info), "inode/directory"))
-        icon = gtk_image_new_from_icon_name ("folder-symbolic");
-      else
-        icon = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "file", g_steal_pointer (&file), g_object_unref);
-      g_signal_connect (row, "activated", G_CALLBACK (on_recent_row_activated), self);
-      gtk_list_box_append (self->recent_list, row);
-      shown++;
-    }
-  /* A scripted screenshot must not depend on (or show) the user's history. */
-  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), shown > 0 && !self->scripted);
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
 /* ---- opening ---- */
@@ -335,23 +167,30 @@ open_done (GObject      *object,
   OpenRequest *request = user_data;
   CandorWindow *self = request->self;
   g_autoptr(GError) error = NULL;
+  gboolean ok = candor_session_open_finish (CANDOR_SESSION (object), result, &error);
 
-  if (!candor_session_open_finish (CANDOR_SESSION (object), result, &error))
+  /* The window was closed while the files loaded. */
+  if (self->session == NULL)
+    {
+      open_request_free (request);
+      return;
+    }
+  if (!ok)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = one_line_message (error->message, request->model, request->data);
-          show_toast (self, message, 10);
+          candor_window_show_toast (self, message, 10);
           g_signal_emit (self, signals[OPEN_FAILED], 0, message);
         }
-      update_state (self);
+      candor_window_update_state (self);
       open_request_free (request);
       return;
     }
 
-  add_recent (self, request->model);
-  add_recent (self, request->data);
-  update_state (self);
+  candor_window_add_recent (self, request->model);
+  candor_window_add_recent (self, request->data);
+  candor_window_update_state (self);
   open_request_free (request);
 }
 
@@ -370,7 +209,7 @@ candor_window_open (CandorWindow *self,
   request->model = model ? g_object_ref (model) : NULL;
   request->data = data ? g_object_ref (data) : NULL;
   candor_session_open_async (self->session, model, data, NULL, open_done, request);
-  update_state (self);
+  candor_window_update_state (self);
 }
 
 void
@@ -401,121 +240,14 @@ candor_window_open_demo (CandorWindow *self,
       g_autofree char *base = g_path_get_basename (model_path);
       g_autofree char *message = g_strdup_printf (_("The demo is not installed: %s is missing"), base);
       /* Not an ::open-failed: the welcome page is the right thing to show. */
-      show_toast (self, message, 10);
-      update_state (self);
+      candor_window_show_toast (self, message, 10);
+      candor_window_update_state (self);
       return;
     }
   model = g_file_new_for_path (model_path);
   if (g_file_test (data_path, G_FILE_TEST_EXISTS))
     data = g_file_new_for_path (data_path);
   candor_window_open (self, model, data);
-}
-
-/* Splits what the user picked or dropped into one model and one input. */
-static gboolean
-open_files (CandorWindow *self,
-            GSList       *files)
-{
-  GFile *model = NULL, *data = NULL;
-
-  for (GSList *l = files; l != NULL; l = l->next)
-    {
-      if (model == NULL && is_model_file (l->data))
-        model = l->data;
-      else if (data == NULL && candor_dataset_can_load (l->data))
-        data = l->data;
-    }
-  if (model == NULL && data == NULL)
-    return FALSE;
-  candor_window_open (self, model, data);
-  return TRUE;
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  CandorWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_object_unref);
-      GSList *list = NULL;
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          GFile *file = g_list_model_get_item (files, i);
-          g_ptr_array_add (owned, file);
-          list = g_slist_append (list, file);
-        }
-      if (!open_files (self, list))
-        show_toast (self, _("Choose an .onnx model, a PNG image or a CSV table"), 5);
-      g_slist_free (list);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *suffixes)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  g_auto(GStrv) list = g_strsplit (suffixes, " ", -1);
-
-  gtk_file_filter_set_name (filter, name);
-  for (guint i = 0; list[i] != NULL; i++)
-    gtk_file_filter_add_suffix (filter, list[i]);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
-open_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  CandorWindow *self = user_data;
-  GtkFileChooser *chooser;
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Open a Model or Data"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (self->chooser);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (chooser, TRUE);
-  add_filter (chooser, _("Models and Data (*.onnx, *.png, *.csv)"), "onnx png csv");
-  add_filter (chooser, _("ONNX Models (*.onnx)"), "onnx");
-  add_filter (chooser, _("PNG Images (*.png)"), "png");
-  add_filter (chooser, _("CSV Tables (*.csv)"), "csv");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-open_demo_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  candor_window_open_demo (CANDOR_WINDOW (user_data), g_variant_get_string (parameter, NULL));
-}
-
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         CandorWindow  *self)
-{
-  GdkFileList *list = g_value_get_boxed (value);
-  GSList *files = list ? gdk_file_list_get_files (list) : NULL;
-  gboolean opened = open_files (self, files);
-
-  if (!opened)
-    show_toast (self, _("Drop an .onnx model, a folder of PNG images, a PNG image or a CSV table"), 5);
-  g_slist_free (files);
-  return opened;
 }
 
 /* ---- export ---- */
@@ -613,116 +345,27 @@ candor_window_export_png (CandorWindow  *self,
   return candor_export_write_png (texture, path, (const char * const *) text->pdata, error);
 }
 
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    CandorWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autofree char *name = g_file_get_basename (file);
-      g_autoptr(GError) error = NULL;
-
-      /* Let the dialog go away before the window is captured. */
-      if (path == NULL)
-        show_toast (self, _("Exports can only be saved to local folders"), 5);
-      else if (!candor_window_export_png (self, path, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
-          show_toast (self, message, 10);
-        }
-      else
-        {
-          g_autofree char *message = g_strdup_printf (_("Exported “%s”"), name);
-          show_toast (self, message, 3);
-        }
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-export_png_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  CandorWindow *self = user_data;
-  CandorModel *model = candor_session_get_model (self->session);
-  g_autofree char *stem = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    return;
-  if (model != NULL)
-    {
-      const char *model_name = candor_model_get_name (model);
-      const char *dot = strrchr (model_name, '.');
-      stem = g_strndup (model_name, dot ? (gsize) (dot - model_name) : strlen (model_name));
-    }
-  name = g_strdup_printf ("%s-%s.png", stem ? stem : "candor",
-                          adw_view_stack_get_visible_child_name (self->view_stack));
-
-  self->chooser = gtk_file_chooser_native_new (_("Export View as PNG"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_file_filter_set_name (filter, _("PNG Images (*.png)"));
-  gtk_file_filter_add_suffix (filter, "png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-/* ---- other actions ---- */
-
-static void
-copy_sha256_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  CandorWindow *self = user_data;
-  CandorModel *model = candor_session_get_model (self->session);
-
-  if (model == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
-                          candor_model_get_sha256 (model));
-  show_toast (self, _("SHA-256 copied"), 2);
-}
-
-static void
-select_sample_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  CandorWindow *self = user_data;
-  candor_session_select_index (self->session, g_variant_get_uint32 (parameter));
-}
-
-static void
-search_samples_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  CandorWindow *self = user_data;
-
-  if (candor_session_get_dataset (self->session) != NULL)
-    candor_samples_view_focus_search (self->samples_view);
-}
-
-static const GActionEntry win_actions[] = {
-  { "open", open_activated },
-  { "open-demo", open_demo_activated, "s" },
-  { "export-png", export_png_activated },
-  { "copy-sha256", copy_sha256_activated },
-  { "select-sample", select_sample_activated, "u" },
-  { "search-samples", search_samples_activated },
-};
-
 /* ---- views ---- */
+
+/* Side by Side needs the width of two pages: the model card makes way
+ * while it is shown, and comes back after. */
+static void
+on_view_changed (CandorWindow *self)
+{
+  gboolean split = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "split") == 0;
+
+  if (split && adw_flap_get_reveal_flap (self->flap)
+      && gtk_widget_get_width (GTK_WIDGET (self)) < 1600)
+    {
+      self->card_hidden_for_split = TRUE;
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+    }
+  else if (!split && self->card_hidden_for_split)
+    {
+      self->card_hidden_for_split = FALSE;
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+    }
+}
 
 CandorView
 candor_window_get_view (CandorWindow *self)
@@ -773,7 +416,7 @@ setup_for_application (CandorWindow      *self,
                        CandorApplication *app)
 {
   self->scripted = app != NULL && candor_application_get_scripted (app);
-  update_recent (self);
+  candor_window_update_recent (self);
   if (app != NULL && !self->scripted && candor_application_get_settings (app) != NULL)
     {
       self->settings = g_object_ref (candor_application_get_settings (app));
@@ -809,7 +452,10 @@ candor_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->recent_manager, self);
   self->recent_manager = NULL;
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      candor_session_cancel (self->session);
+    }
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -901,12 +547,10 @@ candor_window_init (CandorWindow *self)
 {
   g_autoptr(GPropertyAction) show_sidebar = NULL;
   g_autoptr(GPropertyAction) show_view = NULL;
-  GtkDropTarget *drop;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->session = candor_session_new ();
-  g_signal_connect_swapped (self->session, "notify::model", G_CALLBACK (update_state), self);
+  g_signal_connect_swapped (self->session, "notify::model", G_CALLBACK (candor_window_update_state), self);
   g_signal_connect_swapped (self->session, "notify::dataset", G_CALLBACK (on_dataset_changed), self);
   g_signal_connect_swapped (self->session, "notify::busy", G_CALLBACK (on_busy_changed), self);
   g_object_bind_property (self->session, "model", self->model_card, "model", G_BINDING_SYNC_CREATE);
@@ -917,23 +561,17 @@ candor_window_init (CandorWindow *self)
   g_object_set (self->split_page, "session", self->session, NULL);
 
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
-                            G_CALLBACK (update_state), self);
+                            G_CALLBACK (candor_window_update_state), self);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  candor_window_actions_init (self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
+                            G_CALLBACK (on_view_changed), self);
   show_sidebar = g_property_action_new ("show-sidebar", self->flap, "reveal-flap");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_sidebar));
   show_view = g_property_action_new ("show-view", self->view_stack, "visible-child-name");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_view));
 
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->toast_overlay), GTK_EVENT_CONTROLLER (drop));
-
-  self->recent_manager = gtk_recent_manager_get_default ();
-  g_signal_connect_swapped (self->recent_manager, "changed", G_CALLBACK (update_recent), self);
-  update_recent (self);
-
-  update_state (self);
+  candor_window_update_state (self);
 }
 
 CandorWindow *

@@ -294,6 +294,32 @@ write_table (const char *dir)
 
 /* ---- tests ---- */
 
+static int
+compare_file_names (gconstpointer a,
+                    gconstpointer b)
+{
+  g_autofree char *ka = g_utf8_collate_key_for_filename (*(const char * const *) a, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (*(const char * const *) b, -1);
+  return strcmp (ka, kb);
+}
+
+/* The image the app selects first: the first PNG in file-name order. */
+static char *
+first_png (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".PNG"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_assert_cmpuint (names->len, >, 0);
+  g_ptr_array_sort (names, compare_file_names);
+  return g_strdup (g_ptr_array_index (names, 0));
+}
+
 static void
 check_images_shot (const char *model,
                    const char *images,
@@ -305,7 +331,8 @@ check_images_shot (const char *model,
   g_autofree char *out = g_build_filename (tmpdir, name, NULL);
   g_autofree char *tmp = g_strconcat (out, ".tmp", NULL);
   g_autofree char *model_sha = sha256_of (model);
-  g_autofree char *first = g_build_filename (images, "0000.png", NULL);
+  g_autofree char *first_name = first_png (images);
+  g_autofree char *first = g_build_filename (images, first_name, NULL);
   g_autofree char *first_sha = sha256_of (first);
   g_autofree char *model_base = g_path_get_basename (model);
 
@@ -320,7 +347,7 @@ check_images_shot (const char *model,
   g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-SHA256"), ==, model_sha);
   g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-File"), ==, model_base);
   /* The first sample is selected when the images open. */
-  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-File"), ==, "0000.png");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-File"), ==, first_name);
   g_assert_cmpstr (g_hash_table_lookup (shot.text, "Input-SHA256"), ==, first_sha);
 }
 
@@ -383,16 +410,45 @@ test_demo (void)
 {
   g_autofree char *model = g_build_filename (CANDOR_DEMO_DIR, "fashion-cnn.onnx", NULL);
   g_autofree char *images = g_build_filename (CANDOR_DEMO_DIR, "fashion-samples", NULL);
-  g_autofree char *first = g_build_filename (images, "0000.png", NULL);
 
   if (!need_xvfb ())
     return;
-  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR) || !g_file_test (first, G_FILE_TEST_IS_REGULAR))
+  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR) || !g_file_test (images, G_FILE_TEST_IS_DIR))
     {
-      g_test_skip ("the demo (resources/demo/fashion-cnn.onnx, fashion-samples/0000.png) is not there yet");
+      g_test_skip ("the demo (resources/demo/fashion-cnn.onnx, fashion-samples/) is not there yet");
       return;
     }
   check_images_shot (model, images, "explain");
+}
+
+static void
+test_demo_table (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Shot) shot = { 0 };
+  g_autofree char *model = g_build_filename (CANDOR_DEMO_DIR, "hmda-mlp.onnx", NULL);
+  g_autofree char *table = g_build_filename (CANDOR_DEMO_DIR, "hmda.csv", NULL);
+  g_autofree char *out = g_build_filename (tmpdir, "demo-hmda-split.png", NULL);
+  g_autofree char *model_sha = NULL;
+  g_autofree char *table_sha = NULL;
+
+  if (!need_xvfb ())
+    return;
+  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR) || !g_file_test (table, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("the demo (resources/demo/hmda-mlp.onnx, hmda.csv) is not there yet");
+      return;
+    }
+  model_sha = sha256_of (model);
+  table_sha = sha256_of (table);
+  /* The table is found next to the model by its name. */
+  run_candor (&run, TRUE, "--screenshot", out, "--view", "split", model, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  read_shot (out, &shot);
+  assert_common (&shot, "split");
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Model-SHA256"), ==, model_sha);
+  g_assert_cmpstr (g_hash_table_lookup (shot.text, "Data-SHA256"), ==, table_sha);
 }
 
 static void
@@ -495,6 +551,7 @@ main (int   argc,
   g_test_add_func ("/screenshot/model/unsupported-still-opens", test_unsupported_model);
   g_test_add_func ("/screenshot/model/garbage-fails-in-one-line", test_bad_model);
   g_test_add_func ("/screenshot/demo/fashion-explain", test_demo);
+  g_test_add_func ("/screenshot/demo/hmda-split-finds-its-table", test_demo_table);
 
   status = g_test_run ();
 
