@@ -19,18 +19,21 @@
  * scattered back to NCHW) so late layers with 4×4 feature maps still give
  * BLAS a wide matrix; large images take one image (or one band of rows)
  * at a time and write the result in place. 1×1 stride-1 unpadded
- * convolutions skip im2col when a chunk is one image; depthwise
- * convolutions (one input channel per group) are direct loops.
+ * convolutions skip im2col when a chunk is one image.
+ *
+ * Depthwise convolutions (one input channel per group) are direct loops:
+ * on "phase planes" (the padded plane split by stride phase, so every
+ * kernel tap is one long contiguous axpy) for large planes, channels-last
+ * (one vector operation over all channels per pixel and tap) for the
+ * small planes of late layers.
+ *
+ * OpenBLAS threads the GEMMs; the loops around them (im2col, col2im,
+ * scatter, depthwise) are split over a helper thread started per call
+ * when there is enough work (see Crew).
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-/* GCC's -O2 vectorizes only loops whose trip count is a known multiple of
- * the vector width; these kernels are loops over rows of any length. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize ("tree-vectorize", "vect-cost-model=cheap")
-#endif
-
 #include "ops.h"
 #include "onnx.pb-c.h"
 
@@ -49,8 +52,16 @@
 
 /* Bytes the im2col buffer of one chunk may take; larger batches are cut. */
 #define COL_BUDGET (8u << 20)
-/* Images with at least this many output pixels are done one at a time. */
-#define PER_IMAGE_PIXELS 4096
+/* Images with at least this many column-side pixels are done one at a
+ * time (no scatter or gather; measured on 2 cores): 1×1 convolutions,
+ * which then need no im2col at all; other forward GEMMs; the transposed
+ * GEMMs (col2im, weight gradient), whose inner dimension is small. */
+#define PER_IMAGE_POINTWISE 256
+#define PER_IMAGE_FORWARD 1024
+#define PER_IMAGE_TRANSPOSED 4096
+#define PER_IMAGE_MIN_MACS (1 << 22)
+/* Output planes up to this many pixels use im2col through a pixel map. */
+#define PIXEL_MAP_SMALL 64
 /* Depthwise outputs up to this many pixels go channels-last. */
 #define DW_CHANNELS_LAST_PIXELS 64
 
@@ -417,6 +428,113 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
 }
 
 /* ------------------------------------------------------------------ */
+/* A crew of two                                                       */
+/* ------------------------------------------------------------------ */
+
+/* The loops around BLAS (im2col, col2im, scatter, gather) would leave the
+ * second core to OpenBLAS's idle threads; when a kernel call has enough
+ * of that work, a helper thread started for the call takes half of each
+ * such loop. Nothing outlives the call: kernels stay free of globals. */
+typedef void (*CrewFunc) (gpointer data, int part, int nparts);
+
+typedef struct
+{
+  GThread *thread;
+  GMutex lock;
+  GCond cond;
+  CrewFunc fn;
+  gpointer data;
+  guint posted, done;
+  gboolean quit;
+} Crew;
+
+/* Elements of im2col traffic from which a second thread pays off. */
+#define CREW_MIN_WORK (1 << 18)
+
+static gpointer
+crew_main (gpointer p)
+{
+  Crew *c = p;
+  guint seen = 0;
+
+  g_mutex_lock (&c->lock);
+  for (;;)
+    {
+      CrewFunc fn;
+      gpointer data;
+      while (c->posted == seen && !c->quit)
+        g_cond_wait (&c->cond, &c->lock);
+      if (c->quit)
+        break;
+      seen = c->posted;
+      fn = c->fn;
+      data = c->data;
+      g_mutex_unlock (&c->lock);
+      fn (data, 1, 2);
+      g_mutex_lock (&c->lock);
+      c->done = seen;
+      g_cond_broadcast (&c->cond);
+    }
+  g_mutex_unlock (&c->lock);
+  return NULL;
+}
+
+static void
+crew_start (Crew *c, int64_t work)
+{
+  memset (c, 0, sizeof *c);
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+  if (work >= CREW_MIN_WORK && g_get_num_processors () > 1)
+    c->thread = g_thread_try_new ("cx-conv", crew_main, c, NULL);  /* NULL: work alone */
+}
+
+/* Runs fn (data, part, nparts) for every part, this thread taking part 0. */
+static void
+crew_run (Crew *c, CrewFunc fn, gpointer data)
+{
+  if (c->thread == NULL)
+    {
+      fn (data, 0, 1);
+      return;
+    }
+  g_mutex_lock (&c->lock);
+  c->fn = fn;
+  c->data = data;
+  c->posted++;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+  fn (data, 0, 2);
+  g_mutex_lock (&c->lock);
+  while (c->done != c->posted)
+    g_cond_wait (&c->cond, &c->lock);
+  g_mutex_unlock (&c->lock);
+}
+
+static void
+crew_stop (Crew *c)
+{
+  if (c->thread != NULL)
+    {
+      g_mutex_lock (&c->lock);
+      c->quit = TRUE;
+      g_cond_broadcast (&c->cond);
+      g_mutex_unlock (&c->lock);
+      g_thread_join (c->thread);
+    }
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+}
+
+/* Part @part of @nparts of [0, n). */
+static inline void
+part_range (int64_t n, int part, int nparts, int64_t *lo, int64_t *hi)
+{
+  *lo = n * part / nparts;
+  *hi = n * (part + 1) / nparts;
+}
+
+/* ------------------------------------------------------------------ */
 /* im2col and col2im                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -430,8 +548,9 @@ valid_range (int64_t off, int64_t s, int64_t L, int64_t O, int64_t *lo, int64_t 
   *hi = MAX (*lo, MIN (b, O));
 }
 
-/* The chunk's columns of kernel row (c, kd, kh, kw) for image plane @src. */
-static void
+/* The chunk's columns of kernel row (c, kd, kh, kw) for image plane @src.
+ * (Inlined into im2col_walk, so it gets the walk's AVX2 clone.) */
+G_ALWAYS_INLINE static inline void
 im2col_plane (const ConvGeom *g, const float *restrict src, const Chunk *ch,
               int64_t offd, int64_t offh, int64_t offw, int64_t wlo, int64_t whi,
               float *restrict dst)
@@ -447,7 +566,9 @@ im2col_plane (const ConvGeom *g, const float *restrict src, const Chunk *ch,
        * (which that copy fills from neighbouring rows) are zeroed. */
       const int64_t nq = (ch->r1 - ch->r0) * OW, shift = (ch->r0 + offh) * OW + offw;
       const int64_t ra = MAX (ch->r0, -offh), rb = MIN (ch->r1, IH - offh);
-      const int64_t qa = MAX (0, (ra - ch->r0) * OW), qb = MAX (qa, (rb - ch->r0) * OW);
+      /* Clamped to the chunk: a chunk may lie wholly above or below the
+       * input's rows (large negative padding), then it is all zeros. */
+      const int64_t qa = CLAMP ((ra - ch->r0) * OW, 0, nq), qb = CLAMP ((rb - ch->r0) * OW, qa, nq);
       const int64_t q0 = MIN (qb, MAX (qa, -shift)), q1 = MAX (q0, MIN (qb, IH * IW - shift));
       memset (dst, 0, sizeof (float) * q0);
       memcpy (dst + q0, src + q0 + shift, sizeof (float) * (q1 - q0));
@@ -480,6 +601,9 @@ im2col_plane (const ConvGeom *g, const float *restrict src, const Chunk *ch,
         dst[ow] = 0.0f;
       if (sw == 1)
         memcpy (dst + wlo, row + wlo + offw, sizeof (float) * (whi - wlo));
+      else if (sw == 2)
+        for (int64_t ow = wlo; ow < whi; ow++)   /* a constant stride vectorizes */
+          dst[ow] = row[2 * ow + offw];
       else
         for (int64_t ow = wlo; ow < whi; ow++)
           dst[ow] = row[ow * sw + offw];
@@ -489,7 +613,7 @@ im2col_plane (const ConvGeom *g, const float *restrict src, const Chunk *ch,
 }
 
 /* The same in reverse: adds the row's columns into the image plane. */
-static void
+G_ALWAYS_INLINE static inline void
 col2im_plane (const ConvGeom *g, float *restrict img, const Chunk *ch,
               int64_t offd, int64_t offh, int64_t offw, int64_t wlo, int64_t whi,
               float *restrict src)
@@ -502,9 +626,11 @@ col2im_plane (const ConvGeom *g, float *restrict img, const Chunk *ch,
     {
       /* As in im2col_plane: zero the border columns of the (scratch)
        * column block, then add it as one shifted block. */
-      const int64_t shift = (ch->r0 + offh) * OW + offw;
+      const int64_t shift = (ch->r0 + offh) * OW + offw, nq = (ch->r1 - ch->r0) * OW;
       const int64_t ra = MAX (ch->r0, -offh), rb = MIN (ch->r1, IH - offh);
-      const int64_t qa = MAX (0, (ra - ch->r0) * OW), qb = MAX (qa, (rb - ch->r0) * OW);
+      /* Clamped to the chunk: a chunk may lie wholly above or below the
+       * input's rows (large negative padding), then it is all zeros. */
+      const int64_t qa = CLAMP ((ra - ch->r0) * OW, 0, nq), qb = CLAMP ((rb - ch->r0) * OW, qa, nq);
       const int64_t q0 = MIN (qb, MAX (qa, -shift)), q1 = MAX (q0, MIN (qb, IH * IW - shift));
       if (wlo > 0 || whi < OW)
         for (int64_t q = qa; q < qb; q += OW)
@@ -533,23 +659,309 @@ col2im_plane (const ConvGeom *g, float *restrict img, const Chunk *ch,
       if (sw == 1)
         for (int64_t ow = wlo; ow < whi; ow++)
           row[ow + offw] += src[ow];
+      else if (sw == 2)
+        for (int64_t ow = wlo; ow < whi; ow++)
+          row[2 * ow + offw] += src[ow];
       else
         for (int64_t ow = wlo; ow < whi; ow++)
           row[ow * sw + offw] += src[ow];
     }
 }
 
+/* 1-D and 2-D depthwise convolution on "phase planes": the zero-padded
+ * input plane split by stride phase, x_ab[r][c] = xpad[r·sh + a][c·sw + b].
+ * Tap (kh, kw) reads phase ((kh·dh) mod sh, (kw·dw) mod sw) at the constant
+ * shift ((kh·dh) div sh, (kw·dw) div sw), so over the flattened plane
+ * (rows of Wq ≥ OW, the columns past OW being junk) every tap is one long
+ * contiguous axpy or dot product: no bounds checks and no short rows. */
+typedef struct
+{
+  int64_t sh, sw, Hq, Wq, plane, nph, L;
+  int64_t *tap_phase, *tap_off;  /* per kernel tap */
+  float *phases;                 /* nph planes of Hq × Wq (part 0's) */
+  float *flat;                   /* L: one column-side plane with rows of Wq (part 0's) */
+  int64_t part_stride;           /* floats from one part's buffers to the next's */
+} DwPlan;
+
+/* The phase planes' geometry for a 1-D or 2-D convolution. */
+static void
+phase_geometry (const ConvGeom *g, DwPlan *dp)
+{
+  const int64_t sh_max = ((g->k[1] - 1) * g->d[1]) / g->s[1];
+  const int64_t sw_max = ((g->k[2] - 1) * g->d[2]) / g->s[2];
+
+  dp->sh = g->s[1];
+  dp->sw = g->s[2];
+  dp->Wq = g->co[2] + sw_max;
+  dp->Hq = g->co[1] + sh_max + 1;  /* a spare row for the junk columns' overrun */
+  dp->plane = dp->Hq * dp->Wq;
+  dp->nph = dp->sh * dp->sw;
+  dp->L = g->co[1] * dp->Wq;
+  dp->part_stride = dp->nph * dp->plane + dp->L + 16;
+}
+
+static gboolean
+dw_plan (CxRun *run, const ConvGeom *g, int nparts, DwPlan *dp, GError **error)
+{
+  const int64_t KH = g->k[1], KW = g->k[2];
+  gsize bytes;
+  char *buf;
+
+  phase_geometry (g, dp);
+  bytes = sizeof (int64_t) * 2 * g->kvol + sizeof (float) * nparts * dp->part_stride;
+  buf = cx_run_scratch (run, 0, bytes, error);
+  if (buf == NULL)
+    return FALSE;
+  dp->tap_phase = (int64_t *) buf;
+  dp->tap_off = dp->tap_phase + g->kvol;
+  dp->phases = (float *) (dp->tap_off + g->kvol);
+  dp->flat = dp->phases + dp->nph * dp->plane;
+  for (int64_t kh = 0, t = 0; kh < KH; kh++)
+    for (int64_t kw = 0; kw < KW; kw++, t++)
+      {
+        int64_t oh = kh * g->d[1], ow = kw * g->d[2];
+        dp->tap_phase[t] = ((oh % dp->sh) * dp->sw + ow % dp->sw) * dp->plane;
+        dp->tap_off[t] = (oh / dp->sh) * dp->Wq + ow / dp->sw;
+      }
+  return TRUE;
+}
+
+/* Phase planes from an image plane (@reverse: adds them back into it).
+ * Each input row is read once and dealt to its sw column phases; inside
+ * the columns where every phase is in range the loop is branch-free. */
+G_ALWAYS_INLINE static inline void
+dw_phases (const ConvGeom *g, const DwPlan *dp, float *restrict img, float *restrict ph,
+           gboolean reverse)
+{
+  const int64_t IH = g->im[1], IW = g->im[2], Wq = dp->Wq, sw = dp->sw, pw = g->p[2];
+  /* Columns c with 0 ≤ c·sw − pw and c·sw + sw − 1 − pw < IW. */
+  const int64_t c_lo = MIN (Wq, (pw + sw - 1) / sw);
+  const int64_t c_hi = MAX (c_lo, MIN (Wq, IW + pw - sw < 0 ? 0 : (IW + pw - sw) / sw + 1));
+
+  /* Padded rows q = r·sh + a in order, so the input is read sequentially. */
+  for (int64_t q = 0; q < dp->Hq * dp->sh; q++)
+      {
+        const int64_t a = q % dp->sh, r = q / dp->sh, ih = q - g->p[1];
+        float *restrict d0 = ph + (a * sw) * dp->plane + r * Wq;
+        float *restrict row;
+        if (ih < 0 || ih >= IH)
+          {
+            if (!reverse)
+              for (int64_t b = 0; b < sw; b++)
+                memset (d0 + b * dp->plane, 0, sizeof (float) * Wq);
+            continue;
+          }
+        row = img + ih * IW;
+        /* Edge columns, with bounds checks. */
+        for (int64_t c = 0; c < Wq; c++)
+          {
+            if (c == c_lo)
+              c = c_hi;
+            if (c >= Wq)
+              break;
+            for (int64_t b = 0; b < sw; b++)
+              {
+                const int64_t iw = c * sw + b - pw;
+                const gboolean in = iw >= 0 && iw < IW;
+                if (reverse)
+                  {
+                    if (in)
+                      row[iw] += d0[b * dp->plane + c];
+                  }
+                else
+                  d0[b * dp->plane + c] = in ? row[iw] : 0.0f;
+              }
+          }
+        /* Interior columns. */
+        if (sw == 1)
+          {
+            if (reverse)
+              for (int64_t c = c_lo; c < c_hi; c++)
+                row[c - pw] += d0[c];
+            else
+              memcpy (d0 + c_lo, row + c_lo - pw, sizeof (float) * (c_hi - c_lo));
+          }
+        else if (sw == 2)
+          {
+            float *restrict d1 = d0 + dp->plane;
+            if (reverse)
+              for (int64_t c = c_lo; c < c_hi; c++)
+                {
+                  row[2 * c - pw] += d0[c];
+                  row[2 * c + 1 - pw] += d1[c];
+                }
+            else
+              for (int64_t c = c_lo; c < c_hi; c++)
+                {
+                  d0[c] = row[2 * c - pw];
+                  d1[c] = row[2 * c + 1 - pw];
+                }
+          }
+        else
+          for (int64_t b = 0; b < sw; b++)
+            for (int64_t c = c_lo; c < c_hi; c++)
+              {
+                if (reverse)
+                  row[c * sw + b - pw] += d0[b * dp->plane + c];
+                else
+                  d0[b * dp->plane + c] = row[c * sw + b - pw];
+              }
+      }
+}
+
+/* Small output planes (late layers: 8×8 down to 1×1, strided layers) make
+ * per-row copies all overhead; there im2col goes through a map, per kernel
+ * offset, from output pixel to input pixel (−1: padding), and each
+ * (row, image) is one short gather. */
+#define PIXEL_MAP_MAX 4096
+
+static gboolean
+pixel_map_applies (const ConvGeom *g)
+{
+  const gboolean rows_contiguous = g->im[0] == 1 && g->s[1] == 1 && g->s[2] == 1 &&
+                                   g->im[2] == g->co[2];
+  return g->kvol * g->osz <= PIXEL_MAP_MAX &&
+         (g->osz <= PIXEL_MAP_SMALL || !rows_contiguous);
+}
+
+G_ALWAYS_INLINE static inline void
+im2col_mapped (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch, float *col,
+               gboolean reverse, int64_t c0, int64_t c1, int64_t j0, int64_t j1)
+{
+  const int64_t P = g->osz, ld = ch->nb * P;
+  int32_t map[PIXEL_MAP_MAX];
+
+  for (int64_t kd = 0, t = 0; kd < g->k[0]; kd++)
+    for (int64_t kh = 0; kh < g->k[1]; kh++)
+      for (int64_t kw = 0; kw < g->k[2]; kw++, t++)
+        for (int64_t od = 0, o = 0; od < g->co[0]; od++)
+          for (int64_t oh = 0; oh < g->co[1]; oh++)
+            for (int64_t ow = 0; ow < g->co[2]; ow++, o++)
+              {
+                const int64_t id = od * g->s[0] + kd * g->d[0] - g->p[0];
+                const int64_t ih = oh * g->s[1] + kh * g->d[1] - g->p[1];
+                const int64_t iw = ow * g->s[2] + kw * g->d[2] - g->p[2];
+                const gboolean in = id >= 0 && id < g->im[0] && ih >= 0 && ih < g->im[1] &&
+                                    iw >= 0 && iw < g->im[2];
+                map[t * P + o] = in ? (int32_t) ((id * g->im[1] + ih) * g->im[2] + iw) : -1;
+              }
+  for (int64_t c = c0; c < c1; c++)
+    for (int64_t t = 0; t < g->kvol; t++)
+      {
+        const int32_t *restrict mp = map + t * P;
+        float *restrict dst = col + (c * g->kvol + t) * ld;
+        for (int64_t j = j0; j < j1; j++)
+          {
+            float *restrict plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz;
+            float *restrict d = dst + j * P;
+            if (reverse)
+              {
+                for (int64_t o = 0; o < P; o++)
+                  if (mp[o] >= 0)
+                    plane[mp[o]] += d[o];
+              }
+            else
+              for (int64_t o = 0; o < P; o++)
+                {
+                  const int32_t i = mp[o];
+                  const float v = plane[i < 0 ? 0 : i];
+                  d[o] = i < 0 ? 0.0f : v;
+                }
+          }
+      }
+}
+
+/* Strided 2-D convolutions with large planes (a 7×7/2 stem): per image
+ * plane, the padded input split into stride phases (dw_phases), after
+ * which every kernel row is a set of contiguous row copies with no bounds
+ * checks, and col2im adds into the phases and deals them back once per
+ * plane instead of once per kernel offset. */
+static gboolean
+phased_applies (const ConvGeom *g)
+{
+  return g->im[0] == 1 && (g->s[1] > 1 || g->s[2] > 1) && !pixel_map_applies (g);
+}
+
+G_ALWAYS_INLINE static inline void
+im2col_phased (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch, float *col,
+               gboolean reverse, int64_t c0, int64_t c1, int64_t j0, int64_t j1, float *ph)
+{
+  const int64_t OW = g->co[2], per_image = (ch->r1 - ch->r0) * OW, ld = ch->nb * per_image;
+  DwPlan dp;
+
+  phase_geometry (g, &dp);
+  for (int64_t c = c0; c < c1; c++)
+    for (int64_t j = j0; j < j1; j++)
+      {
+        float *plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz;
+        if (reverse)
+          memset (ph, 0, sizeof (float) * dp.nph * dp.plane);
+        else
+          dw_phases (g, &dp, plane, ph, FALSE);
+        for (int64_t kh = 0, t = 0; kh < g->k[1]; kh++)
+          for (int64_t kw = 0; kw < g->k[2]; kw++, t++)
+            {
+              const int64_t oh_ = kh * g->d[1], ow_ = kw * g->d[2];
+              float *restrict base = ph + ((oh_ % dp.sh) * dp.sw + ow_ % dp.sw) * dp.plane +
+                                     (oh_ / dp.sh) * dp.Wq + ow_ / dp.sw;
+              float *restrict dst = col + (c * g->kvol + t) * ld + j * per_image;
+              for (int64_t oh = ch->r0; oh < ch->r1; oh++)
+                {
+                  float *restrict srow = base + oh * dp.Wq;
+                  float *restrict d = dst + (oh - ch->r0) * OW;
+                  if (reverse)
+                    for (int64_t ow = 0; ow < OW; ow++)
+                      srow[ow] += d[ow];
+                  else
+                    for (int64_t ow = 0; ow < OW; ow++)
+                      d[ow] = srow[ow];
+                }
+            }
+        if (reverse)
+          dw_phases (g, &dp, plane, ph, TRUE);
+      }
+}
+
+/* Floats of one part's phase buffer for im2col_phased. */
+static int64_t
+phased_floats (const ConvGeom *g)
+{
+  DwPlan dp;
+
+  if (!phased_applies (g))
+    return 0;
+  phase_geometry (g, &dp);
+  return dp.nph * dp.plane + 16;
+}
+
 /* Walks the kernel rows of group @grp: calls im2col_plane or col2im_plane
- * for each (row, image) with the column block of width ld. */
+ * for each (row, image) with the column block of width ld. Part @part of
+ * @nparts takes a share of the channels (or, with one channel, of the
+ * images): shares write disjoint column rows and image planes. */
 CX_HOT static void
 im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
-             float *col, gboolean reverse)
+             float *col, gboolean reverse, int part, int nparts, float *phases)
 {
   const int64_t per_image = (ch->r1 - ch->r0) * g->co[2];
   const int64_t ld = ch->nb * per_image;
-  int64_t r = 0;
+  int64_t c0 = 0, c1 = g->Cg, j0 = 0, j1 = ch->nb;
 
-  for (int64_t c = 0; c < g->Cg; c++)
+  if (g->Cg >= nparts)
+    part_range (g->Cg, part, nparts, &c0, &c1);
+  else
+    part_range (ch->nb, part, nparts, &j0, &j1);
+  if (pixel_map_applies (g) && ch->r0 == 0 && ch->r1 == g->co[0] * g->co[1])
+    {
+      im2col_mapped (g, image, grp, ch, col, reverse, c0, c1, j0, j1);
+      return;
+    }
+  if (phases != NULL)
+    {
+      im2col_phased (g, image, grp, ch, col, reverse, c0, c1, j0, j1,
+                     phases + part * phased_floats (g));
+      return;
+    }
+  for (int64_t c = c0, r = c0 * g->kvol; c < c1; c++)
     for (int64_t kd = 0; kd < g->k[0]; kd++)
       for (int64_t kh = 0; kh < g->k[1]; kh++)
         for (int64_t kw = 0; kw < g->k[2]; kw++, r++)
@@ -559,7 +971,7 @@ im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
             int64_t offw = kw * g->d[2] - g->p[2];
             int64_t wlo, whi;
             valid_range (offw, g->s[2], g->im[2], g->co[2], &wlo, &whi);
-            for (int64_t j = 0; j < ch->nb; j++)
+            for (int64_t j = j0; j < j1; j++)
               {
                 float *plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz;
                 float *block = col + r * ld + j * per_image;
@@ -575,12 +987,14 @@ im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
  * from, or scattered (added, or stored plus bias) back to, NCHW. */
 static void
 gather_colside (const ConvGeom *g, const float *colside, int64_t grp, const Chunk *ch,
-                float *restrict dst)
+                float *restrict dst, int part, int nparts)
 {
   const int64_t per = (ch->r1 - ch->r0) * g->co[2], first = ch->r0 * g->co[2];
   const int64_t ld = ch->nb * per;
+  int64_t m0, m1;
 
-  for (int64_t m = 0; m < g->Mg; m++)
+  part_range (g->Mg, part, nparts, &m0, &m1);
+  for (int64_t m = m0; m < m1; m++)
     for (int64_t j = 0; j < ch->nb; j++)
       memcpy (dst + m * ld + j * per,
               colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first,
@@ -589,12 +1003,14 @@ gather_colside (const ConvGeom *g, const float *colside, int64_t grp, const Chun
 
 CX_HOT static void
 scatter_colside (const ConvGeom *g, const float *restrict src, int64_t grp, const Chunk *ch,
-                 const float *bias, gboolean accumulate, float *colside)
+                 const float *bias, gboolean accumulate, float *colside, int part, int nparts)
 {
   const int64_t per = (ch->r1 - ch->r0) * g->co[2], first = ch->r0 * g->co[2];
   const int64_t ld = ch->nb * per;
+  int64_t m0, m1;
 
-  for (int64_t m = 0; m < g->Mg; m++)
+  part_range (g->Mg, part, nparts, &m0, &m1);
+  for (int64_t m = m0; m < m1; m++)
     {
       const float bv = bias != NULL ? bias[grp * g->Mg + m] : 0.0f;
       for (int64_t j = 0; j < ch->nb; j++)
@@ -624,14 +1040,16 @@ typedef struct
 } ChunkPlan;
 
 static ChunkPlan
-plan_chunks (const ConvGeom *g)
+plan_chunks (const ConvGeom *g, int64_t per_image_pixels)
 {
   ChunkPlan plan;
   const int64_t R = g->co[0] * g->co[1];
   int64_t budget_cols = COL_BUDGET / (sizeof (float) * MAX (1, MAX (g->K, g->Mg)));
 
   budget_cols = MAX (budget_cols, g->co[2]);
-  if (g->osz >= PER_IMAGE_PIXELS || g->osz >= budget_cols || g->N <= 1)
+  /* A per-image GEMM must also be big enough to keep both cores busy. */
+  if ((g->osz >= per_image_pixels && (g->pointwise || g->Mg * g->K * g->osz >= PER_IMAGE_MIN_MACS)) ||
+      g->osz >= budget_cols || g->N <= 1)
     {
       plan.nb = 1;
       plan.rows = CLAMP (budget_cols / g->co[2], 1, R);
@@ -796,124 +1214,57 @@ depthwise_weight_grad (const ConvGeom *g, const float *image, const float *colsi
         }
 }
 
-/* 1-D and 2-D depthwise convolution on "phase planes": the zero-padded
- * input plane split by stride phase, x_ab[r][c] = xpad[r·sh + a][c·sw + b].
- * Tap (kh, kw) reads phase ((kh·dh) mod sh, (kw·dw) mod sw) at the constant
- * shift ((kh·dh) div sh, (kw·dw) div sw), so over the flattened plane
- * (rows of Wq ≥ OW, the columns past OW being junk) every tap is one long
- * contiguous axpy or dot product: no bounds checks and no short rows. */
-typedef struct
-{
-  int64_t sh, sw, Hq, Wq, plane, nph, L;
-  int64_t *tap_phase, *tap_off;  /* per kernel tap */
-  float *phases;                 /* nph planes of Hq × Wq */
-  float *flat;                   /* L: one column-side plane with rows of Wq */
-} DwPlan;
-
-static gboolean
-dw_plan (CxRun *run, const ConvGeom *g, DwPlan *dp, GError **error)
-{
-  const int64_t KH = g->k[1], KW = g->k[2];
-  const int64_t sh_max = ((KH - 1) * g->d[1]) / g->s[1];
-  const int64_t sw_max = ((KW - 1) * g->d[2]) / g->s[2];
-  gsize bytes;
-  char *buf;
-
-  dp->sh = g->s[1];
-  dp->sw = g->s[2];
-  dp->Wq = g->co[2] + sw_max;
-  dp->Hq = g->co[1] + sh_max + 1;  /* a spare row for the junk columns' overrun */
-  dp->plane = dp->Hq * dp->Wq;
-  dp->nph = dp->sh * dp->sw;
-  dp->L = g->co[1] * dp->Wq;
-  bytes = sizeof (int64_t) * 2 * g->kvol + sizeof (float) * (dp->nph * dp->plane + dp->L) + 64;
-  buf = cx_run_scratch (run, 0, bytes, error);
-  if (buf == NULL)
-    return FALSE;
-  dp->tap_phase = (int64_t *) buf;
-  dp->tap_off = dp->tap_phase + g->kvol;
-  dp->phases = (float *) (dp->tap_off + g->kvol);
-  dp->flat = dp->phases + dp->nph * dp->plane;
-  for (int64_t kh = 0, t = 0; kh < KH; kh++)
-    for (int64_t kw = 0; kw < KW; kw++, t++)
-      {
-        int64_t oh = kh * g->d[1], ow = kw * g->d[2];
-        dp->tap_phase[t] = ((oh % dp->sh) * dp->sw + ow % dp->sw) * dp->plane;
-        dp->tap_off[t] = (oh / dp->sh) * dp->Wq + ow / dp->sw;
-      }
-  return TRUE;
-}
-
-/* Phase planes from an image plane (@reverse: adds them back into it). */
-static void
-dw_phases (const ConvGeom *g, const DwPlan *dp, float *restrict img, float *restrict ph,
-           gboolean reverse)
-{
-  const int64_t IH = g->im[1], IW = g->im[2], Wq = dp->Wq, sw = dp->sw;
-
-  for (int64_t a = 0; a < dp->sh; a++)
-    for (int64_t b = 0; b < sw; b++)
-      {
-        const int64_t off = b - g->p[2];
-        float *restrict dst = ph + (a * sw + b) * dp->plane;
-        int64_t lo, hi;
-        valid_range (off, sw, IW, Wq, &lo, &hi);
-        for (int64_t r = 0; r < dp->Hq; r++, dst += Wq)
-          {
-            const int64_t ih = r * dp->sh + a - g->p[1];
-            float *restrict row = img + ih * IW;
-            if (ih < 0 || ih >= IH)
-              {
-                if (!reverse)
-                  memset (dst, 0, sizeof (float) * Wq);
-                continue;
-              }
-            if (reverse)
-              {
-                for (int64_t c = lo; c < hi; c++)
-                  row[c * sw + off] += dst[c];
-                continue;
-              }
-            for (int64_t c = 0; c < lo; c++)
-              dst[c] = 0.0f;
-            if (sw == 1)
-              memcpy (dst + lo, row + lo + off, sizeof (float) * (hi - lo));
-            else
-              for (int64_t c = lo; c < hi; c++)
-                dst[c] = row[c * sw + off];
-            for (int64_t c = hi; c < Wq; c++)
-              dst[c] = 0.0f;
-          }
-      }
-}
-
+/* The dw2_* kernels: part @part of @nparts takes a share of the groups
+ * (so weight-gradient rows are never shared) with its own buffers. */
 CX_HOT static void
 dw2_apply (const ConvGeom *g, const DwPlan *dp, const float *image, const float *w,
-           const float *bias, gboolean accumulate, float *colside)
+           const float *bias, gboolean accumulate, float *colside, int part, int nparts)
 {
   const int64_t L = dp->L, OW = g->co[2], Wq = dp->Wq;
-  float *restrict acc = dp->flat;
+  float *phases = dp->phases + part * dp->part_stride;
+  float *restrict acc = dp->flat + part * dp->part_stride;
+  int64_t g0, g1;
 
+  part_range (g->G, part, nparts, &g0, &g1);
   for (int64_t n = 0; n < g->N; n++)
-    for (int64_t grp = 0; grp < g->G; grp++)
+    for (int64_t grp = g0; grp < g1; grp++)
       {
-        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, dp->phases, FALSE);
+        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, phases, FALSE);
         for (int64_t j = 0; j < g->Mg; j++)
           {
             const int64_t m = grp * g->Mg + j;
             const float *wk = w + m * g->kvol;
             float *restrict cp = colside + (n * g->M + m) * g->osz;
             const float bv = bias != NULL && !accumulate ? bias[m] : 0.0f;
-            for (int64_t t = 0; t < g->kvol; t++)
+            /* Three taps per pass over the accumulator: a third of its loads and stores. */
+            for (int64_t t = 0; t < g->kvol; t += 3)
               {
-                const float wv = wk[t];
-                const float *restrict src = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
-                if (t == 0)
-                  for (int64_t i = 0; i < L; i++)
-                    acc[i] = wv * src[i];
+                const float *restrict s0 = phases + dp->tap_phase[t] + dp->tap_off[t];
+                const float w0 = wk[t];
+                if (t + 3 <= g->kvol)
+                  {
+                    const float *restrict s1 = phases + dp->tap_phase[t + 1] + dp->tap_off[t + 1];
+                    const float *restrict s2 = phases + dp->tap_phase[t + 2] + dp->tap_off[t + 2];
+                    const float w1 = wk[t + 1], w2 = wk[t + 2];
+                    if (t == 0)
+                      for (int64_t i = 0; i < L; i++)
+                        acc[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i];
+                    else
+                      for (int64_t i = 0; i < L; i++)
+                        acc[i] += w0 * s0[i] + w1 * s1[i] + w2 * s2[i];
+                  }
                 else
-                  for (int64_t i = 0; i < L; i++)
-                    acc[i] += wv * src[i];
+                  for (int64_t u = t; u < g->kvol; u++)
+                    {
+                      const float wv = wk[u];
+                      const float *restrict src = phases + dp->tap_phase[u] + dp->tap_off[u];
+                      if (u == 0)
+                        for (int64_t i = 0; i < L; i++)
+                          acc[i] = wv * src[i];
+                      else
+                        for (int64_t i = 0; i < L; i++)
+                          acc[i] += wv * src[i];
+                    }
               }
             for (int64_t oh = 0; oh < g->co[1]; oh++)
               {
@@ -946,59 +1297,65 @@ dw_flat (const ConvGeom *g, const DwPlan *dp, const float *restrict cp, float *r
 
 CX_HOT static void
 dw2_apply_t (const ConvGeom *g, const DwPlan *dp, const float *colside, const float *w,
-             float *image)
+             float *image, int part, int nparts)
 {
   const int64_t L = dp->L;
-  const float *restrict flat = dp->flat;
+  float *phases = dp->phases + part * dp->part_stride;
+  float *restrict flat = dp->flat + part * dp->part_stride;
+  int64_t g0, g1;
 
+  part_range (g->G, part, nparts, &g0, &g1);
   for (int64_t n = 0; n < g->N; n++)
-    for (int64_t grp = 0; grp < g->G; grp++)
+    for (int64_t grp = g0; grp < g1; grp++)
       {
-        memset (dp->phases, 0, sizeof (float) * dp->nph * dp->plane);
+        memset (phases, 0, sizeof (float) * dp->nph * dp->plane);
         for (int64_t j = 0; j < g->Mg; j++)
           {
             const int64_t m = grp * g->Mg + j;
             const float *wk = w + m * g->kvol;
-            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, dp->flat);
+            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, flat);
             for (int64_t t = 0; t < g->kvol; t++)
               {
                 const float wv = wk[t];
-                float *restrict dst = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
+                float *restrict dst = phases + dp->tap_phase[t] + dp->tap_off[t];
                 for (int64_t i = 0; i < L; i++)
                   dst[i] += wv * flat[i];
               }
           }
-        dw_phases (g, dp, image + (n * g->C + grp) * g->isz, dp->phases, TRUE);
+        dw_phases (g, dp, image + (n * g->C + grp) * g->isz, phases, TRUE);
       }
 }
 
 CX_HOT static void
 dw2_weight_grad (const ConvGeom *g, const DwPlan *dp, const float *image, const float *colside,
-                 float *dw)
+                 float *dw, int part, int nparts)
 {
   const int64_t L = dp->L, L8 = L & ~(int64_t) 7;
-  const float *restrict flat = dp->flat;
+  float *phases = dp->phases + part * dp->part_stride;
+  float *restrict flat = dp->flat + part * dp->part_stride;
+  int64_t g0, g1;
 
+  part_range (g->G, part, nparts, &g0, &g1);
   for (int64_t n = 0; n < g->N; n++)
-    for (int64_t grp = 0; grp < g->G; grp++)
+    for (int64_t grp = g0; grp < g1; grp++)
       {
-        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, dp->phases, FALSE);
+        dw_phases (g, dp, (float *) image + (n * g->C + grp) * g->isz, phases, FALSE);
         for (int64_t j = 0; j < g->Mg; j++)
           {
             const int64_t m = grp * g->Mg + j;
-            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, dp->flat);
+            dw_flat (g, dp, colside + (n * g->M + m) * g->osz, flat);
             for (int64_t t = 0; t < g->kvol; t++)
               {
-                const float *restrict src = dp->phases + dp->tap_phase[t] + dp->tap_off[t];
-                float part[8] = { 0 }, sum = 0.0f;
+                const float *restrict src = phases + dp->tap_phase[t] + dp->tap_off[t];
+                float lane[8] = { 0 }, sum = 0.0f;
                 /* Eight independent partial sums: a reduction the compiler may vectorize. */
                 for (int64_t i = 0; i < L8; i += 8)
                   for (int u = 0; u < 8; u++)
-                    part[u] += flat[i + u] * src[i + u];
+                    lane[u] += flat[i + u] * src[i + u];
                 for (int64_t i = L8; i < L; i++)
                   sum += flat[i] * src[i];
                 for (int u = 0; u < 8; u++)
-                  sum += part[u];
+                  sum += lane[u];
                 dw[m * g->kvol + t] += sum;
               }
           }
@@ -1063,24 +1420,98 @@ transpose_cp (const float *restrict src, int64_t C, int64_t P, float *restrict d
               } \
           }
 
-CX_HOT static gboolean
-dwcl_run (CxRun *run, const ConvGeom *g, int which, const float *image, const float *colside,
-          const float *w, const float *bias, gboolean accumulate, float *out, GError **error)
+/* Buffers of the channels-last path: the transposed weight (shared) and,
+ * per part, an input image, an output image and a weight-gradient
+ * accumulator, all channels-last. */
+typedef struct
+{
+  float *wt;
+  float *parts;
+  int64_t part_stride;
+} DwclBufs;
+
+static gboolean
+dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **error)
 {
   const int64_t C = g->C;
-  float *xt, *yt, *wt, *dwt;
 
-  xt = cx_run_scratch (run, 0, sizeof (float) * C * (g->isz + g->osz + 2 * g->kvol), error);
-  if (xt == NULL)
+  b->part_stride = C * (g->isz + g->osz + g->kvol) + 16;
+  b->wt = cx_run_scratch (run, 0, sizeof (float) * (C * g->kvol + nparts * b->part_stride),
+                          error);
+  if (b->wt == NULL)
     return FALSE;
-  yt = xt + g->isz * C;
-  wt = yt + g->osz * C;
-  dwt = wt + g->kvol * C;
-  if (which != 2)
-    transpose_cp (w, C, g->kvol, wt, FALSE);
-  else
+  b->parts = b->wt + C * g->kvol;
+  return TRUE;
+}
+
+/* yt[o] += Σ over the valid taps t of o: wt[t] ⊙ xt[i(o, t)], three taps
+ * per pass over the output vector (a third of its loads and stores). */
+#define DWCL_MAX_TAPS 64
+
+G_ALWAYS_INLINE static inline void
+dwcl_pixels (const ConvGeom *g, const float *restrict xt, const float *restrict wt,
+             float *restrict yt)
+{
+  const int64_t C = g->C;
+  int64_t ii[DWCL_MAX_TAPS], tt[DWCL_MAX_TAPS];
+  int64_t o_prev = 0;
+  int nt = 0;
+
+  /* Collect each output pixel's taps, then apply them when the pixel ends. */
+#define DWCL_FLUSH(o_) \
+  do \
+    { \
+      float *restrict yr = yt + (o_) * C; \
+      int q = 0; \
+      for (; q + 3 <= nt; q += 3) \
+        { \
+          const float *restrict x0 = xt + ii[q] * C, *restrict x1 = xt + ii[q + 1] * C; \
+          const float *restrict x2 = xt + ii[q + 2] * C; \
+          const float *restrict w0 = wt + tt[q] * C, *restrict w1 = wt + tt[q + 1] * C; \
+          const float *restrict w2 = wt + tt[q + 2] * C; \
+          for (int64_t c = 0; c < C; c++) \
+            yr[c] += w0[c] * x0[c] + w1[c] * x1[c] + w2[c] * x2[c]; \
+        } \
+      for (; q < nt; q++) \
+        { \
+          const float *restrict x0 = xt + ii[q] * C, *restrict w0 = wt + tt[q] * C; \
+          for (int64_t c = 0; c < C; c++) \
+            yr[c] += w0[c] * x0[c]; \
+        } \
+      nt = 0; \
+    } \
+  while (0)
+
+  CL_FOR_EACH_TAP (g, {
+    if (o != o_prev)
+      {
+        DWCL_FLUSH (o_prev);
+        o_prev = o;
+      }
+    ii[nt] = i;
+    tt[nt] = t;
+    nt++;
+  })
+  DWCL_FLUSH (o_prev);
+#undef DWCL_FLUSH
+}
+
+/* Part @part of @nparts takes a share of the images; weight gradients go
+ * to the part's own accumulator (summed by the caller). */
+CX_HOT static void
+dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
+           const float *colside, const float *bias, gboolean accumulate, float *out,
+           int part, int nparts)
+{
+  const int64_t C = g->C;
+  float *xt = b->parts + part * b->part_stride, *yt = xt + g->isz * C, *dwt = yt + g->osz * C;
+  const float *wt = b->wt;
+  int64_t n0, n1;
+
+  part_range (g->N, part, nparts, &n0, &n1);
+  if (which == 2)
     memset (dwt, 0, sizeof (float) * g->kvol * C);
-  for (int64_t n = 0; n < g->N; n++)
+  for (int64_t n = n0; n < n1; n++)
     {
       if (which == 0)
         {
@@ -1088,12 +1519,15 @@ dwcl_run (CxRun *run, const ConvGeom *g, int which, const float *image, const fl
           for (int64_t o = 0; o < g->osz; o++)
             for (int64_t c = 0; c < C; c++)
               yt[o * C + c] = bias != NULL && !accumulate ? bias[c] : 0.0f;
-          CL_FOR_EACH_TAP (g, {
-            float *restrict yr = yt + o * C;
-            const float *restrict xr = xt + i * C, *restrict wr = wt + t * C;
-            for (int64_t c = 0; c < C; c++)
-              yr[c] += wr[c] * xr[c];
-          })
+          if (g->kvol <= DWCL_MAX_TAPS)
+            dwcl_pixels (g, xt, wt, yt);
+          else
+            CL_FOR_EACH_TAP (g, {
+              float *restrict yr = yt + o * C;
+              const float *restrict xr = xt + i * C, *restrict wr = wt + t * C;
+              for (int64_t c = 0; c < C; c++)
+                yr[c] += wr[c] * xr[c];
+            })
           transpose_cp (yt, g->osz, C, out + n * C * g->osz, accumulate);
         }
       else if (which == 1)
@@ -1120,21 +1554,48 @@ dwcl_run (CxRun *run, const ConvGeom *g, int which, const float *image, const fl
           })
         }
     }
-  if (which == 2)
-    transpose_cp (dwt, g->kvol, C, out, TRUE);
-  return TRUE;
 }
 
+typedef struct
+{
+  const ConvGeom *g;
+  const DwPlan *dp;
+  const DwclBufs *cl;
+  int which;
+  const float *image, *colside, *w, *bias;
+  gboolean accumulate;
+  float *out;
+} DwJob;
+
+static void
+job_depthwise (gpointer data, int part, int nparts)
+{
+  const DwJob *j = data;
+
+  if (j->cl != NULL)
+    dwcl_part (j->g, j->cl, j->which, j->image, j->colside, j->bias, j->accumulate, j->out,
+               part, nparts);
+  else if (j->which == 0)
+    dw2_apply (j->g, j->dp, j->image, j->w, j->bias, j->accumulate, j->out, part, nparts);
+  else if (j->which == 1)
+    dw2_apply_t (j->g, j->dp, j->colside, j->w, j->out, part, nparts);
+  else
+    dw2_weight_grad (j->g, j->dp, j->image, j->colside, j->out, part, nparts);
+}
+
+/* @which: 0 colside (=, +=) W ⋆ image; 1 image += Wᵀ ⋆ colside; 2 dW += colside ⋆ image. */
 static gboolean
 depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image,
                     const float *colside_in, const float *w, const float *bias,
                     gboolean accumulate, float *out, GError **error)
 {
   DwPlan dp;
+  DwclBufs cl;
+  DwJob job = { g, NULL, NULL, which, image, colside_in, w, bias, accumulate, out };
+  Crew crew;
+  int nparts;
 
-  if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
-    return dwcl_run (run, g, which, image, colside_in, w, bias, accumulate, out, error);
-  if (g->nsp == 3)
+  if (g->nsp == 3 && !(g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8))
     {
       /* 3-D: the plain loops. */
       if (which == 0)
@@ -1145,15 +1606,99 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
         depthwise_weight_grad (g, image, colside_in, out);
       return TRUE;
     }
-  if (!dw_plan (run, g, &dp, error))
-    return FALSE;
-  if (which == 0)
-    dw2_apply (g, &dp, image, w, bias, accumulate, out);
-  else if (which == 1)
-    dw2_apply_t (g, &dp, colside_in, w, out);
+  crew_start (&crew, g->N * g->M * g->osz * g->kvol);
+  nparts = crew.thread != NULL ? 2 : 1;
+  if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
+    {
+      if (!dwcl_alloc (run, g, nparts, &cl, error))
+        goto fail;
+      if (which != 2)
+        transpose_cp (w, g->C, g->kvol, cl.wt, FALSE);
+      job.cl = &cl;
+    }
   else
-    dw2_weight_grad (g, &dp, image, colside_in, out);
+    {
+      if (!dw_plan (run, g, nparts, &dp, error))
+        goto fail;
+      job.dp = &dp;
+    }
+  crew_run (&crew, job_depthwise, &job);
+  crew_stop (&crew);
+  if (which == 2 && job.cl != NULL)
+    for (int part = 0; part < nparts; part++)
+      transpose_cp (cl.parts + part * cl.part_stride + g->C * (g->isz + g->osz), g->kvol, g->C,
+                    out, TRUE);
   return TRUE;
+
+fail:
+  crew_stop (&crew);
+  return FALSE;
+}
+
+/* One crew job around a GEMM: the arguments of the loop to share. */
+typedef struct
+{
+  const ConvGeom *g;
+  float *image, *col, *colside;
+  const float *src, *bias;
+  int64_t grp;
+  const Chunk *ch;
+  gboolean flag;   /* im2col_walk: reverse; scatter: accumulate */
+  float *phases;   /* im2col_walk: per-part phase buffers, or NULL */
+} ConvJob;
+
+static void
+job_im2col (gpointer data, int part, int nparts)
+{
+  const ConvJob *j = data;
+  im2col_walk (j->g, j->image, j->grp, j->ch, j->col, j->flag, part, nparts, j->phases);
+}
+
+static void
+job_scatter (gpointer data, int part, int nparts)
+{
+  const ConvJob *j = data;
+  scatter_colside (j->g, j->src, j->grp, j->ch, j->bias, j->flag, j->colside, part, nparts);
+}
+
+static void
+job_gather (gpointer data, int part, int nparts)
+{
+  const ConvJob *j = data;
+  gather_colside (j->g, j->src, j->grp, j->ch, j->col, part, nparts);
+}
+
+static void
+crew_im2col (Crew *crew, const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
+             float *col, gboolean reverse, float *phases)
+{
+  ConvJob j = { .g = g, .image = image, .col = col, .grp = grp, .ch = ch, .flag = reverse,
+                .phases = phases };
+  crew_run (crew, job_im2col, &j);
+}
+
+static void
+crew_scatter (Crew *crew, const ConvGeom *g, const float *src, int64_t grp, const Chunk *ch,
+              const float *bias, gboolean accumulate, float *colside)
+{
+  ConvJob j = { .g = g, .src = src, .grp = grp, .ch = ch, .bias = bias, .flag = accumulate,
+                .colside = colside };
+  crew_run (crew, job_scatter, &j);
+}
+
+static void
+crew_gather (Crew *crew, const ConvGeom *g, const float *colside, int64_t grp, const Chunk *ch,
+             float *dst)
+{
+  ConvJob j = { .g = g, .src = colside, .grp = grp, .ch = ch, .col = dst };
+  crew_run (crew, job_gather, &j);
+}
+
+/* The im2col traffic of a call, to decide whether a helper thread pays off. */
+static int64_t
+conv_work (const ConvGeom *g)
+{
+  return g->pointwise && g->osz >= PER_IMAGE_POINTWISE ? 0 : g->N * g->G * g->K * g->osz;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1165,6 +1710,9 @@ static gboolean
 conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
             const float *bias, gboolean accumulate, float *colside, GError **error)
 {
+  CxTensor *phase_buf = NULL;
+  float *phases = NULL;
+  Crew crew;
   ChunkPlan plan;
   Chunk ch = { 0 };
   float *col = NULL, *tmp = NULL;
@@ -1172,7 +1720,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
-  plan = plan_chunks (g);
+  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
   cols = chunk_cols (g, &plan);
   if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
     {
@@ -1185,6 +1733,18 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
       tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
       if (tmp == NULL)
         return FALSE;
+    }
+  crew_start (&crew, conv_work (g));
+  if (phased_applies (g))
+    {
+      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
+      if (phase_buf == NULL)
+        {
+          crew_stop (&crew);
+          return FALSE;
+        }
+      phases = phase_buf->data.f;
     }
   while (chunk_next (g, &plan, &ch))
     {
@@ -1200,7 +1760,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
             }
           else
             {
-              im2col_walk (g, (float *) image, grp, &ch, col, FALSE);
+              crew_im2col (&crew, g, (float *) image, grp, &ch, col, FALSE, phases);
               B = col;
               ldb = n;
             }
@@ -1208,26 +1768,85 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
             {
               /* In place: the group's channels of one image are a [Mg, P] matrix. */
               float *C = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
-              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
-                           wg, g->K, B, ldb, accumulate ? 1.0f : 0.0f, C, g->osz);
+              /* With a bias, C starts as the bias and the GEMM adds onto it
+               * (beta = 1 also spares OpenBLAS its zeroing pass). */
               if (bias != NULL && !accumulate)
                 for (int64_t m = 0; m < g->Mg; m++)
                   {
                     const float bv = bias[grp * g->Mg + m];
                     float *restrict row = C + m * g->osz;
                     for (int64_t i = 0; i < n; i++)
-                      row[i] += bv;
+                      row[i] = bv;
                   }
+              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
+                           wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
+                           g->osz);
             }
           else
             {
               cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
                            wg, g->K, B, ldb, 0.0f, tmp, n);
-              scatter_colside (g, tmp, grp, &ch, bias, accumulate, colside);
+              crew_scatter (&crew, g, tmp, grp, &ch, bias, accumulate, colside);
             }
         }
     }
+  crew_stop (&crew);
+  cx_run_release (run, phase_buf);
   return TRUE;
+}
+
+/* With stride 1, image += col2im (Wᵀ · colside) is itself a convolution:
+ * of colside with the kernel flipped and its two channel axes swapped,
+ * padded by (k − 1)·d − p, which conv_apply runs. FALSE in *@done: it
+ * does not apply (strides, or padding beyond the dilated kernel). */
+static gboolean
+conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
+                    float *image, gboolean *done, GError **error)
+{
+  ConvGeom f = *g;
+  int64_t wshape[1] = { g->M * g->K };
+  CxTensor *wf;
+  gboolean ok;
+
+  *done = FALSE;
+  for (int i = 0; i < MAX_SPATIAL; i++)
+    if (g->s[i] != 1 || (g->k[i] - 1) * g->d[i] < g->p[i])
+      return TRUE;
+  if (g->N * g->isz > INT_MAX / 4 || g->Mg * g->kvol > INT_MAX / 4)
+    return TRUE;
+  f.C = g->M;
+  f.Cg = g->Mg;
+  f.M = g->C;
+  f.Mg = g->Cg;
+  f.pointwise = g->kvol == 1;
+  for (int i = 0; i < MAX_SPATIAL; i++)
+    {
+      f.im[i] = g->co[i];
+      f.co[i] = g->im[i];
+      f.p[i] = (g->k[i] - 1) * g->d[i] - g->p[i];
+      f.pointwise = f.pointwise && f.p[i] == 0;
+    }
+  f.isz = g->osz;
+  f.osz = g->isz;
+  f.K = g->Mg * g->kvol;
+  f.depthwise = f.Cg == 1 && f.G > 1;
+  wf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, wshape, error);
+  if (wf == NULL)
+    return FALSE;
+  /* w: [G·Mg][Cg][k] → wf: [G·Cg][Mg][k reversed]. */
+  for (int64_t grp = 0; grp < g->G; grp++)
+    for (int64_t m = 0; m < g->Mg; m++)
+      for (int64_t c = 0; c < g->Cg; c++)
+        {
+          const float *src = w + ((grp * g->Mg + m) * g->Cg + c) * g->kvol;
+          float *dst = wf->data.f + ((grp * g->Cg + c) * g->Mg + m) * g->kvol;
+          for (int64_t t = 0; t < g->kvol; t++)
+            dst[g->kvol - 1 - t] = src[t];
+        }
+  ok = conv_apply (run, &f, colside, wf->data.f, NULL, TRUE, image, error);
+  cx_run_release (run, wf);
+  *done = ok;
+  return ok;
 }
 
 /* image += col2im (Wᵀ · colside). */
@@ -1235,15 +1854,28 @@ static gboolean
 conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
               float *image, GError **error)
 {
+  CxTensor *phase_buf = NULL;
+  float *phases = NULL;
+  Crew crew;
   ChunkPlan plan;
   Chunk ch = { 0 };
   float *col = NULL, *tmp = NULL;
   gsize cols;
   gboolean direct;
 
+  /* Measured, the flipped dense convolution gained nothing over col2im
+   * (its weight transposition costs in late layers); for depthwise layers
+   * it replaces the scatter with the faster forward kernel. */
+  if (g->depthwise && g->Mg == 1)
+    {
+      if (!conv_apply_flipped (run, g, colside, w, image, &direct, error))
+        return FALSE;
+      if (direct)
+        return TRUE;
+    }
   if (g->depthwise)
     return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
-  plan = plan_chunks (g);
+  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
   direct = g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   if (!direct)
@@ -1257,6 +1889,18 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
       if (tmp == NULL)
         return FALSE;
+    }
+  crew_start (&crew, conv_work (g));
+  if (phased_applies (g))
+    {
+      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
+      if (phase_buf == NULL)
+        {
+          crew_stop (&crew);
+          return FALSE;
+        }
+      phases = phase_buf->data.f;
     }
   while (chunk_next (g, &plan, &ch))
     {
@@ -1272,7 +1916,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
             }
           else
             {
-              gather_colside (g, colside, grp, &ch, tmp);
+              crew_gather (&crew, g, colside, grp, &ch, tmp);
               A = tmp;
               lda = n;
             }
@@ -1284,10 +1928,12 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
             {
               cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
                            wg, g->K, A, lda, 0.0f, col, n);
-              im2col_walk (g, image, grp, &ch, col, TRUE);
+              crew_im2col (&crew, g, image, grp, &ch, col, TRUE, phases);
             }
         }
     }
+  crew_stop (&crew);
+  cx_run_release (run, phase_buf);
   return TRUE;
 }
 
@@ -1296,6 +1942,9 @@ static gboolean
 conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float *colside,
                   float *dw, GError **error)
 {
+  CxTensor *phase_buf = NULL;
+  float *phases = NULL;
+  Crew crew;
   ChunkPlan plan;
   Chunk ch = { 0 };
   float *col = NULL, *tmp = NULL;
@@ -1303,7 +1952,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, dw, error);
-  plan = plan_chunks (g);
+  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
   if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
     {
@@ -1316,6 +1965,18 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
       tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
       if (tmp == NULL)
         return FALSE;
+    }
+  crew_start (&crew, conv_work (g));
+  if (phased_applies (g))
+    {
+      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
+      if (phase_buf == NULL)
+        {
+          crew_stop (&crew);
+          return FALSE;
+        }
+      phases = phase_buf->data.f;
     }
   while (chunk_next (g, &plan, &ch))
     {
@@ -1331,7 +1992,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
             }
           else
             {
-              gather_colside (g, colside, grp, &ch, tmp);
+              crew_gather (&crew, g, colside, grp, &ch, tmp);
               A = tmp;
               lda = n;
             }
@@ -1342,7 +2003,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
             }
           else
             {
-              im2col_walk (g, (float *) image, grp, &ch, col, FALSE);
+              crew_im2col (&crew, g, (float *) image, grp, &ch, col, FALSE, phases);
               B = col;
               ldb = n;
             }
@@ -1350,6 +2011,8 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
                        A, lda, B, ldb, 1.0f, dw + grp * g->Mg * g->K, g->K);
         }
     }
+  crew_stop (&crew);
+  cx_run_release (run, phase_buf);
   return TRUE;
 }
 

@@ -13,12 +13,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* GCC's -O2 vectorizes only loops whose trip count is a known multiple of
- * the vector width; these kernels are loops over rows of any length. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize ("tree-vectorize", "vect-cost-model=cheap")
-#endif
-
 #include "ops.h"
 #include "onnx.pb-c.h"
 
