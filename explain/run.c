@@ -6,6 +6,7 @@
  */
 #include "run.h"
 
+#include <malloc.h>
 #include <string.h>
 
 struct _CxRun
@@ -37,10 +38,30 @@ free_list (gpointer data)
   g_slist_free_full (data, (GDestroyNotify) cx_tensor_free);
 }
 
+/* Activation buffers are large and short-lived: by default glibc hands each
+ * one out as a fresh mmap, and every first write to it is a page fault
+ * (millions per explanation). Keep them on the heap and let freed memory
+ * stay mapped between runs. */
+static void
+tune_allocator (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once))
+    {
+      mallopt (M_MMAP_THRESHOLD, 64 << 20);
+      mallopt (M_TRIM_THRESHOLD, 512 << 20);
+      mallopt (M_TOP_PAD, 64 << 20);
+      g_once_init_leave (&once, 1);
+    }
+}
+
 CxRun *
 cx_run_new (guint64 budget)
 {
-  CxRun *run = g_new0 (CxRun, 1);
+  CxRun *run;
+
+  tune_allocator ();
+  run = g_new0 (CxRun, 1);
   run->budget = budget ? budget : cx_tensor_get_limit ();
   run->pool = g_hash_table_new_full (u64_hash, u64_equal, g_free, free_list);
   return run;

@@ -210,13 +210,22 @@ save_kept (Job *job, const char *dir, const char *model, const char *what)
 
 /* ---------------------------------------------------------------- sgemm */
 
-static void
-sgemm_probe (JsonBuilder *b, const char *name, int m, int n, int k)
+typedef struct
+{
+  const char *name;
+  int m, n, k;
+  double ms;                  /* best median over the probe rounds */
+} Probe;
+
+/* C[m×n] = A[m×k] · B[k×n], row major: the layout of im2col convs
+ * (weights × columns). Returns the median time in ms. */
+static double
+sgemm_median_ms (int m, int n, int k)
 {
   float *A = g_new (float, (gsize) m * k), *B = g_new (float, (gsize) k * n);
   float *C = g_new0 (float, (gsize) m * n);
   g_autofree double *t = g_new (double, reps);
-  double flops = 2.0 * m * n * k;
+  double med;
 
   for (gsize i = 0; i < (gsize) m * k; i++)
     A[i] = (float) ((i * 7919) % 1000) / 1000.0f - 0.5f;
@@ -225,32 +234,68 @@ sgemm_probe (JsonBuilder *b, const char *name, int m, int n, int k)
   for (int i = 0; i < warmup + reps; i++)
     {
       double t0 = now_ms ();
-      /* C[m×n] = A[m×k] · B[k×n], row major: the layout of im2col convs
-       * (weights × columns). */
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n,
                    0.0f, C, n);
       if (i >= warmup)
         t[i - warmup] = now_ms () - t0;
     }
   qsort (t, reps, sizeof *t, cmp_double);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, name);
-  json_builder_set_member_name (b, "m");
-  json_builder_add_int_value (b, m);
-  json_builder_set_member_name (b, "n");
-  json_builder_add_int_value (b, n);
-  json_builder_set_member_name (b, "k");
-  json_builder_add_int_value (b, k);
-  json_builder_set_member_name (b, "median_ms");
-  json_builder_add_double_value (b, t[reps / 2]);
-  json_builder_set_member_name (b, "gflops");
-  json_builder_add_double_value (b, flops / (t[reps / 2] * 1e6));
-  json_builder_end_object (b);
-  g_printerr ("bench-candor: sgemm %-28s %7.1f GFLOP/s\n", name, flops / (t[reps / 2] * 1e6));
+  med = t[reps / 2];
   g_free (A);
   g_free (B);
   g_free (C);
+  return med;
+}
+
+static Probe probes[] = {
+  { "square 1024", 1024, 1024, 1024, 0 },
+  { "square 2048", 2048, 2048, 2048, 0 },
+  /* im2col GEMMs of ResNet-18's 3×3 layers at 64×64, batch 50 */
+  { "conv layer1 64x12800x576", 64, 12800, 576, 0 },
+  { "conv layer2 128x3200x1152", 128, 3200, 1152, 0 },
+  { "conv layer3 256x800x2304", 256, 800, 2304, 0 },
+};
+
+/* One round of every probe; each keeps its best median so far (the probe
+ * runs before and after the models, so a moment of load does not set the
+ * reference the Conv efficiency is measured against). */
+static void
+sgemm_round (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (probes); i++)
+    {
+      double ms = sgemm_median_ms (probes[i].m, probes[i].n, probes[i].k);
+      if (probes[i].ms == 0 || ms < probes[i].ms)
+        probes[i].ms = ms;
+    }
+}
+
+static void
+sgemm_json (JsonBuilder *b)
+{
+  json_builder_set_member_name (b, "sgemm");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < G_N_ELEMENTS (probes); i++)
+    {
+      const Probe *p = &probes[i];
+      double gflops = 2.0 * p->m * p->n * p->k / (p->ms * 1e6);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, p->name);
+      json_builder_set_member_name (b, "m");
+      json_builder_add_int_value (b, p->m);
+      json_builder_set_member_name (b, "n");
+      json_builder_add_int_value (b, p->n);
+      json_builder_set_member_name (b, "k");
+      json_builder_add_int_value (b, p->k);
+      json_builder_set_member_name (b, "median_ms");
+      json_builder_add_double_value (b, p->ms);
+      json_builder_set_member_name (b, "gflops");
+      json_builder_add_double_value (b, gflops);
+      json_builder_end_object (b);
+      g_printerr ("bench-candor: sgemm %-28s %7.1f GFLOP/s\n", p->name, gflops);
+    }
+  json_builder_end_array (b);
 }
 
 /* ---------------------------------------------------------------- models */
@@ -605,16 +650,7 @@ main (int argc, char **argv)
       json_builder_set_member_name (b, "warmup");
       json_builder_add_int_value (b, warmup);
 
-      json_builder_set_member_name (b, "sgemm");
-      json_builder_begin_array (b);
-      sgemm_probe (b, "square 1024", 1024, 1024, 1024);
-      sgemm_probe (b, "square 2048", 2048, 2048, 2048);
-      /* im2col GEMMs of ResNet-18's 3×3 layers at 64×64, batch 50 */
-      sgemm_probe (b, "conv layer1 64x12800x576", 64, 12800, 576);
-      sgemm_probe (b, "conv layer2 128x3200x1152", 128, 3200, 1152);
-      sgemm_probe (b, "conv layer3 256x800x2304", 256, 800, 2304);
-      json_builder_end_array (b);
-
+      sgemm_round ();
       json_builder_set_member_name (b, "models");
       json_builder_begin_object (b);
       for (guint i = 0; i < entries->len; i++)
@@ -624,6 +660,8 @@ main (int argc, char **argv)
             bench_model (b, e, out_dir);
         }
       json_builder_end_object (b);
+      sgemm_round ();
+      sgemm_json (b);
     }
   json_builder_end_object (b);
 
