@@ -34,6 +34,13 @@ struct _CandorApplication
   guint screenshot_frames;
   guint screenshot_fit_attempts;
   gboolean screenshot_taken;
+  /* hidden test hooks of --screenshot, run through the window's actions */
+  char *add_finding;
+  char *save_session;
+  char *export_report;
+  gboolean steps_done;
+
+  char *session_path;               /* --session */
 };
 
 G_DEFINE_FINAL_TYPE (CandorApplication, candor_application, ADW_TYPE_APPLICATION)
@@ -43,6 +50,11 @@ static const GOptionEntry option_entries[] = {
     N_("Open the window, write a PNG of it to FILE and exit"), N_("FILE") },
   { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The view to show: explain, whatif, fairness or split"), N_("VIEW") },
+  { "session", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the session FILE (.candor)"), N_("FILE") },
+  { "add-finding", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
+  { "save-session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
+  { "export-report", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -68,6 +80,22 @@ screenshot_take (gpointer user_data)
 
   if (self->screenshot_taken || self->screenshot_window == NULL)
     return G_SOURCE_REMOVE;
+  /* The test hooks act first, as a user would before exporting; a report
+   * makes the window busy, and the screenshot waits for it again. */
+  if (!self->steps_done)
+    {
+      GActionGroup *group = G_ACTION_GROUP (self->screenshot_window);
+
+      self->steps_done = TRUE;
+      if (self->add_finding != NULL)
+        g_action_group_activate_action (group, "add-finding", g_variant_new_string (self->add_finding));
+      if (self->save_session != NULL)
+        g_action_group_activate_action (group, "save-session-to", g_variant_new_string (self->save_session));
+      if (self->export_report != NULL)
+        g_action_group_activate_action (group, "export-report-to", g_variant_new_string (self->export_report));
+      if (candor_window_get_busy (self->screenshot_window))
+        return G_SOURCE_REMOVE;
+    }
   self->screenshot_taken = TRUE;
   if (!candor_window_export_png (self->screenshot_window, self->screenshot_path, &error))
     {
@@ -181,7 +209,13 @@ candor_application_activate (GApplication *app)
   CandorApplication *self = CANDOR_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  if (window == NULL)
+  if (window == NULL && self->session_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (self->session_path);
+      window = GTK_WINDOW (create_window (self));
+      candor_window_open_session (CANDOR_WINDOW (window), file);
+    }
+  else if (window == NULL)
     {
       window = GTK_WINDOW (create_window (self));
       candor_window_open_demo (CANDOR_WINDOW (window), "fashion");
@@ -251,6 +285,18 @@ candor_application_handle_local_options (GApplication *app,
       self->view = value->value;
       self->view_given = TRUE;
     }
+
+  {
+    const char *path = NULL;
+    if (g_variant_dict_lookup (options, "session", "^&ay", &path))
+      self->session_path = g_canonicalize_filename (path, NULL);
+    if (g_variant_dict_lookup (options, "add-finding", "&s", &path))
+      self->add_finding = g_strdup (path);
+    if (g_variant_dict_lookup (options, "save-session", "^&ay", &path))
+      self->save_session = g_canonicalize_filename (path, NULL);
+    if (g_variant_dict_lookup (options, "export-report", "^&ay", &path))
+      self->export_report = g_canonicalize_filename (path, NULL);
+  }
 
   if (g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot))
     {
@@ -333,6 +379,9 @@ candor_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.export-png", { "<Control>e", NULL } },
+    { "win.save-session", { "<Control>s", NULL } },
+    { "win.open-session", { "<Control><Shift>o", NULL } },
+    { "win.export-report", { "<Control>p", NULL } },
     { "win.show-sidebar", { "F9", NULL } },
     { "win.search-samples", { "<Control>f", NULL } },
     { "win.show-view::explain", { "<Alt>1", NULL } },
@@ -372,6 +421,10 @@ candor_application_finalize (GObject *object)
   CandorApplication *self = CANDOR_APPLICATION (object);
 
   g_clear_pointer (&self->screenshot_path, g_free);
+  g_clear_pointer (&self->add_finding, g_free);
+  g_clear_pointer (&self->save_session, g_free);
+  g_clear_pointer (&self->export_report, g_free);
+  g_clear_pointer (&self->session_path, g_free);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (candor_application_parent_class)->finalize (object);

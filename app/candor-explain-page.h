@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "candor-explain-job.h"
 #include "candor-types.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,17 @@ G_DECLARE_FINAL_TYPE (CandorExplainPage, candor_explain_page, CANDOR, EXPLAIN_PA
 CandorSession *candor_explain_page_get_session (CandorExplainPage *self);
 void           candor_explain_page_set_session (CandorExplainPage *self,
                                                 CandorSession     *session);
+
+/* The method and rendering parameters the controls show. Setting them
+ * recomputes the maps. */
+void           candor_explain_page_get_params  (CandorExplainPage         *self,
+                                                CandorExplainParams       *params);
+void           candor_explain_page_set_params  (CandorExplainPage         *self,
+                                                const CandorExplainParams *params);
+/* TRUE while the maps of the selected sample are being computed. */
+gboolean       candor_explain_page_get_computing (CandorExplainPage       *self);
+/* Lists @findings (CxFinding *, or NULL for none). */
+void           candor_explain_page_set_findings (CandorExplainPage        *self,
+                                                 GPtrArray                *findings);
 
 G_END_DECLS

@@ -225,6 +225,21 @@ job_finished (CandorSession *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+void
+candor_session_begin_job (CandorSession *self)
+{
+  g_return_if_fail (CANDOR_IS_SESSION (self));
+  job_started (self);
+}
+
+void
+candor_session_end_job (CandorSession *self)
+{
+  g_return_if_fail (CANDOR_IS_SESSION (self));
+  g_return_if_fail (self->n_jobs > 0);
+  job_finished (self);
+}
+
 static gboolean
 has_suffix_ci (const char *name,
                const char *suffix)

@@ -28,6 +28,11 @@ gboolean       candor_session_select_index        (CandorSession *self,
 /* TRUE while files are loading (and, later, explanations computing). */
 gboolean       candor_session_get_busy            (CandorSession *self);
 
+/* Work done on the session's behalf elsewhere (explanations, reports):
+ * the session stays busy until every begun job has ended. */
+void           candor_session_begin_job           (CandorSession *self);
+void           candor_session_end_job             (CandorSession *self);
+
 /* Opens @model and/or @data off the main thread. When only a model is
  * given, inputs named after it beside it (fashion-cnn.onnx →
  * fashion-samples/, hmda-mlp.onnx → hmda.csv) are opened too; when there

@@ -12,6 +12,7 @@
 #include "candor-split-page.h"
 #include "candor-whatif-page.h"
 #include "candor-window.h"
+#include "session-file.h"
 
 G_BEGIN_DECLS
 
@@ -40,11 +41,18 @@ struct _CandorWindow
   CandorWhatifPage *whatif_page;
   CandorFairnessPage *fairness_page;
   CandorSplitPage *split_page;
+  GtkRevealer *report_revealer;
+  GtkLabel *report_label;
+  GtkProgressBar *report_progress;
 
   /* owned */
   CandorSession *session;
   GtkFileChooserNative *chooser;
   GSettings *settings;
+  CxSession *doc;               /* findings and what a saved session records */
+  char *session_path;           /* the .candor file last opened or saved */
+  char *pending_sample;         /* to select once an opened session's files load */
+  GCancellable *report_cancellable;
 
   /* borrowed */
   GtkRecentManager *recent_manager;
@@ -64,5 +72,11 @@ void candor_window_actions_init  (CandorWindow *self);
 void candor_window_add_recent    (CandorWindow *self,
                                   GFile        *file);
 void candor_window_update_recent (CandorWindow *self);
+
+/* candor-window-session.c: findings, .candor sessions, the PDF report */
+void candor_window_session_init  (CandorWindow *self);
+void candor_window_session_clear (CandorWindow *self);
+/* After files opened: selects the sample an opened session names. */
+void candor_window_session_opened (CandorWindow *self);
 
 G_END_DECLS

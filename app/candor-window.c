@@ -190,6 +190,7 @@ open_done (GObject      *object,
 
   candor_window_add_recent (self, request->model);
   candor_window_add_recent (self, request->data);
+  candor_window_session_opened (self);
   candor_window_update_state (self);
   open_request_free (request);
 }
@@ -458,6 +459,7 @@ candor_window_dispose (GObject *object)
     }
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  candor_window_session_clear (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_WINDOW);
 
@@ -540,6 +542,9 @@ candor_window_class_init (CandorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CandorWindow, whatif_page);
   gtk_widget_class_bind_template_child (widget_class, CandorWindow, fairness_page);
   gtk_widget_class_bind_template_child (widget_class, CandorWindow, split_page);
+  gtk_widget_class_bind_template_child (widget_class, CandorWindow, report_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CandorWindow, report_label);
+  gtk_widget_class_bind_template_child (widget_class, CandorWindow, report_progress);
 }
 
 static void
@@ -564,6 +569,7 @@ candor_window_init (CandorWindow *self)
                             G_CALLBACK (candor_window_update_state), self);
 
   candor_window_actions_init (self);
+  candor_window_session_init (self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
                             G_CALLBACK (on_view_changed), self);
   show_sidebar = g_property_action_new ("show-sidebar", self->flap, "reveal-flap");

@@ -27,6 +27,11 @@ void           candor_window_open        (CandorWindow      *self,
 void           candor_window_open_demo   (CandorWindow      *self,
                                           const char        *name);
 
+/* Opens a .candor session: its files, selection, parameters and
+ * findings; a toast says which files changed since it was saved. */
+void           candor_window_open_session (CandorWindow     *self,
+                                           GFile            *file);
+
 CandorView     candor_window_get_view    (CandorWindow      *self);
 void           candor_window_set_view    (CandorWindow      *self,
                                           CandorView         view);

@@ -46,6 +46,26 @@ surface_from_texture (GdkTexture *texture)
   return surface;
 }
 
+/* Where the texture is drawn, and at what scale. */
+static void
+placement (CandorPixelView *self,
+           double          *scale,
+           double          *x,
+           double          *y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int tw = gdk_texture_get_width (self->texture);
+  int th = gdk_texture_get_height (self->texture);
+
+  *scale = MIN ((double) width / tw, (double) height / th);
+  /* Whole multiples keep every pixel the same size. */
+  if (*scale >= 1.0)
+    *scale = floor (*scale);
+  *x = floor ((width - tw * *scale) / 2);
+  *y = floor ((height - th * *scale) / 2);
+}
+
 static void
 candor_pixel_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -62,12 +82,7 @@ candor_pixel_view_snapshot (GtkWidget   *widget,
 
   tw = gdk_texture_get_width (self->texture);
   th = gdk_texture_get_height (self->texture);
-  scale = MIN ((double) width / tw, (double) height / th);
-  /* Whole multiples keep every pixel the same size. */
-  if (scale >= 1.0)
-    scale = floor (scale);
-  x = floor ((width - tw * scale) / 2);
-  y = floor ((height - th * scale) / 2);
+  placement (self, &scale, &x, &y);
 
   if (self->surface == NULL)
     self->surface = surface_from_texture (self->texture);
@@ -203,4 +218,31 @@ candor_pixel_view_set_texture (CandorPixelView *self,
   g_clear_pointer (&self->surface, cairo_surface_destroy);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
+
+gboolean
+candor_pixel_view_pick (CandorPixelView *self,
+                        double           x,
+                        double           y,
+                        int             *tx,
+                        int             *ty)
+{
+  double scale, x0, y0;
+  int px, py;
+
+  g_return_val_if_fail (CANDOR_IS_PIXEL_VIEW (self), FALSE);
+
+  if (self->texture == NULL || gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return FALSE;
+  placement (self, &scale, &x0, &y0);
+  if (scale <= 0)
+    return FALSE;
+  px = (int) floor ((x - x0) / scale);
+  py = (int) floor ((y - y0) / scale);
+  if (px < 0 || py < 0 || px >= gdk_texture_get_width (self->texture)
+      || py >= gdk_texture_get_height (self->texture))
+    return FALSE;
+  *tx = px;
+  *ty = py;
+  return TRUE;
 }

@@ -18,4 +18,11 @@ GdkTexture *candor_pixel_view_get_texture (CandorPixelView *self);
 void        candor_pixel_view_set_texture (CandorPixelView *self,
                                            GdkTexture      *texture);
 
+/* The texture pixel under widget point (@x, @y); FALSE outside the image. */
+gboolean    candor_pixel_view_pick          (CandorPixelView *self,
+                                             double           x,
+                                             double           y,
+                                             int             *tx,
+                                             int             *ty);
+
 G_END_DECLS

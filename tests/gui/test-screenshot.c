@@ -8,12 +8,14 @@
 #include "candor-config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <cairo.h>
 #include <png.h>
 
+#include "session-file.h"
 #include "testutil.h"
 
 #define SHOT_WIDTH  1280
@@ -506,6 +508,172 @@ test_version (void)
   g_assert_cmpstr (run.out, ==, "candor " CANDOR_VERSION "\n");
 }
 
+
+/* ---- explanations, findings, sessions, reports ---- */
+
+/* Pixels in the region under the Attributions heading that are clearly
+ * red (for the class) and clearly blue (against it). */
+static void
+count_map_colours (const char *path,
+                   int        *red,
+                   int        *blue,
+                   guint      *distinct)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  g_autoptr(GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+  const guint8 *data;
+  int stride;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  *red = *blue = 0;
+  /* The Explain page fills the right half; the maps sit in its lower part. */
+  for (int y = SHOT_HEIGHT / 2; y < SHOT_HEIGHT; y++)
+    for (int x = SHOT_WIDTH / 2; x < SHOT_WIDTH; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+        g_hash_table_add (colours, GUINT_TO_POINTER (px & 0xffffff));
+        if (r > b + 60 && r > g + 30)
+          (*red)++;
+        else if (b > r + 60)
+          (*blue)++;
+      }
+  *distinct = g_hash_table_size (colours);
+  cairo_surface_destroy (surface);
+}
+
+static gboolean
+need_demo (const char *model,
+           const char *images)
+{
+  if (!need_xvfb ())
+    return FALSE;
+  if (!g_file_test (model, G_FILE_TEST_IS_REGULAR) || !g_file_test (images, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("the demo (resources/demo/fashion-cnn.onnx, fashion-samples/) is not there yet");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_demo_maps (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *model = g_build_filename (CANDOR_DEMO_DIR, "fashion-cnn.onnx", NULL);
+  g_autofree char *images = g_build_filename (CANDOR_DEMO_DIR, "fashion-samples", NULL);
+  g_autofree char *out = g_build_filename (tmpdir, "demo-maps.png", NULL);
+  int red, blue;
+  guint distinct;
+
+  if (!need_demo (model, images))
+    return;
+  run_candor (&run, TRUE, "--screenshot", out, "--view", "explain", model, images, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  count_map_colours (out, &red, &blue, &distinct);
+  g_test_message ("attribution area: %d red, %d blue pixels, %u colours", red, blue, distinct);
+  /* A placeholder is grey on grey; maps on a diverging scale are neither
+   * uniform nor one-sided. */
+  g_assert_cmpuint (distinct, >, 200);
+  g_assert_cmpint (red, >, 500);
+  g_assert_cmpint (blue, >, 100);
+}
+
+static CxSession *
+load_session (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  CxSession *s = cx_session_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  return s;
+}
+
+static void
+test_session_round_trip (void)
+{
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+  g_autofree char *shot1 = g_build_filename (tmpdir, "session-1.png", NULL);
+  g_autofree char *shot2 = g_build_filename (tmpdir, "session-2.png", NULL);
+  g_autofree char *saved = g_build_filename (tmpdir, "review.candor", NULL);
+  g_autofree char *resaved = g_build_filename (tmpdir, "review-again.candor", NULL);
+  g_autofree char *model_sha = sha256_of (fixture_model);
+  g_autofree char *first_name = first_png (fixture_images);
+  g_autoptr(CxSession) s1 = NULL;
+  g_autoptr(CxSession) s2 = NULL;
+  const CxFinding *f;
+
+  if (!need_xvfb ())
+    return;
+  run_candor (&first, TRUE, "--screenshot", shot1, "--add-finding", "The map lights up the background",
+              "--save-session", saved, fixture_model, fixture_images, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpstr (first.err, ==, "");
+  s1 = load_session (saved);
+  g_assert_cmpstr (s1->model_sha256, ==, model_sha);
+  g_assert_cmpuint (s1->selected->len, ==, 1);
+  g_assert_cmpstr (s1->selected->pdata[0], ==, first_name);
+  g_assert_cmpuint (s1->findings->len, ==, 1);
+  f = s1->findings->pdata[0];
+  g_assert_cmpstr (f->note, ==, "The map lights up the background");
+  g_assert_cmpstr (f->sample, ==, first_name);
+
+  /* Reopened with --session and saved again: the same files, selection and finding. */
+  run_candor (&second, TRUE, "--screenshot", shot2, "--session", saved, "--save-session", resaved, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_cmpstr (second.err, ==, "");
+  s2 = load_session (resaved);
+  g_assert_cmpstr (s2->model_sha256, ==, model_sha);
+  g_assert_cmpstr (s2->selected->pdata[0], ==, first_name);
+  g_assert_cmpuint (s2->findings->len, ==, 1);
+  f = s2->findings->pdata[0];
+  g_assert_cmpstr (f->note, ==, "The map lights up the background");
+  g_assert_cmpstr (f->created, ==, ((CxFinding *) s1->findings->pdata[0])->created);
+}
+
+static void
+test_report_pdf (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *model = g_build_filename (CANDOR_DEMO_DIR, "fashion-cnn.onnx", NULL);
+  g_autofree char *images = g_build_filename (CANDOR_DEMO_DIR, "fashion-samples", NULL);
+  g_autofree char *shot = g_build_filename (tmpdir, "report.png", NULL);
+  g_autofree char *pdf = g_build_filename (tmpdir, "report.pdf", NULL);
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *info = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { pdfinfo, pdf, NULL };
+  const char *pages;
+  int status = 0;
+
+  if (!need_demo (model, images))
+    return;
+  if (pdfinfo == NULL)
+    {
+      g_test_skip ("pdfinfo is not installed (apt-get install poppler-utils)");
+      return;
+    }
+  run_candor (&run, TRUE, "--screenshot", shot, "--add-finding", "Check the sole",
+              "--export-report", pdf, model, images, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &info, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  pages = strstr (info, "Pages:");
+  g_assert_nonnull (pages);
+  g_test_message ("%s", info);
+  g_assert_cmpint (atoi (pages + strlen ("Pages:")), >=, 2);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -552,6 +720,9 @@ main (int   argc,
   g_test_add_func ("/screenshot/model/garbage-fails-in-one-line", test_bad_model);
   g_test_add_func ("/screenshot/demo/fashion-explain", test_demo);
   g_test_add_func ("/screenshot/demo/hmda-split-finds-its-table", test_demo_table);
+  g_test_add_func ("/screenshot/demo/explain-draws-the-maps", test_demo_maps);
+  g_test_add_func ("/screenshot/session/finding-survives-save-and-reopen", test_session_round_trip);
+  g_test_add_func ("/screenshot/report/pdf-has-pages", test_report_pdf);
 
   status = g_test_run ();
 

@@ -1,0 +1,1443 @@
+/* counterfactual.c: DiCE-style counterfactuals for table rows, DDN for images.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "counterfactual.h"
+#include "fairness.h"
+#include "input.h"
+#include "exec.h"
+#include "cx-error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The validity margin, in log-odds, the gradient search aims past the threshold. */
+#define KAPPA 0.1
+/* Proximity weight relative to the steepest feature (ISTA threshold fraction). */
+#define RHO 0.9
+/* Extra cost of a column per earlier counterfactual that moves it (diversity). */
+#define DIVERSITY 3.0
+/* Grid points per round when a numeric change is shortened to the boundary. */
+#define GRID 16
+#define GRID_ROUNDS 3
+
+void
+cx_counterfactual_params_init (CxCounterfactualParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->count = 5;
+  params->threshold = 0.5;
+  params->max_iterations = 300;
+}
+
+void
+cx_counterfactual_result_free (CxCounterfactualResult *result)
+{
+  if (result == NULL)
+    return;
+  for (int i = 0; i < result->n_items; i++)
+    {
+      CxCounterfactual *cf = &result->items[i];
+      g_strfreev (cf->values);
+      for (int k = 0; k < cf->n_changes; k++)
+        {
+          g_free (cf->changes[k].from);
+          g_free (cf->changes[k].to);
+        }
+      g_free (cf->changes);
+    }
+  g_free (result->items);
+  g_free (result->stats);
+  g_free (result);
+}
+
+/* ---- column statistics ---- */
+
+static void
+swap_d (double *a, double *b)
+{
+  double t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* The k-th smallest of v[0..n) (v is reordered): quickselect. */
+static double
+select_kth (double *v, int64_t n, int64_t k)
+{
+  int64_t lo = 0, hi = n - 1;
+  while (lo < hi)
+    {
+      int64_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+      double pivot;
+      /* Median of three as the pivot. */
+      if (v[mid] < v[lo])
+        swap_d (&v[mid], &v[lo]);
+      if (v[hi] < v[lo])
+        swap_d (&v[hi], &v[lo]);
+      if (v[hi] < v[mid])
+        swap_d (&v[hi], &v[mid]);
+      pivot = v[mid];
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              swap_d (&v[i], &v[j]);
+              i++;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        return v[k];
+    }
+  return v[k];
+}
+
+static double
+median (double *v, int64_t n)
+{
+  double a = select_kth (v, n, n / 2);
+  if (n % 2 == 1)
+    return a;
+  /* The even case: the mean of the two middle values. */
+  {
+    double b = -INFINITY;
+    for (int64_t i = 0; i < n / 2; i++)
+      b = MAX (b, v[i]);
+    return (a + b) / 2;
+  }
+}
+
+/* The value of a numeric cell, the column's fill standing in for an empty one. */
+static gboolean
+cell_number (const CxSchemaColumn *col, const char *text, double *v)
+{
+  if (*text == '\0' && col->fill != NULL)
+    text = col->fill;
+  return cx_parse_number (text, v);
+}
+
+/* ---- the search state ---- */
+
+typedef struct
+{
+  const CxModel *model;
+  const CxSchema *schema;
+  const CxCsv *csv;
+  CxExec *exec;
+  int fixed_batch;
+  int64_t K;                   /* output width */
+  CxOutputKind kind;
+  int fav;
+  double threshold;
+  double logit_t;
+  int F, C;
+  int64_t row;
+  float *x0;                   /* encoded row */
+  const char **v0;             /* its text per schema column */
+  double *num0;                /* its value per numeric column */
+  CxColumnStats *stats;
+  double *scale;               /* per feature: x = x0 + scale · u */
+  double *cost;                /* per feature: cost of one unit of u */
+  double *ulo, *uhi;           /* per feature: box of u */
+  gboolean *movable;           /* per feature: not locked */
+  int evaluations;
+} Search;
+
+static void
+search_clear (Search *s)
+{
+  if (s->exec != NULL)
+    cx_exec_free (s->exec);
+  g_free (s->x0);
+  g_free (s->v0);
+  g_free (s->num0);
+  g_free (s->scale);
+  g_free (s->cost);
+  g_free (s->ulo);
+  g_free (s->uhi);
+  g_free (s->movable);
+}
+
+static double
+clamp_prob (double p)
+{
+  return CLAMP (p, 1e-7, 1 - 1e-7);
+}
+
+/* Validity s (log-odds of the favourable decision minus the threshold's)
+ * of @m encoded rows and, with @grad, its gradient with respect to each
+ * row, from one forward and one reverse pass per chunk. */
+static gboolean
+score (Search *s, const float *X, int m, double *out, float *grad, GError **error)
+{
+  int step = s->fixed_batch > 0 ? s->fixed_batch : m;
+
+  if (s->fixed_batch > 1 && m % s->fixed_batch != 0)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "%s: counterfactuals need a model that takes "
+                   "any number of rows (or one at a time)", s->model->path);
+      return FALSE;
+    }
+  for (int r0 = 0; r0 < m; r0 += step)
+    {
+      int n = MIN (step, m - r0);
+      int64_t shape[2] = { n, s->F };
+      g_autoptr(CxTensor) in = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
+      g_autoptr(CxTensor) seed = NULL;
+      CxTensor *inputs[1];
+      const CxTensor *o;
+      int64_t K;
+
+      if (in == NULL)
+        return FALSE;
+      memcpy (in->data.f, X + (gsize) r0 * s->F, sizeof (float) * n * s->F);
+      inputs[0] = in;
+      if (!cx_tensor_all_finite (in))
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_NUMERIC, "a counterfactual candidate is not finite");
+          return FALSE;
+        }
+      if (!cx_exec_forward (s->exec, inputs, grad != NULL, error))
+        return FALSE;
+      s->evaluations += n;
+      o = cx_exec_output (s->exec, 0);
+      if (o == NULL || o->ndim != 2 || o->shape[0] != n || o->shape[1] != s->K)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "%s: the output does not have %" G_GINT64_FORMAT
+                       " values per row", s->model->path, s->K);
+          return FALSE;
+        }
+      K = s->K;
+      if (grad != NULL)
+        {
+          seed = cx_tensor_new_zeros (CX_ELEM_FLOAT, 2, o->shape, error);
+          if (seed == NULL)
+            return FALSE;
+        }
+      for (int r = 0; r < n; r++)
+        {
+          const float *z = o->data.f + (int64_t) r * K;
+          float *d = seed ? seed->data.f + (int64_t) r * K : NULL;
+          double v;
+
+          if (K == 1)
+            {
+              double sign = s->fav == 1 ? 1 : -1;
+              if (s->kind == CX_OUTPUT_LOGITS)
+                {
+                  v = sign * z[0];
+                  if (d)
+                    d[0] = (float) sign;
+                }
+              else
+                {
+                  double q = clamp_prob (z[0]);
+                  v = sign * log (q / (1 - q));
+                  if (d)
+                    d[0] = (float) (sign / (q * (1 - q)));
+                }
+            }
+          else if (s->kind == CX_OUTPUT_LOGITS)
+            {
+              /* z_fav − logsumexp of the others; its gradient weighs them by softmax. */
+              double mx = -INFINITY, sum = 0;
+              for (int64_t j = 0; j < K; j++)
+                if (j != s->fav)
+                  mx = MAX (mx, z[j]);
+              for (int64_t j = 0; j < K; j++)
+                if (j != s->fav)
+                  sum += exp (z[j] - mx);
+              v = z[s->fav] - (mx + log (sum));
+              if (d)
+                {
+                  for (int64_t j = 0; j < K; j++)
+                    d[j] = j == s->fav ? 1.0f : (float) (-exp (z[j] - mx) / sum);
+                }
+            }
+          else
+            {
+              double p = clamp_prob (z[s->fav]);
+              v = log (p / (1 - p));
+              if (d)
+                d[s->fav] = (float) (1 / (p * (1 - p)));
+            }
+          out[r0 + r] = v - s->logit_t;
+        }
+      if (grad != NULL)
+        {
+          const CxTensor *g;
+          if (!cx_exec_backward (s->exec, 0, seed, error))
+            return FALSE;
+          g = cx_exec_input_grad (s->exec, 0);
+          if (g == NULL)
+            memset (grad + (gsize) r0 * s->F, 0, sizeof (float) * n * s->F);
+          else
+            memcpy (grad + (gsize) r0 * s->F, g->data.f, sizeof (float) * n * s->F);
+        }
+    }
+  return TRUE;
+}
+
+/* Favourable probabilities of @m rows given as texts (schema column order). */
+static gboolean
+predict_values (Search *s, char ***values, int m, double *p, GError **error)
+{
+  g_autofree float *X = NULL;
+  g_autofree double *sc = NULL;
+
+  if (m == 0)
+    return TRUE;
+  X = g_new (float, (gsize) m * s->F);
+  sc = g_new (double, m);
+  for (int i = 0; i < m; i++)
+    if (!cx_schema_encode_values (s->schema, (const char *const *) values[i], X + (gsize) i * s->F,
+                                  "a counterfactual", error))
+      return FALSE;
+  if (!score (s, X, m, sc, NULL, error))
+    return FALSE;
+  for (int i = 0; i < m; i++)
+    p[i] = 1 / (1 + exp (-(sc[i] + s->logit_t)));
+  return TRUE;
+}
+
+/* The text of numeric column @c at value @v: within the column's range, on
+ * a grid of a hundredth of its MAD's order of magnitude (integers for an
+ * integral column), rounded away from the row's value so rounding never
+ * undoes part of a change; the row's own text when it is its value. */
+static char *
+numeric_text (Search *s, int c, double v)
+{
+  const CxColumnStats *st = &s->stats[c];
+  double v0 = s->num0[c];
+  int e = (int) floor (log10 (st->mad)) - 2;
+  double q = pow (10, e);
+  double r;
+
+  if (st->integer)
+    {
+      e = MAX (e, 0);
+      q = MAX (q, 1);
+    }
+  v = CLAMP (v, st->min, st->max);
+  if (v == v0)
+    return g_strdup (s->v0[c]);
+  r = v > v0 ? ceil (v / q - 1e-9) * q : floor (v / q + 1e-9) * q;
+  if (r > st->max || r < st->min)
+    r = v > v0 ? floor (v / q) * q : ceil (v / q) * q;
+  if (r == v0 || (v > v0) != (r > v0) || r > st->max || r < st->min)
+    {
+      /* The grid has no point between: write the value itself. */
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      if (st->integer)
+        return g_strdup_printf ("%.0f", v);
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, v));
+    }
+  if (e >= 0)
+    return g_strdup_printf ("%.0f", r);
+  {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    char fmt[16];
+    g_snprintf (fmt, sizeof fmt, "%%.%df", -e);
+    g_ascii_formatd (buf, sizeof buf, fmt, r);
+    return g_strdup (buf);
+  }
+}
+
+/* Texts of the candidate at @base + scale · @u (u in MAD units). */
+static char **
+values_of (Search *s, const float *base, const double *u, double numeric_factor)
+{
+  char **values = g_new0 (char *, s->C + 1);
+
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &s->schema->columns[c];
+      if (col->kind == CX_COLUMN_NUMERIC)
+        {
+          int f = col->features[0];
+          if (u[f] == 0)
+            values[c] = g_strdup (s->v0[c]);
+          else
+            values[c] = numeric_text (s, c, s->num0[c] + numeric_factor * u[f] * s->stats[c].mad);
+        }
+      else
+        {
+          /* The most likely category of the relaxed one-hot entries (ties: the row's own). */
+          int best = -1;
+          double bv = -INFINITY;
+          for (int k = 0; k < col->n_features; k++)
+            {
+              int f = col->features[k];
+              double v = base[f] + u[f];
+              if (v > bv || (v == bv && s->x0[f] == 1.0f))
+                {
+                  bv = v;
+                  best = k;
+                }
+            }
+          if (s->x0[col->features[best]] == 1.0f)
+            values[c] = g_strdup (s->v0[c]);
+          else
+            values[c] = g_strdup (col->categories[best]);
+        }
+    }
+  return values;
+}
+
+/* Σ |Δ| / MAD over numeric columns + changed categorical columns. */
+static double
+distance_of (Search *s, char **values, int *n_changed)
+{
+  double d = 0;
+  int changed = 0;
+  for (int c = 0; c < s->C; c++)
+    {
+      if (strcmp (values[c], s->v0[c]) == 0)
+        continue;
+      if (s->schema->columns[c].kind == CX_COLUMN_NUMERIC)
+        {
+          double v;
+          if (!cell_number (&s->schema->columns[c], values[c], &v) || v == s->num0[c])
+            continue;
+          d += fabs (v - s->num0[c]) / s->stats[c].mad;
+        }
+      else
+        d += 1;
+      changed++;
+    }
+  if (n_changed)
+    *n_changed = changed;
+  return d;
+}
+
+static char **
+copy_values (char **values)
+{
+  return g_strdupv (values);
+}
+
+/* ---- the gradient search ---- */
+
+static gboolean
+gradient_search (Search *s, int M, int max_iterations, const float *B, gboolean freeze_categorical,
+                 double *U, int *iterations, GError **error)
+{
+  int F = s->F;
+  g_autofree float *X = g_new (float, (gsize) M * F);
+  g_autofree float *G = g_new (float, (gsize) M * F);
+  g_autofree double *sc = g_new (double, M);
+  g_autofree double *alpha = g_new (double, M);
+  g_autofree int *prev = g_new (int, M);
+  g_autofree gboolean *done = g_new0 (gboolean, M);
+  g_autofree gboolean *crossed = g_new0 (gboolean, M);
+  g_autofree int *used = g_new (int, s->C);
+  g_autofree gboolean *col_moved = g_new (gboolean, s->C);
+  g_autofree gboolean *movable = g_new (gboolean, F);
+  int it;
+
+  for (int f = 0; f < F; f++)
+    movable[f] = s->movable[f] && !(freeze_categorical && s->schema->features[f].equals != NULL);
+  for (int i = 0; i < M; i++)
+    {
+      alpha[i] = 0.25;
+      prev[i] = -1;
+      for (int f = 0; f < F; f++)
+        if (!movable[f])
+          U[(gsize) i * F + f] = 0;
+    }
+  for (it = 0; it < max_iterations; it++)
+    {
+      gboolean all_done = TRUE;
+
+      for (int i = 0; i < M; i++)
+        for (int f = 0; f < F; f++)
+          X[(gsize) i * F + f] = (float) (B[(gsize) i * F + f] + s->scale[f] * U[(gsize) i * F + f]);
+      if (!score (s, X, M, sc, G, error))
+        return FALSE;
+
+      memset (used, 0, sizeof (int) * s->C);
+      for (int i = 0; i < M; i++)
+        {
+          double *u = U + (gsize) i * F;
+          const float *gx = G + (gsize) i * F;
+          gboolean valid = sc[i] >= KAPPA;
+
+          if (!done[i])
+            {
+              if (!valid)
+                {
+                  /* Steepest ascent of s per unit of (penalised) cost: the
+                   * proximal L1 step then only lets through the features
+                   * within RHO of the best. */
+                  double best = 0;
+                  for (int f = 0; f < F; f++)
+                    {
+                      double g = s->scale[f] * gx[f];
+                      double c = s->cost[f] * (1 + DIVERSITY * used[s->schema->features[f].raw]);
+                      if (!movable[f] || (g > 0 && u[f] >= s->uhi[f]) || (g < 0 && u[f] <= s->ulo[f]))
+                        continue;
+                      best = MAX (best, fabs (g) / c);
+                    }
+                  if (best == 0 || !isfinite (best))
+                    done[i] = TRUE;   /* nowhere left to go */
+                  else
+                    for (int f = 0; f < F; f++)
+                      if (movable[f])
+                        u[f] += alpha[i] * s->scale[f] * gx[f] / best;
+                }
+              for (int f = 0; f < F; f++)
+                {
+                  double c = s->cost[f] * (1 + DIVERSITY * used[s->schema->features[f].raw]);
+                  double t = alpha[i] * RHO * c;
+                  if (!movable[f])
+                    {
+                      u[f] = 0;
+                      continue;
+                    }
+                  u[f] = u[f] > t ? u[f] - t : u[f] < -t ? u[f] + t : 0;
+                  u[f] = CLAMP (u[f], s->ulo[f], s->uhi[f]);
+                }
+              /* Faster while the boundary is far; once crossed, every
+               * crossing halves the step so the candidate settles on it. */
+              if (prev[i] >= 0 && prev[i] != valid)
+                {
+                  alpha[i] *= 0.5;
+                  crossed[i] = TRUE;
+                }
+              else if (!crossed[i])
+                alpha[i] = MIN (alpha[i] * 1.15, 2.0);
+              prev[i] = valid;
+              if (alpha[i] < 1e-3 && valid)
+                done[i] = TRUE;
+            }
+          all_done = all_done && done[i];
+          /* Later candidates pay for the columns this one moves. */
+          memset (col_moved, 0, sizeof (gboolean) * s->C);
+          for (int f = 0; f < F; f++)
+            if (u[f] != 0)
+              col_moved[s->schema->features[f].raw] = TRUE;
+          for (int c = 0; c < s->C; c++)
+            used[c] += col_moved[c];
+        }
+      if (all_done)
+        break;
+    }
+  *iterations = MIN (it + 1, max_iterations);
+  return TRUE;
+}
+
+/* ---- making valid candidates sparse and short ---- */
+
+typedef struct
+{
+  char **values;
+  double p;
+  gboolean valid;
+} Candidate;
+
+/* Undoes every change that is not needed, the costliest first: each round,
+ * every candidate tries undoing its costliest change not tried yet. */
+static gboolean
+sparsify (Search *s, Candidate *cands, int n, GError **error)
+{
+  g_autofree gboolean *tried = g_new0 (gboolean, (gsize) n * s->C);
+
+  for (int round = 0; round < s->C; round++)
+    {
+      g_autoptr(GPtrArray) trials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      g_autofree int *owner = g_new (int, n);
+      g_autofree double *p = NULL;
+      int m = 0;
+
+      for (int i = 0; i < n; i++)
+        {
+          int pick = -1, changed = 0;
+          double pick_cost = -1;
+          if (!cands[i].valid)
+            continue;
+          for (int c = 0; c < s->C; c++)
+            if (strcmp (cands[i].values[c], s->v0[c]) != 0)
+              {
+                double v, cost = 1.0;
+                changed++;
+                if (tried[(gsize) i * s->C + c])
+                  continue;
+                if (s->schema->columns[c].kind == CX_COLUMN_NUMERIC &&
+                    cell_number (&s->schema->columns[c], cands[i].values[c], &v))
+                  cost = fabs (v - s->num0[c]) / s->stats[c].mad;
+                if (cost > pick_cost)
+                  {
+                    pick = c;
+                    pick_cost = cost;
+                  }
+              }
+          /* A single change is needed (the row itself is not favourable). */
+          if (pick < 0 || changed <= 1)
+            continue;
+          tried[(gsize) i * s->C + pick] = TRUE;
+          {
+            char **t = copy_values (cands[i].values);
+            g_free (t[pick]);
+            t[pick] = g_strdup (s->v0[pick]);
+            g_ptr_array_add (trials, t);
+            owner[m++] = i;
+          }
+        }
+      if (m == 0)
+        break;
+      p = g_new (double, m);
+      if (!predict_values (s, (char ***) trials->pdata, m, p, error))
+        return FALSE;
+      for (int j = 0; j < m; j++)
+        if (p[j] >= s->threshold)
+          {
+            Candidate *cd = &cands[owner[j]];
+            g_strfreev (cd->values);
+            cd->values = copy_values (trials->pdata[j]);
+            cd->p = p[j];
+          }
+    }
+  return TRUE;
+}
+
+/* Shortens every numeric change to the decision boundary: a grid between
+ * the row's value and the candidate's, refined GRID_ROUNDS times. */
+static gboolean
+shorten (Search *s, Candidate *cands, int n, GError **error)
+{
+  for (int c = 0; c < s->C; c++)
+    {
+      g_autofree double *lo = g_new0 (double, n);
+      g_autofree double *hi = g_new (double, n);
+      g_autofree double *target = g_new (double, n);
+      g_autofree gboolean *active = g_new0 (gboolean, n);
+      int any = 0;
+
+      if (s->schema->columns[c].kind != CX_COLUMN_NUMERIC)
+        continue;
+      for (int i = 0; i < n; i++)
+        {
+          double v;
+          hi[i] = 1;
+          if (cands[i].valid && strcmp (cands[i].values[c], s->v0[c]) != 0 &&
+              cell_number (&s->schema->columns[c], cands[i].values[c], &v))
+            {
+              target[i] = v;
+              active[i] = TRUE;
+              any++;
+            }
+        }
+      for (int round = 0; round < GRID_ROUNDS && any > 0; round++)
+        {
+          g_autoptr(GPtrArray) trials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+          g_autofree int *owner = g_new (int, (gsize) n * (GRID - 1));
+          g_autofree double *lam = g_new (double, (gsize) n * (GRID - 1));
+          g_autofree double *p = NULL;
+          g_autofree double *best = g_new (double, n);
+          int m = 0;
+
+          for (int i = 0; i < n; i++)
+            {
+              best[i] = hi[i];
+              if (!active[i])
+                continue;
+              for (int k = 1; k < GRID; k++)
+                {
+                  double l = lo[i] + (hi[i] - lo[i]) * k / GRID;
+                  char **t = copy_values (cands[i].values);
+                  double v = s->num0[c] + l * (target[i] - s->num0[c]);
+                  if (s->stats[c].integer)
+                    v = target[i] > s->num0[c] ? ceil (v) : floor (v);
+                  g_free (t[c]);
+                  t[c] = numeric_text (s, c, v);
+                  g_ptr_array_add (trials, t);
+                  owner[m] = i;
+                  lam[m] = l;
+                  m++;
+                }
+            }
+          p = g_new (double, MAX (m, 1));
+          if (!predict_values (s, (char ***) trials->pdata, m, p, error))
+            return FALSE;
+          /* The smallest valid fraction of each candidate's change. */
+          for (int j = m - 1; j >= 0; j--)
+            if (p[j] >= s->threshold && lam[j] < best[owner[j]])
+              {
+                Candidate *cd = &cands[owner[j]];
+                best[owner[j]] = lam[j];
+                g_strfreev (cd->values);
+                cd->values = copy_values (trials->pdata[j]);
+                cd->p = p[j];
+              }
+          for (int i = 0; i < n; i++)
+            if (active[i])
+              {
+                double step = (hi[i] - lo[i]) / GRID;
+                hi[i] = best[i];
+                lo[i] = MAX (best[i] - step, lo[i]);
+              }
+        }
+    }
+  return TRUE;
+}
+
+/* Up to @n base rows (written to @B) that each switch one mutable
+ * categorical column of the row to another category: the switches that
+ * raise s most. */
+static gboolean
+switch_seeds (Search *s, int n, float *B, int *n_seeds, GError **error)
+{
+  g_autoptr(GArray) cols = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) cats = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree float *X = NULL;
+  g_autofree double *sc = NULL;
+  g_autofree int *order = NULL;
+  int m;
+
+  *n_seeds = 0;
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &s->schema->columns[c];
+      if (col->kind != CX_COLUMN_CATEGORICAL || s->stats[c].locked)
+        continue;
+      for (int k = 0; k < col->n_features; k++)
+        if (s->x0[col->features[k]] != 1.0f)
+          {
+            g_array_append_val (cols, c);
+            g_array_append_val (cats, k);
+          }
+    }
+  m = (int) cols->len;
+  if (m == 0)
+    return TRUE;
+  X = g_new (float, (gsize) m * s->F);
+  sc = g_new (double, m);
+  order = g_new (int, m);
+  for (int j = 0; j < m; j++)
+    {
+      const CxSchemaColumn *col = &s->schema->columns[g_array_index (cols, int, j)];
+      float *x = X + (gsize) j * s->F;
+      memcpy (x, s->x0, sizeof (float) * s->F);
+      for (int k = 0; k < col->n_features; k++)
+        x[col->features[k]] = k == g_array_index (cats, int, j) ? 1.0f : 0.0f;
+      order[j] = j;
+    }
+  if (!score (s, X, m, sc, NULL, error))
+    return FALSE;
+  for (int a = 1; a < m; a++)
+    for (int b = a; b > 0 && sc[order[b]] > sc[order[b - 1]]; b--)
+      {
+        int t = order[b];
+        order[b] = order[b - 1];
+        order[b - 1] = t;
+      }
+  *n_seeds = MIN (n, m);
+  for (int j = 0; j < *n_seeds; j++)
+    memcpy (B + (gsize) j * s->F, X + (gsize) order[j] * s->F, sizeof (float) * s->F);
+  return TRUE;
+}
+
+/* Whether candidate @b adds nothing to the closer, kept @a: it makes every
+ * change @a makes (categories to the same ones, numbers to within a tenth
+ * of a MAD), whatever else it changes. */
+static gboolean
+near_duplicate (Search *s, char **a, char **b)
+{
+  for (int c = 0; c < s->C; c++)
+    if (strcmp (a[c], s->v0[c]) != 0 && strcmp (b[c], s->v0[c]) == 0)
+      return FALSE;
+  for (int c = 0; c < s->C; c++)
+    {
+      double va, vb;
+      if (strcmp (a[c], s->v0[c]) == 0 || strcmp (a[c], b[c]) == 0)
+        continue;
+      if (s->schema->columns[c].kind != CX_COLUMN_NUMERIC)
+        return FALSE;
+      if (!cell_number (&s->schema->columns[c], a[c], &va) ||
+          !cell_number (&s->schema->columns[c], b[c], &vb) ||
+          fabs (va - vb) > 0.1 * s->stats[c].mad)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the whole run ---- */
+
+static gboolean
+compute_stats (Search *s, GError **error)
+{
+  const CxCsv *csv = s->csv;
+  int64_t N = csv->n_rows;
+  g_autofree int *numeric = g_new (int, MAX (s->C, 1));
+  g_autofree double *values = NULL;
+  int n_numeric = 0;
+
+  for (int c = 0; c < s->C; c++)
+    {
+      s->stats[c].locked = s->schema->columns[c].locked;
+      if (s->schema->columns[c].kind == CX_COLUMN_NUMERIC)
+        numeric[n_numeric++] = c;
+    }
+  /* Row by row (the table's own order, kind to the cache), into columns. */
+  values = g_new (double, (gsize) MAX (N, 1) * MAX (n_numeric, 1));
+  for (int64_t r = 0; r < N; r++)
+    for (int k = 0; k < n_numeric; k++)
+      {
+        const CxSchemaColumn *col = &s->schema->columns[numeric[k]];
+        const char *text = cx_csv_cell (csv, r, col->csv_column);
+        if (!cell_number (col, text, &values[(gsize) k * N + r]))
+          {
+            g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: row %" G_GINT64_FORMAT
+                         ", column %s: '%s' is not a number", csv->path, r + 1, col->name, text);
+            return FALSE;
+          }
+      }
+  for (int k = 0; k < n_numeric; k++)
+    {
+      CxColumnStats *st = &s->stats[numeric[k]];
+      double *v = values + (gsize) k * N;
+      double med, mean = 0, var = 0;
+
+      st->min = INFINITY;
+      st->max = -INFINITY;
+      st->integer = TRUE;
+      for (int64_t r = 0; r < N; r++)
+        {
+          st->min = MIN (st->min, v[r]);
+          st->max = MAX (st->max, v[r]);
+          st->integer = st->integer && v[r] == floor (v[r]) && fabs (v[r]) < 9e15;
+          mean += v[r];
+        }
+      mean /= N;
+      for (int64_t r = 0; r < N; r++)
+        var += (v[r] - mean) * (v[r] - mean);
+      med = median (v, N);
+      for (int64_t r = 0; r < N; r++)
+        v[r] = fabs (v[r] - med);
+      st->mad = median (v, N);
+      /* A column mostly at one value has no MAD: fall back to its spread. */
+      if (!(st->mad > 0))
+        st->mad = sqrt (var / N);
+      if (!(st->mad > 0))
+        st->mad = 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+setup (Search *s, const CxTensor *x, int64_t row, const CxCounterfactualParams *p, GError **error)
+{
+  const CxSchema *schema = s->schema;
+  const CxValue *out = &s->model->values[s->model->outputs[0]];
+
+  s->F = schema->n_features;
+  s->C = schema->n_columns;
+  s->row = row;
+  s->threshold = p->threshold;
+  s->logit_t = log (p->threshold / (1 - p->threshold));
+  s->fav = schema->favourable_output;
+  s->kind = cx_model_output_kind (s->model, 0);
+  s->fixed_batch = cx_engine_fixed_batch (s->model);
+  s->exec = cx_exec_new (s->model, p->engine.budget);
+  s->x0 = g_new (float, s->F);
+  memcpy (s->x0, x->data.f + row * s->F, sizeof (float) * s->F);
+  s->v0 = g_new (const char *, s->C);
+  s->num0 = g_new0 (double, s->C);
+  s->scale = g_new (double, s->F);
+  s->cost = g_new (double, s->F);
+  s->ulo = g_new (double, s->F);
+  s->uhi = g_new (double, s->F);
+  s->movable = g_new (gboolean, s->F);
+
+  /* The output width, from the declared shape or one prediction. */
+  if (out->ndim == 2 && out->dims[1] >= 1)
+    s->K = out->dims[1];
+  else
+    {
+      int64_t shape[2] = { 1, s->F };
+      g_autoptr(CxTensor) one = cx_tensor_new_f32 (2, shape, s->x0);
+      g_autoptr(CxTensor) o = cx_engine_predict (s->model, one, 0, &p->engine, error);
+      if (o == NULL)
+        return FALSE;
+      if (o->ndim != 2)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "%s: the output is not [rows, classes]",
+                       s->model->path);
+          return FALSE;
+        }
+      s->K = o->shape[1];
+    }
+  if (s->fav >= MAX (s->K, 2))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
+                   "%s: favourable_output %d is not an output of the model (it has %" G_GINT64_FORMAT ")",
+                   schema->path, s->fav, s->K);
+      return FALSE;
+    }
+
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &schema->columns[c];
+      s->v0[c] = cx_csv_cell (s->csv, row, col->csv_column);
+      if (p->lock != NULL && g_strv_contains (p->lock, col->name))
+        s->stats[c].locked = TRUE;
+      if (col->kind == CX_COLUMN_NUMERIC)
+        {
+          int f = col->features[0];
+          const CxColumnStats *st = &s->stats[c];
+          cell_number (col, s->v0[c], &s->num0[c]);
+          s->scale[f] = st->mad / schema->features[f].std;
+          s->cost[f] = 1;
+          s->ulo[f] = MIN (0, (st->min - s->num0[c]) / st->mad);
+          s->uhi[f] = MAX (0, (st->max - s->num0[c]) / st->mad);
+          s->movable[f] = !st->locked;
+        }
+      else
+        for (int k = 0; k < col->n_features; k++)
+          {
+            int f = col->features[k];
+            /* One-hot entries stay in [0, 1]; a full switch moves two of them by 1. */
+            s->scale[f] = 1;
+            s->cost[f] = 0.5;
+            s->ulo[f] = -s->x0[f];
+            s->uhi[f] = 1 - s->x0[f];
+            s->movable[f] = !s->stats[c].locked && col->n_features > 1;
+          }
+    }
+  return TRUE;
+}
+
+/* Distance to the nearest row the model decides favourably. */
+static void
+plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactual *cf)
+{
+  const CxSchema *schema = s->schema;
+  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
+  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
+  int64_t N = x->shape[0];
+  double best = INFINITY;
+
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &schema->columns[c];
+      if (col->kind == CX_COLUMN_NUMERIC)
+        cell_number (col, cf->values[c], &num[c]);
+      else
+        {
+          const char *t = *cf->values[c] ? cf->values[c] : col->fill;
+          for (int k = 0; k < col->n_features; k++)
+            if (t != NULL && strcmp (col->categories[k], t) == 0)
+              cat[c] = col->features[k];
+        }
+    }
+  cf->nearest_row = -1;
+  for (int64_t r = 0; r < N; r++)
+    {
+      const float *xr = x->data.f + r * s->F;
+      double d = 0;
+      if (p_rows[r] < s->threshold)
+        continue;
+      for (int c = 0; c < s->C && d < best; c++)
+        {
+          const CxSchemaColumn *col = &schema->columns[c];
+          if (col->kind == CX_COLUMN_NUMERIC)
+            {
+              const CxSchemaFeature *feat = &schema->features[col->features[0]];
+              double v = xr[col->features[0]] * feat->std + feat->mean;
+              d += fabs (v - num[c]) / s->stats[c].mad;
+            }
+          else
+            d += xr[cat[c]] != 1.0f;
+        }
+      if (d < best)
+        {
+          best = d;
+          cf->nearest_row = r + 1;
+        }
+    }
+  cf->plausibility = cf->nearest_row > 0 ? best : NAN;
+}
+
+CxCounterfactualResult *
+cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv *csv,
+                       const CxTensor *x, int64_t row, const CxCounterfactualParams *params,
+                       GError **error)
+{
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  g_autofree double *U = NULL;
+  g_autofree float *B = NULL;
+  g_autofree double *p_rows = NULL;
+  g_autofree Candidate *cands = NULL;
+  CxCounterfactualParams defaults;
+  Search s = { 0 };
+  double s0;
+  int M = 0, M0, n_seeds = 0;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (model != NULL && schema != NULL && csv != NULL && x != NULL, NULL);
+  if (params == NULL)
+    {
+      cx_counterfactual_params_init (&defaults);
+      params = &defaults;
+    }
+  if (params->count < 1 || params->count > 100)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%d counterfactuals: ask for 1 to 100",
+                   params->count);
+      return NULL;
+    }
+  if (!(params->threshold > 0 && params->threshold < 1))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "the threshold %g is not in (0, 1)",
+                   params->threshold);
+      return NULL;
+    }
+  if (row < 0 || row >= csv->n_rows)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                   "%s: no row %" G_GINT64_FORMAT " (the table has %" G_GINT64_FORMAT
+                   " rows, counted from 1)", csv->path, row + 1, csv->n_rows);
+      return NULL;
+    }
+  if (x->ndim != 2 || x->shape[0] != csv->n_rows || x->shape[1] != schema->n_features)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "the encoded table does not match %s", csv->path);
+      return NULL;
+    }
+  for (const char *const *l = params->lock; l != NULL && *l != NULL; l++)
+    if (cx_schema_find_column (schema, *l) < 0 && cx_csv_column (csv, *l) < 0)
+      {
+        g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: no column '%s' to lock", csv->path, *l);
+        return NULL;
+      }
+
+  res = g_new0 (CxCounterfactualResult, 1);
+  res->row = row + 1;
+  res->n_columns = schema->n_columns;
+  res->stats = g_new0 (CxColumnStats, schema->n_columns);
+  s.model = model;
+  s.schema = schema;
+  s.csv = csv;
+  s.stats = res->stats;
+  s.F = schema->n_features;
+  s.C = schema->n_columns;
+  if (!compute_stats (&s, error) || !setup (&s, x, row, params, error))
+    goto out;
+  if (!score (&s, s.x0, 1, &s0, NULL, error))
+    goto out;
+  res->probability = 1 / (1 + exp (-(s0 + s.logit_t)));
+  if (res->probability >= params->threshold)
+    {
+      res->already_favourable = TRUE;
+      ok = TRUE;
+      goto out;
+    }
+
+  /* Candidates: 2 × count from a relaxed search where every column moves,
+   * then count more that start from the single category switches that
+   * raise s most; all of them then move their numeric columns. */
+  M0 = 2 * params->count;
+  M = M0 + params->count;
+  U = g_new0 (double, (gsize) M * s.F);
+  B = g_new (float, (gsize) M * s.F);
+  for (int i = 0; i < M; i++)
+    memcpy (B + (gsize) i * s.F, s.x0, sizeof (float) * s.F);
+  {
+    int it1 = 0, it2 = 0, T = MAX (params->max_iterations, 2);
+    if (!gradient_search (&s, M0, T / 2, B, FALSE, U, &it1, error))
+      goto out;
+    /* Each categorical column takes the largest of its relaxed entries. */
+    for (int i = 0; i < M0; i++)
+      for (int c = 0; c < s.C; c++)
+        {
+          const CxSchemaColumn *col = &schema->columns[c];
+          float *b = B + (gsize) i * s.F;
+          double *u = U + (gsize) i * s.F;
+          int best = -1;
+          if (col->kind != CX_COLUMN_CATEGORICAL)
+            continue;
+          for (int k = 0; k < col->n_features; k++)
+            {
+              int f = col->features[k];
+              if (best < 0 || s.x0[f] + u[f] > s.x0[col->features[best]] + u[col->features[best]] ||
+                  (s.x0[f] + u[f] == s.x0[col->features[best]] + u[col->features[best]] && s.x0[f] == 1.0f))
+                best = k;
+            }
+          if (s.x0[col->features[best]] == 1.0f)
+            best = -1;
+          for (int k = 0; k < col->n_features; k++)
+            {
+              int f = col->features[k];
+              if (best >= 0)
+                b[f] = k == best ? 1.0f : 0.0f;
+              u[f] = 0;
+            }
+        }
+    if (!switch_seeds (&s, params->count, B + (gsize) M0 * s.F, &n_seeds, error))
+      goto out;
+    M = M0 + n_seeds;
+    if (!gradient_search (&s, M, T - T / 2, B, TRUE, U, &it2, error))
+      goto out;
+    res->iterations = it1 + it2;
+  }
+
+  /* Project to texts, predict again, repair near misses by going further. */
+  cands = g_new0 (Candidate, M);
+  {
+    g_autofree double *p = g_new (double, M);
+    g_autoptr(GPtrArray) vals = g_ptr_array_new ();
+    for (int i = 0; i < M; i++)
+      {
+        cands[i].values = values_of (&s, B + (gsize) i * s.F, U + (gsize) i * s.F, 1.0);
+        g_ptr_array_add (vals, cands[i].values);
+      }
+    if (!predict_values (&s, (char ***) vals->pdata, M, p, error))
+      goto out;
+    for (int i = 0; i < M; i++)
+      {
+        cands[i].p = p[i];
+        cands[i].valid = p[i] >= params->threshold;
+      }
+  }
+  {
+    static const double factors[] = { 1.25, 1.5, 2, 3, 5 };
+    int nf = G_N_ELEMENTS (factors);
+    g_autoptr(GPtrArray) trials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+    g_autofree int *owner = g_new (int, (gsize) M * nf);
+    g_autofree double *p = g_new (double, (gsize) M * nf);
+    int m = 0;
+    for (int i = 0; i < M; i++)
+      if (!cands[i].valid)
+        for (int k = 0; k < nf; k++)
+          {
+            g_ptr_array_add (trials, values_of (&s, B + (gsize) i * s.F, U + (gsize) i * s.F, factors[k]));
+            owner[m++] = i;
+          }
+    if (!predict_values (&s, (char ***) trials->pdata, m, p, error))
+      goto out;
+    for (int j = 0; j < m; j++)
+      if (!cands[owner[j]].valid && p[j] >= params->threshold)
+        {
+          g_strfreev (cands[owner[j]].values);
+          cands[owner[j]].values = copy_values (trials->pdata[j]);
+          cands[owner[j]].p = p[j];
+          cands[owner[j]].valid = TRUE;
+        }
+  }
+  if (!sparsify (&s, cands, M, error) || !shorten (&s, cands, M, error))
+    goto out;
+
+  /* Every survivor was predicted from its own text. The closest first; a
+   * candidate that only adds changes to one kept already, or changes the
+   * same columns to nearly the same values, adds nothing. */
+  res->n_candidates = M;
+  res->items = g_new0 (CxCounterfactual, M);
+  {
+    g_autofree int *order = g_new (int, M);
+    g_autofree double *dist = g_new (double, M);
+    int n = 0;
+    for (int i = 0; i < M; i++)
+      if (cands[i].valid)
+        {
+          dist[i] = distance_of (&s, cands[i].values, NULL);
+          order[n++] = i;
+        }
+      else
+        res->n_invalid++;
+    for (int a1 = 1; a1 < n; a1++)
+      for (int b1 = a1; b1 > 0 && dist[order[b1]] < dist[order[b1 - 1]]; b1--)
+        {
+          int t = order[b1];
+          order[b1] = order[b1 - 1];
+          order[b1 - 1] = t;
+        }
+    for (int j = 0; j < n && res->n_items < params->count; j++)
+      {
+        Candidate *cd = &cands[order[j]];
+        CxCounterfactual *cf;
+        gboolean dup = FALSE;
+        for (int k = 0; k < res->n_items && !dup; k++)
+          dup = near_duplicate (&s, res->items[k].values, cd->values);
+        if (dup)
+          continue;
+        cf = &res->items[res->n_items++];
+        cf->values = g_steal_pointer (&cd->values);
+        cf->probability = cd->p;
+        cf->distance = distance_of (&s, cf->values, &cf->n_changes);
+      }
+  }
+  {
+    g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, &params->engine, error);
+    g_autofree float *pf = NULL;
+    if (out == NULL)
+      goto out;
+    s.evaluations += (int) x->shape[0];
+    pf = cx_favourable_probability (model, s.fav, out, error);
+    if (pf == NULL)
+      goto out;
+    p_rows = g_new (double, x->shape[0]);
+    for (int64_t r = 0; r < x->shape[0]; r++)
+      p_rows[r] = pf[r];
+  }
+  for (int i = 0; i < res->n_items; i++)
+    {
+      CxCounterfactual *cf = &res->items[i];
+      int k = 0;
+      cf->changes = g_new0 (CxChange, (gsize) MAX (cf->n_changes, 1));
+      for (int c = 0; c < s.C; c++)
+        {
+          double v;
+          if (strcmp (cf->values[c], s.v0[c]) == 0)
+            continue;
+          if (schema->columns[c].kind == CX_COLUMN_NUMERIC &&
+              cell_number (&schema->columns[c], cf->values[c], &v) && v == s.num0[c])
+            continue;
+          g_assert (k < cf->n_changes);
+          cf->changes[k].column = c;
+          cf->changes[k].from = g_strdup (s.v0[c]);
+          cf->changes[k].to = g_strdup (cf->values[c]);
+          k++;
+        }
+      plausibility (&s, x, p_rows, cf);
+    }
+  ok = TRUE;
+
+out:
+  if (cands != NULL)
+    for (int i = 0; i < M; i++)
+      g_strfreev (cands[i].values);
+  res->evaluations = s.evaluations;
+  search_clear (&s);
+  return ok ? g_steal_pointer (&res) : NULL;
+}
+
+char *
+cx_counterfactual_to_csv (const CxCounterfactualResult *result, const CxSchema *schema,
+                          const CxCsv *csv, gsize *len)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree const char **fields = g_new (const char *, MAX (csv->n_columns, 1));
+
+  cx_csv_append_record (out, (const char *const *) csv->header, csv->n_columns);
+  for (int i = 0; i < result->n_items; i++)
+    {
+      for (int c = 0; c < csv->n_columns; c++)
+        fields[c] = cx_csv_cell (csv, result->row - 1, c);
+      for (int c = 0; c < schema->n_columns; c++)
+        fields[schema->columns[c].csv_column] = result->items[i].values[c];
+      cx_csv_append_record (out, fields, csv->n_columns);
+    }
+  if (len != NULL)
+    *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+/* ---- images: Decoupled Direction and Norm (Rony et al. 2019) ---- */
+
+void
+cx_image_counterfactual_params_init (CxImageCounterfactualParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->target = -1;
+  params->steps = 200;
+  params->lo = 0;
+  params->hi = 1;
+  params->epsilon = 1.0;
+  params->gamma = 0.05;
+}
+
+void
+cx_image_counterfactual_free (CxImageCounterfactual *cf)
+{
+  if (cf == NULL)
+    return;
+  cx_tensor_free (cf->perturbed);
+  cx_tensor_free (cf->difference);
+  g_free (cf);
+}
+
+static double
+l2_norm (const float *v, int64_t n)
+{
+  double s = 0;
+  for (int64_t i = 0; i < n; i++)
+    s += (double) v[i] * v[i];
+  return sqrt (s);
+}
+
+CxImageCounterfactual *
+cx_image_counterfactual (const CxModel *model, const CxTensor *x,
+                         const CxImageCounterfactualParams *params, GError **error)
+{
+  g_autoptr(CxImageCounterfactual) cf = g_new0 (CxImageCounterfactual, 1);
+  g_autoptr(CxExec) exec = NULL;
+  g_autoptr(CxTensor) adv = NULL;
+  g_autoptr(CxTensor) seed = NULL;
+  g_autofree float *delta = NULL;
+  g_autofree float *best = NULL;
+  CxImageCounterfactualParams defaults;
+  CxOutputKind kind;
+  gboolean box;
+  double eps, best_l2 = INFINITY;
+  int64_t n = x->numel, K;
+  const CxTensor *o;
+  CxTensor *inputs[1];
+
+  g_return_val_if_fail (model != NULL && x != NULL, NULL);
+  if (params == NULL)
+    {
+      cx_image_counterfactual_params_init (&defaults);
+      params = &defaults;
+    }
+  if (cx_engine_input (model, error) == NULL)
+    return NULL;
+  if (x->ndim < 1 || x->shape[0] != 1 || !cx_elem_is_float (x->elem))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "a counterfactual is searched for one input row");
+      return NULL;
+    }
+  if (params->steps < 1 || !(params->epsilon > 0) || !(params->gamma > 0 && params->gamma < 1))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "steps must be at least 1, epsilon positive, "
+                   "gamma in (0, 1)");
+      return NULL;
+    }
+  box = params->lo < params->hi;
+  kind = cx_model_output_kind (model, 0);
+  exec = cx_exec_new (model, params->engine.budget);
+  adv = cx_tensor_copy (x, error);
+  if (adv == NULL)
+    return NULL;
+  inputs[0] = adv;
+  if (!cx_exec_forward (exec, inputs, FALSE, error))
+    return NULL;
+  o = cx_exec_output (exec, 0);
+  if (o == NULL || o->ndim != 2 || o->shape[0] != 1 || o->shape[1] < 2)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
+                   "%s: image counterfactuals need an output of two or more classes", model->path);
+      return NULL;
+    }
+  K = o->shape[1];
+  cf->original_class = cx_argmax_row (o, 0);
+  cf->target = params->target;
+  if (cf->target < 0)
+    {
+      /* The runner-up. */
+      cf->target = cf->original_class == 0 ? 1 : 0;
+      for (int64_t j = 0; j < K; j++)
+        if (j != cf->original_class && o->data.f[j] > o->data.f[cf->target])
+          cf->target = j;
+    }
+  if (cf->target >= K)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: no class %" G_GINT64_FORMAT
+                   " (the model has %" G_GINT64_FORMAT ")", model->path, cf->target, K);
+      return NULL;
+    }
+
+  delta = g_new0 (float, n);
+  best = g_new (float, n);
+  seed = cx_tensor_new_zeros (CX_ELEM_FLOAT, 2, o->shape, error);
+  if (seed == NULL)
+    return NULL;
+  eps = params->epsilon;
+  for (int k = 0; k < params->steps; k++)
+    {
+      const CxTensor *g;
+      double alpha = 0.01 + 0.5 * (1 - 0.01) * (1 + cos (G_PI * k / params->steps));
+      double gn, dn, l2;
+      int64_t pred, rival = -1;
+      gboolean is_adv;
+
+      for (int64_t i = 0; i < n; i++)
+        {
+          float v = x->data.f[i] + delta[i];
+          adv->data.f[i] = box ? CLAMP (v, (float) params->lo, (float) params->hi) : v;
+          delta[i] = adv->data.f[i] - x->data.f[i];
+        }
+      if (!cx_exec_forward (exec, inputs, TRUE, error))
+        return NULL;
+      o = cx_exec_output (exec, 0);
+      pred = cx_argmax_row (o, 0);
+      is_adv = pred == cf->target;
+      l2 = l2_norm (delta, n);
+      if (is_adv && l2 < best_l2)
+        {
+          best_l2 = l2;
+          memcpy (best, adv->data.f, sizeof (float) * n);
+        }
+      eps = is_adv ? eps * (1 - params->gamma) : eps * (1 + params->gamma);
+
+      /* Ascend the margin of the target over the strongest other class. */
+      for (int64_t j = 0; j < K; j++)
+        if (j != cf->target && (rival < 0 || o->data.f[j] > o->data.f[rival]))
+          rival = j;
+      memset (seed->data.f, 0, sizeof (float) * K);
+      if (kind == CX_OUTPUT_LOGITS)
+        {
+          seed->data.f[cf->target] = 1;
+          seed->data.f[rival] = -1;
+        }
+      else
+        {
+          seed->data.f[cf->target] = (float) (1 / clamp_prob (o->data.f[cf->target]));
+          seed->data.f[rival] = (float) (-1 / clamp_prob (o->data.f[rival]));
+        }
+      if (!cx_exec_backward (exec, 0, seed, error))
+        return NULL;
+      g = cx_exec_input_grad (exec, 0);
+      gn = g ? l2_norm (g->data.f, n) : 0;
+      if (gn > 0 && isfinite (gn))
+        for (int64_t i = 0; i < n; i++)
+          delta[i] += (float) (alpha * g->data.f[i] / gn);
+      /* Project onto the sphere of radius eps, then into the value range. */
+      dn = l2_norm (delta, n);
+      if (dn > 0)
+        for (int64_t i = 0; i < n; i++)
+          delta[i] = (float) (delta[i] * eps / dn);
+      cf->steps = k + 1;
+    }
+
+  cf->success = isfinite (best_l2);
+  if (!cf->success)
+    for (int64_t i = 0; i < n; i++)
+      {
+        float v = x->data.f[i] + delta[i];
+        best[i] = box ? CLAMP (v, (float) params->lo, (float) params->hi) : v;
+      }
+  cf->perturbed = cx_tensor_copy (x, error);
+  cf->difference = cx_tensor_copy (x, error);
+  if (cf->perturbed == NULL || cf->difference == NULL)
+    return NULL;
+  memcpy (cf->perturbed->data.f, best, sizeof (float) * n);
+  cf->linf = 0;
+  for (int64_t i = 0; i < n; i++)
+    {
+      cf->difference->data.f[i] = best[i] - x->data.f[i];
+      cf->linf = MAX (cf->linf, fabs (cf->difference->data.f[i]));
+    }
+  cf->l2 = l2_norm (cf->difference->data.f, n);
+  inputs[0] = cf->perturbed;
+  if (!cx_exec_forward (exec, inputs, FALSE, error))
+    return NULL;
+  o = cx_exec_output (exec, 0);
+  cf->predicted = cx_argmax_row (o, 0);
+  cf->success = cf->predicted == cf->target;
+  {
+    g_autoptr(CxTensor) prob = cx_output_probabilities (model, 0, o);
+    cf->target_probability = prob->data.f[cf->target];
+  }
+  return g_steal_pointer (&cf);
+}

@@ -1,0 +1,345 @@
+/* csv.c: an RFC 4180 reader that unescapes in place.
+ *
+ * The file is read into one buffer and every cell is unescaped where it
+ * lies (an unescaped cell is never longer than its source), so a table costs
+ * its own size plus one offset per cell.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "csv.h"
+#include "cx-error.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+typedef struct
+{
+  guint32 *v;
+  gsize len;
+  gsize cap;
+} Offsets;
+
+static void
+offsets_push (Offsets *o, guint32 x)
+{
+  if (o->len == o->cap)
+    {
+      o->cap = MAX (o->cap * 2, 1024);
+      o->v = g_renew (guint32, o->v, o->cap);
+    }
+  o->v[o->len++] = x;
+}
+
+/* "header, column 3" or "row 12, column income". */
+static char *
+where (const CxCsv *csv, int64_t record, int field)
+{
+  g_autofree char *col = NULL;
+
+  if (record > 0 && field < csv->n_columns)
+    col = g_strdup (csv->header[field]);
+  else
+    col = g_strdup_printf ("%d", field + 1);
+  if (record == 0)
+    return g_strdup_printf ("header, column %s", col);
+  return g_strdup_printf ("row %" G_GINT64_FORMAT ", column %s", record, col);
+}
+
+static gboolean
+parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, GError **error)
+{
+  char *buf = csv->buffer;
+  Offsets off = { 0 };
+  gsize i = start, o = start;
+  int64_t record = 0;
+  int n_fields;
+  guint8 stop[256] = { 0 };
+
+  stop[','] = stop['\n'] = stop['\r'] = 1;
+
+  while (i < end)
+    {
+      /* An empty line is no record. */
+      if (buf[i] == '\n')
+        {
+          i++;
+          continue;
+        }
+      if (buf[i] == '\r')
+        {
+          i += (i + 1 < end && buf[i + 1] == '\n') ? 2 : 1;
+          continue;
+        }
+
+      n_fields = 0;
+      for (;;)
+        {
+          gsize src = i, field = o;
+          int c;
+
+          if (buf[i] == '"')
+            {
+              i++;
+              for (;;)
+                {
+                  if (i >= end)
+                    {
+                      g_autofree char *at = where (csv, record, n_fields);
+                      g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                                   "%s: %s: unterminated quoted field", csv->path, at);
+                      g_free (off.v);
+                      return FALSE;
+                    }
+                  if (buf[i] == '"')
+                    {
+                      if (i + 1 < end && buf[i + 1] == '"')
+                        {
+                          buf[o++] = '"';
+                          i += 2;
+                          continue;
+                        }
+                      i++;
+                      break;
+                    }
+                  buf[o++] = buf[i++];
+                }
+              if (i < end && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r')
+                {
+                  g_autofree char *at = where (csv, record, n_fields);
+                  g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                               "%s: %s: text after the closing quote", csv->path, at);
+                  g_free (off.v);
+                  return FALSE;
+                }
+            }
+          else
+            {
+              /* Most cells need no unescaping: scan, and move only when behind. */
+              gsize j = i;
+              while (j < end && !stop[(guchar) buf[j]])
+                j++;
+              if (o != i)
+                memmove (buf + o, buf + i, j - i);
+              o += j - i;
+              i = j;
+            }
+          if (bad >= src && bad < i)
+            {
+              g_autofree char *at = where (csv, record, n_fields);
+              g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at,
+                           buf[bad] == '\0' ? "a NUL byte" : "invalid UTF-8");
+              g_free (off.v);
+              return FALSE;
+            }
+          /* Read the delimiter before the terminating NUL may overwrite it. */
+          c = i < end ? (unsigned char) buf[i] : -1;
+          buf[o++] = '\0';
+          offsets_push (&off, (guint32) field);
+          n_fields++;
+          if (c == ',')
+            {
+              i++;
+              if (i >= end)
+                {
+                  /* A trailing comma ends in one more, empty, field. */
+                  buf[o] = '\0';
+                  offsets_push (&off, (guint32) o);
+                  o++;
+                  n_fields++;
+                  break;
+                }
+              continue;
+            }
+          if (c == '\r')
+            i += (i + 1 < end && buf[i + 1] == '\n') ? 2 : 1;
+          else if (c == '\n')
+            i++;
+          break;
+        }
+
+      if (record == 0)
+        {
+          csv->n_columns = n_fields;
+          csv->header = g_new (char *, n_fields + 1);
+          for (int k = 0; k < n_fields; k++)
+            csv->header[k] = buf + off.v[k];
+          csv->header[n_fields] = NULL;
+          {
+            g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+            for (int b = 0; b < n_fields; b++)
+              {
+                gpointer a;
+                if (g_hash_table_lookup_extended (names, csv->header[b], NULL, &a))
+                  {
+                    g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                                 "%s: header: the column name '%s' appears twice (columns %d and %d)",
+                                 csv->path, csv->header[b], GPOINTER_TO_INT (a) + 1, b + 1);
+                    g_free (off.v);
+                    return FALSE;
+                  }
+                g_hash_table_insert (names, csv->header[b], GINT_TO_POINTER (b));
+              }
+          }
+          off.len = 0;
+        }
+      else if (n_fields != csv->n_columns)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                       "%s: row %" G_GINT64_FORMAT ": %d field%s, the header has %d",
+                       csv->path, record, n_fields, n_fields == 1 ? "" : "s", csv->n_columns);
+          g_free (off.v);
+          return FALSE;
+        }
+      record++;
+    }
+
+  if (record == 0)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: empty file (no header)", csv->path);
+      g_free (off.v);
+      return FALSE;
+    }
+  csv->n_rows = record - 1;
+  csv->cells = off.v != NULL ? off.v : g_new0 (guint32, 1);
+  return TRUE;
+}
+
+static CxCsv *
+parse_owned (char *buffer, gsize len, const char *name, GError **error)
+{
+  g_autoptr(CxCsv) csv = g_new0 (CxCsv, 1);
+  const char *bad_end = NULL;
+  gsize start = 0, bad = G_MAXSIZE;
+
+  csv->path = g_strdup (name);
+  csv->buffer = buffer;
+  if (len > CX_CSV_MAX_BYTES)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a table of %" G_GSIZE_FORMAT
+                   " MiB is larger than the limit of %d MiB", name, len >> 20,
+                   (int) (CX_CSV_MAX_BYTES >> 20));
+      return NULL;
+    }
+  if (len >= 3 && memcmp (buffer, "\xEF\xBB\xBF", 3) == 0)
+    start = 3;
+  /* One pass over the whole buffer; cells are only checked when it fails. */
+  if (!g_utf8_validate_len (buffer + start, len - start, &bad_end))
+    bad = (gsize) (bad_end - buffer);
+  if (!parse_buffer (csv, start, len, bad, error))
+    return NULL;
+  return g_steal_pointer (&csv);
+}
+
+CxCsv *
+cx_csv_parse (const char *data, gsize len, const char *name, GError **error)
+{
+  char *buffer;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  if (len > CX_CSV_MAX_BYTES)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a table of %" G_GSIZE_FORMAT
+                   " MiB is larger than the limit of %d MiB", name, len >> 20,
+                   (int) (CX_CSV_MAX_BYTES >> 20));
+      return NULL;
+    }
+  buffer = g_malloc (len + 1);
+  if (len > 0)
+    memcpy (buffer, data, len);
+  buffer[len] = '\0';
+  return parse_owned (buffer, len, name, error);
+}
+
+CxCsv *
+cx_csv_load (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  GStatBuf st;
+  char *buffer = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: is a folder, not a CSV file", path);
+      return NULL;
+    }
+  if ((guint64) st.st_size > CX_CSV_MAX_BYTES)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a table of %" G_GUINT64_FORMAT
+                   " MiB is larger than the limit of %d MiB", path, (guint64) st.st_size >> 20,
+                   (int) (CX_CSV_MAX_BYTES >> 20));
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &buffer, &len, &local))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: cannot read: %s", path, local->message);
+      return NULL;
+    }
+  return parse_owned (buffer, len, path, error);
+}
+
+void
+cx_csv_free (CxCsv *csv)
+{
+  if (csv == NULL)
+    return;
+  g_free (csv->path);
+  g_free (csv->header);
+  g_free (csv->buffer);
+  g_free (csv->cells);
+  g_free (csv);
+}
+
+int
+cx_csv_column (const CxCsv *csv, const char *name)
+{
+  for (int c = 0; c < csv->n_columns; c++)
+    if (strcmp (csv->header[c], name) == 0)
+      return c;
+  return -1;
+}
+
+void
+cx_csv_append_field (GString *out, const char *text)
+{
+  gsize n = strlen (text);
+  gboolean quote = n > 0 && (g_ascii_isspace (text[0]) || g_ascii_isspace (text[n - 1]));
+
+  if (!quote)
+    quote = strpbrk (text, ",\"\r\n") != NULL;
+  if (!quote)
+    {
+      g_string_append_len (out, text, (gssize) n);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+cx_csv_append_record (GString *out, const char *const *fields, int n)
+{
+  for (int k = 0; k < n; k++)
+    {
+      if (k > 0)
+        g_string_append_c (out, ',');
+      cx_csv_append_field (out, fields[k]);
+    }
+  g_string_append_c (out, '\n');
+}

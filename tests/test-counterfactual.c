@@ -1,0 +1,692 @@
+/* test-counterfactual.c: counterfactuals on a linear model (where the
+ * smallest change is known in closed form), on HMDA, for images, and
+ * `candor-cli counterfactual`.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "testutil.h"
+#include "counterfactual.h"
+#include "fairness.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static char *tmpdir;
+
+/* ---- the linear table ---- */
+
+/* Encoded features: a, b, n, color=red, color=green, color=blue, lockme. */
+#define LF 7
+static const float LIN_W[LF] = { 0.8f, 1.5f, 1.0f, 0.0f, 0.5f, -0.5f, 5.0f };
+
+static const char *const LIN_SCHEMA =
+  "{\"features\": ["
+  " {\"column\": \"a\", \"mean\": 0, \"std\": 2},"
+  " {\"column\": \"b\", \"mean\": 50, \"std\": 30},"
+  " {\"column\": \"n\", \"mean\": 20, \"std\": 10},"
+  " {\"column\": \"color\", \"equals\": \"red\"},"
+  " {\"column\": \"color\", \"equals\": \"green\"},"
+  " {\"column\": \"color\", \"equals\": \"blue\"},"
+  " {\"column\": \"lockme\", \"mean\": 5, \"std\": 1}],"
+  " \"label\": {\"column\": \"y\", \"positive\": \"yes\"}, \"favourable_output\": 1,"
+  " \"locked\": [\"lockme\"]}";
+
+/* Row 1 is a = −1, b = 20, n = 10, blue, lockme = 5: logit −3.4. Then 299
+ * seeded rows: a ~ N(0, 2), b ~ U(0, 100), n integer in [0, 40]. */
+static char *
+linear_table (void)
+{
+  static const char *const colors[] = { "red", "green", "blue" };
+  GString *t = g_string_new ("id,a,b,n,color,lockme,y\n1,-1,20,10,blue,5,no\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (21);
+
+  for (int r = 2; r <= 300; r++)
+    {
+      double u1 = g_rand_double (rand), u2 = g_rand_double (rand);
+      double a = 2 * sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
+      g_string_append_printf (t, "%d,%.4f,%.3f,%d,%s,%.3f,%s\n", r, a, g_rand_double_range (rand, 0, 100),
+                              g_rand_int_range (rand, 0, 41), colors[g_rand_int_range (rand, 0, 3)],
+                              g_rand_double_range (rand, 3, 7), g_rand_boolean (rand) ? "yes" : "no");
+    }
+  return g_string_free (t, FALSE);
+}
+
+static CxModel *
+linear_model (gboolean sigmoid)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  int64_t in_shape[2] = { -1, LF }, w_shape[2] = { 1, LF }, b_shape[1] = { 1 };
+  float bias = 0;
+  g_autoptr(CxTensor) wt = cx_tensor_new_f32 (2, w_shape, LIN_W);
+  g_autoptr(CxTensor) bt = cx_tensor_new_f32 (1, b_shape, &bias);
+  CxModel *m;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 2, in_shape);
+  cx_test_graph_const (g, "W", wt);
+  cx_test_graph_const (g, "B", bt);
+  cx_test_graph_node (g, "Gemm", "x,W,B", sigmoid ? "z" : "y");
+  cx_test_graph_attr_int (g, "transB", 1);
+  if (sigmoid)
+    cx_test_graph_node (g, "Sigmoid", "z", "y");
+  cx_test_graph_output (g, "y");
+  m = cx_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+typedef struct
+{
+  CxModel *model;
+  CxSchema *schema;
+  CxCsv *csv;
+  CxTensor *x;
+} Table;
+
+static void
+table_clear (Table *t)
+{
+  cx_model_free (t->model);
+  cx_schema_free (t->schema);
+  cx_csv_free (t->csv);
+  cx_tensor_free (t->x);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Table, table_clear)
+
+static void
+table_bind (Table *t)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (cx_schema_check_model (t->schema, t->model, &error));
+  g_assert_true (cx_schema_bind (t->schema, t->csv, &error));
+  t->x = cx_schema_encode (t->schema, t->csv, &error);
+  g_assert_no_error (error);
+}
+
+static void
+linear_table_load (Table *t, gboolean sigmoid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = linear_table ();
+  t->model = linear_model (sigmoid);
+  t->schema = cx_schema_parse (LIN_SCHEMA, strlen (LIN_SCHEMA), "lin.json", &error);
+  g_assert_no_error (error);
+  t->csv = cx_csv_parse (text, strlen (text), "lin.csv", &error);
+  g_assert_no_error (error);
+  table_bind (t);
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Median absolute deviation of a numeric column, by sorting (independent of the engine's). */
+static double
+column_mad (const CxCsv *csv, const char *name)
+{
+  int c = cx_csv_column (csv, name);
+  int64_t n = csv->n_rows;
+  g_autofree double *v = g_new (double, n);
+  double med, mad;
+
+  for (int64_t r = 0; r < n; r++)
+    v[r] = g_ascii_strtod (cx_csv_cell (csv, r, c), NULL);
+  qsort (v, n, sizeof (double), cmp_double);
+  med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  for (int64_t r = 0; r < n; r++)
+    v[r] = fabs (v[r] - med);
+  qsort (v, n, sizeof (double), cmp_double);
+  mad = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return mad;
+}
+
+static double
+column_max (const CxCsv *csv, const char *name)
+{
+  int c = cx_csv_column (csv, name);
+  double m = -INFINITY;
+  for (int64_t r = 0; r < csv->n_rows; r++)
+    m = MAX (m, g_ascii_strtod (cx_csv_cell (csv, r, c), NULL));
+  return m;
+}
+
+/* Every counterfactual: favourable when predicted again from its text,
+ * locked columns as in the row, integer columns integral, categories listed. */
+static void
+assert_all_valid (const Table *t, const CxCounterfactualResult *res, int64_t row,
+                  const char *const *also_locked)
+{
+  const CxSchema *s = t->schema;
+
+  for (int i = 0; i < res->n_items; i++)
+    {
+      const CxCounterfactual *cf = &res->items[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxTensor) x = NULL;
+      g_autoptr(CxTensor) out = NULL;
+      g_autofree float *p = NULL;
+      int64_t shape[2] = { 1, s->n_features };
+      int changed = 0;
+
+      x = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, &error);
+      g_assert_true (cx_schema_encode_values (s, (const char *const *) cf->values, x->data.f, "cf", &error));
+      g_assert_no_error (error);
+      out = cx_engine_predict (t->model, x, 0, NULL, &error);
+      g_assert_no_error (error);
+      p = cx_favourable_probability (t->model, s->favourable_output, out, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (p[0], >=, 0.5);
+      g_assert_cmpfloat_with_epsilon (p[0], cf->probability, 1e-6);
+
+      for (int c = 0; c < s->n_columns; c++)
+        {
+          const CxSchemaColumn *col = &s->columns[c];
+          const char *orig = cx_csv_cell (t->csv, row, col->csv_column);
+          gboolean locked = col->locked || (also_locked && g_strv_contains (also_locked, col->name));
+          if (locked)
+            g_assert_cmpstr (cf->values[c], ==, orig);
+          if (col->kind == CX_COLUMN_CATEGORICAL)
+            g_assert_true (g_strv_contains ((const char *const *) col->categories, cf->values[c]));
+          else
+            {
+              double v;
+              g_assert_true (cx_parse_number (cf->values[c], &v));
+              g_assert_cmpfloat (v, >=, res->stats[c].min);
+              g_assert_cmpfloat (v, <=, res->stats[c].max);
+              if (res->stats[c].integer)
+                g_assert_cmpfloat (v, ==, floor (v));
+            }
+          changed += strcmp (cf->values[c], orig) != 0;
+        }
+      g_assert_cmpint (cf->n_changes, ==, changed);
+      g_assert_cmpint (cf->n_changes, >=, 1);
+      g_assert_true (isfinite (cf->plausibility));
+      g_assert_cmpfloat (cf->plausibility, >=, 0);
+      if (i > 0)
+        g_assert_cmpfloat (cf->distance, >=, res->items[i - 1].distance);
+    }
+}
+
+/* The smallest weighted-L1 change of a linear logit: the most effective
+ * single column if it can close the gap within the data's range, or a
+ * category switch plus that column. */
+static double
+linear_optimum (const CxCsv *csv)
+{
+  const double gap = 3.4;
+  const char *cols[] = { "a", "b", "n" };
+  const double stds[] = { 2, 30, 10 }, from[] = { -1, 20, 10 };
+  const double w[] = { LIN_W[0], LIN_W[1], LIN_W[2] };
+  const double switch_gain[] = { 0.5, 1.0 };  /* blue → red, blue → green */
+  double best = INFINITY;
+
+  for (int k = -1; k < 2; k++)
+    {
+      double need = gap - (k >= 0 ? switch_gain[k] : 0), base = k >= 0 ? 1 : 0;
+      if (need <= 0)
+        {
+          best = MIN (best, base);
+          continue;
+        }
+      for (int c = 0; c < 3; c++)
+        {
+          double delta = need * stds[c] / w[c];
+          if (g_str_equal (cols[c], "n"))
+            delta = ceil (delta);
+          if (from[c] + delta <= column_max (csv, cols[c]))
+            best = MIN (best, base + delta / column_mad (csv, cols[c]));
+        }
+    }
+  return best;
+}
+
+static void
+test_linear_optimal (void)
+{
+  g_auto(Table) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  CxCounterfactualParams p;
+  double optimum;
+
+  linear_table_load (&t, FALSE);
+  optimum = linear_optimum (t.csv);
+  cx_counterfactual_params_init (&p);
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, &p, &error);
+  g_assert_no_error (error);
+  g_assert_false (res->already_favourable);
+  g_assert_cmpfloat_with_epsilon (res->probability, 1 / (1 + exp (3.4)), 1e-6);
+  g_assert_cmpint (res->n_items, >=, 3);
+  g_assert_cmpint (res->n_items, <=, 5);
+  assert_all_valid (&t, res, 0, NULL);
+  /* The column n holds only integers; the others do not. */
+  g_assert_true (res->stats[2].integer);
+  g_assert_false (res->stats[0].integer);
+  g_assert_false (res->stats[1].integer);
+  g_test_message ("closest %.6f, optimum %.6f; %d counterfactuals", res->items[0].distance, optimum,
+                  res->n_items);
+  /* Nothing beats the optimum; the closest found is within 1 % of it. */
+  g_assert_cmpfloat (res->items[0].distance, >=, optimum * (1 - 1e-9));
+  g_assert_cmpfloat (res->items[0].distance, <=, optimum * 1.01);
+  /* Here the optimum is b alone. */
+  g_assert_cmpint (res->items[0].n_changes, ==, 1);
+  g_assert_cmpstr (t.schema->columns[res->items[0].changes[0].column].name, ==, "b");
+  g_assert_cmpstr (res->items[0].changes[0].from, ==, "20");
+  /* Diverse: no two change the same columns the same way. */
+  for (int i = 1; i < res->n_items; i++)
+    g_assert_false (g_strv_equal ((const char *const *) res->items[i].values,
+                                  (const char *const *) res->items[0].values));
+}
+
+/* A model ending in Sigmoid and a caller's lock: b may not move, so the
+ * best route is the next best one. */
+static void
+test_linear_locked (void)
+{
+  g_auto(Table) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  const char *const lock[] = { "b", NULL };
+  CxCounterfactualParams p;
+
+  linear_table_load (&t, TRUE);
+  cx_counterfactual_params_init (&p);
+  p.lock = lock;
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, &p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (res->n_items, >=, 1);
+  assert_all_valid (&t, res, 0, lock);
+  g_assert_true (res->stats[1].locked);
+  g_assert_true (res->stats[4].locked);
+  for (int i = 0; i < res->n_items; i++)
+    for (int k = 0; k < res->items[i].n_changes; k++)
+      {
+        const char *name = t.schema->columns[res->items[i].changes[k].column].name;
+        g_assert_cmpstr (name, !=, "b");
+        g_assert_cmpstr (name, !=, "lockme");
+      }
+}
+
+static void
+test_already_favourable (void)
+{
+  g_auto(Table) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  int64_t row = -1;
+
+  linear_table_load (&t, FALSE);
+  for (int64_t r = 1; r < t.csv->n_rows && row < 0; r++)
+    {
+      double z = 0;
+      for (int f = 0; f < LF; f++)
+        z += LIN_W[f] * t.x->data.f[r * LF + f];
+      if (z > 1)
+        row = r;
+    }
+  g_assert_cmpint (row, >, 0);
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, row, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (res->already_favourable);
+  g_assert_cmpint (res->n_items, ==, 0);
+}
+
+static void
+test_rejects (void)
+{
+  g_auto(Table) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  const char *const lock[] = { "nosuch", NULL };
+  CxCounterfactualParams p;
+
+  linear_table_load (&t, FALSE);
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 300, NULL, &error);
+  g_assert_null (res);
+  g_assert_error (error, CX_ERROR, CX_ERROR_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "lin.csv: no row 301 (the table has 300 rows, counted from 1)");
+  g_clear_error (&error);
+  cx_counterfactual_params_init (&p);
+  p.lock = lock;
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, &p, &error);
+  g_assert_null (res);
+  g_assert_cmpstr (error->message, ==, "lin.csv: no column 'nosuch' to lock");
+}
+
+/* ---- HMDA ---- */
+
+static gboolean
+hmda_load (Table *t)
+{
+  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
+  g_autofree char *data = cx_test_source_path ("resources", "demo", "hmda.csv", NULL);
+  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (model, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the HMDA demo is not built");
+      return FALSE;
+    }
+  t->model = cx_model_load (model, NULL, &error);
+  if (t->model == NULL)
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+  t->schema = cx_schema_load (schema, &error);
+  g_assert_no_error (error);
+  t->csv = cx_csv_load (data, &error);
+  g_assert_no_error (error);
+  table_bind (t);
+  return TRUE;
+}
+
+static void
+test_hmda (void)
+{
+  g_auto(Table) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autofree float *p = NULL;
+  const char *const lock[] = { "insurance", NULL };
+  int done = 0;
+
+  if (!hmda_load (&t))
+    return;
+  out = cx_engine_predict (t.model, t.x, 0, NULL, &error);
+  g_assert_no_error (error);
+  p = cx_favourable_probability (t.model, 0, out, &error);
+  /* The first ten rows the model denies. */
+  for (int64_t r = 0; r < t.csv->n_rows && done < 10; r++)
+    {
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      CxCounterfactualParams params;
+      gint64 t0, t1;
+
+      if (p[r] >= 0.5)
+        continue;
+      cx_counterfactual_params_init (&params);
+      params.lock = done % 2 ? lock : NULL;
+      t0 = g_get_monotonic_time ();
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, r, &params, &error);
+      t1 = g_get_monotonic_time ();
+      g_assert_no_error (error);
+      g_test_message ("row %" G_GINT64_FORMAT ": p %.3f, %d counterfactuals in %.1f ms, closest %.3f",
+                      r + 1, p[r], res->n_items, (t1 - t0) / 1000.0,
+                      res->n_items ? res->items[0].distance : NAN);
+      g_assert_cmpfloat_with_epsilon (res->probability, p[r], 1e-6);
+      g_assert_cmpint (res->n_items, >=, 1);
+      assert_all_valid (&t, res, r, params.lock);
+      /* afam and single are locked by the schema. */
+      g_assert_true (res->stats[cx_schema_find_column (t.schema, "afam")].locked);
+      g_assert_true (res->stats[cx_schema_find_column (t.schema, "single")].locked);
+      /* The benchmark: five counterfactuals for one row in under 200 ms. */
+      g_assert_cmpint (t1 - t0, <, 200000);
+      done++;
+    }
+  g_assert_cmpint (done, ==, 10);
+}
+
+/* ---- images ---- */
+
+/* z = W · flatten (x) + b over a 4 × 4 grey image, two classes. */
+static void
+test_image_linear (void)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  int64_t in_shape[4] = { 1, 1, 4, 4 }, w_shape[2] = { 2, 16 }, b_shape[1] = { 2 };
+  g_autoptr(CxTensor) w = cx_test_uniform (rand, 2, w_shape, -1, 1);
+  float bias[2] = { 0.5f, 0 };
+  g_autoptr(CxTensor) bt = cx_tensor_new_f32 (1, b_shape, bias);
+  g_autoptr(CxTensor) x = cx_test_uniform (rand, 4, in_shape, 0.4, 0.6);
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxImageCounterfactual) cf = NULL;
+  CxImageCounterfactualParams p;
+  double z0 = bias[0], z1 = bias[1], dw2 = 0, optimum;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, in_shape);
+  cx_test_graph_const (g, "W", w);
+  cx_test_graph_const (g, "B", bt);
+  cx_test_graph_node (g, "Flatten", "x", "f");
+  cx_test_graph_node (g, "Gemm", "f,W,B", "y");
+  cx_test_graph_attr_int (g, "transB", 1);
+  cx_test_graph_output (g, "y");
+  m = cx_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 16; i++)
+    {
+      z0 += w->data.f[i] * x->data.f[i];
+      z1 += w->data.f[16 + i] * x->data.f[i];
+      dw2 += pow (w->data.f[16 + i] - w->data.f[i], 2);
+    }
+  /* Make class 0 the prediction, then the distance to the boundary is closed form. */
+  if (z1 > z0)
+    {
+      bias[0] += (float) (z1 - z0 + 0.5);
+      z0 += z1 - z0 + 0.5;
+      g_clear_pointer (&m, cx_model_free);
+      {
+        g_autoptr(CxTestGraph) g2 = cx_test_graph_new (13);
+        g_autoptr(CxTensor) bt2 = cx_tensor_new_f32 (1, b_shape, bias);
+        cx_test_graph_input (g2, "x", CX_ELEM_FLOAT, 4, in_shape);
+        cx_test_graph_const (g2, "W", w);
+        cx_test_graph_const (g2, "B", bt2);
+        cx_test_graph_node (g2, "Flatten", "x", "f");
+        cx_test_graph_node (g2, "Gemm", "f,W,B", "y");
+        cx_test_graph_attr_int (g2, "transB", 1);
+        cx_test_graph_output (g2, "y");
+        m = cx_test_graph_build (g2, &error);
+        g_assert_no_error (error);
+      }
+    }
+  optimum = (z0 - z1) / sqrt (dw2);
+
+  cx_image_counterfactual_params_init (&p);
+  p.target = 1;
+  cf = cx_image_counterfactual (m, x, &p, &error);
+  g_assert_no_error (error);
+  g_test_message ("L2 %.5f, optimum %.5f", cf->l2, optimum);
+  g_assert_true (cf->success);
+  g_assert_cmpint (cf->original_class, ==, 0);
+  g_assert_cmpint (cf->predicted, ==, 1);
+  g_assert_cmpfloat (cf->l2, >=, optimum * (1 - 1e-5));
+  g_assert_cmpfloat (cf->l2, <=, optimum * 1.05);
+  g_assert_true (cx_tensor_same_shape (cf->difference, x));
+  for (int i = 0; i < 16; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (cf->perturbed->data.f[i] - x->data.f[i], cf->difference->data.f[i], 1e-6);
+      g_assert_cmpfloat (cf->perturbed->data.f[i], >=, 0);
+      g_assert_cmpfloat (cf->perturbed->data.f[i], <=, 1);
+    }
+}
+
+/* ---- the command line ---- */
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run_cli (Result *r, const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("CANDOR_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r->out, &r->err, &r->status, &error);
+  g_assert_no_error (error);
+  r->status = g_spawn_check_wait_status (r->status, NULL) ? 0 : WEXITSTATUS (r->status);
+}
+
+static char *
+write_tmp (const char *name, const void *data, gsize len)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+  return path;
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autofree char *text = linear_table ();
+  g_autofree char *data = write_tmp ("lin.csv", text, strlen (text));
+  g_autofree char *schema = write_tmp ("lin.json", LIN_SCHEMA, strlen (LIN_SCHEMA));
+  g_autofree char *out = g_build_filename (tmpdir, "cf.csv", NULL);
+  g_autofree char *model = NULL;
+  g_autofree guint8 *bytes = NULL;
+  int64_t in_shape[2] = { -1, LF }, w_shape[2] = { 1, LF }, b_shape[1] = { 1 };
+  float bias = 0;
+  g_autoptr(CxTensor) wt = cx_tensor_new_f32 (2, w_shape, LIN_W);
+  g_autoptr(CxTensor) bt = cx_tensor_new_f32 (1, b_shape, &bias);
+  gsize len;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 2, in_shape);
+  cx_test_graph_const (g, "W", wt);
+  cx_test_graph_const (g, "B", bt);
+  cx_test_graph_node (g, "Gemm", "x,W,B", "y");
+  cx_test_graph_attr_int (g, "transB", 1);
+  cx_test_graph_output (g, "y");
+  bytes = cx_test_graph_pack (g, &len);
+  model = write_tmp ("lin.onnx", bytes, len);
+
+  {
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CxCsv) back = NULL;
+    JsonObject *root, *first;
+    JsonArray *cfs;
+
+    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+             "--count", "3", "--lock", "a", "--out", out, NULL);
+    g_assert_cmpstr (r.err, ==, "");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpint (json_object_get_int_member (root, "row"), ==, 1);
+    g_assert_false (json_object_get_boolean_member (root, "already_favourable"));
+    cfs = json_object_get_array_member (root, "counterfactuals");
+    g_assert_cmpint (json_array_get_length (cfs), >=, 1);
+    g_assert_cmpint (json_array_get_length (cfs), <=, 3);
+    g_assert_cmpint (json_object_get_int_member (root, "found"), ==, json_array_get_length (cfs));
+    first = json_array_get_object_element (cfs, 0);
+    g_assert_cmpint (json_object_get_int_member (first, "n_changed"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (first, "changes"), 0), "column"), ==, "b");
+    g_assert_cmpfloat (json_object_get_double_member (first, "probability"), >=, 0.5);
+    g_assert_true (json_object_has_member (first, "plausibility"));
+    g_assert_cmpint (json_array_get_length (json_object_get_array_member (root, "locked")), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (root, "integer_columns"), 0),
+                     ==, "n");
+
+    /* The CSV: the table's header, one row per counterfactual, the rest copied. */
+    back = cx_csv_load (out, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (back->n_columns, ==, 7);
+    g_assert_cmpstr (back->header[0], ==, "id");
+    g_assert_cmpint (back->n_rows, ==, json_array_get_length (cfs));
+    for (int64_t i = 0; i < back->n_rows; i++)
+      {
+        g_assert_cmpstr (cx_csv_cell (back, i, 0), ==, "1");
+        g_assert_cmpstr (cx_csv_cell (back, i, 1), ==, "-1");   /* a, locked */
+        g_assert_cmpstr (cx_csv_cell (back, i, 5), ==, "5");    /* lockme */
+        g_assert_cmpstr (cx_csv_cell (back, i, 6), ==, "no");
+      }
+    g_assert_cmpstr (cx_csv_cell (back, 0, 2), ==,
+                     json_object_get_string_member (json_object_get_object_member (first, "values"), "b"));
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+             "--out", data, NULL);
+    g_autofree char *expected = g_strdup_printf ("candor-cli: %s: refusing to overwrite an input file\n", data);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.out, ==, "");
+    g_assert_cmpstr (r.err, ==, expected);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    g_autofree char *expected = g_strdup_printf ("candor-cli: %s: no row 301 (the table has 300 rows, "
+                                                 "counted from 1)\n", data);
+    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "301", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.err, ==, expected);
+  }
+  {
+    g_auto(Result) r = { 0 };
+    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.err, ==, "candor-cli: --model, --data, --schema and --row are required\n");
+  }
+  {
+    g_auto(Result) r = { 0 };
+    g_autofree char *expected = g_strdup_printf ("candor-cli: %s: no column 'zzz' to lock\n", data);
+    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+             "--lock", "zzz", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpstr (r.err, ==, expected);
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("candor-cf-XXXXXX", NULL);
+  g_test_add_func ("/counterfactual/linear/within-one-percent-of-the-closed-form", test_linear_optimal);
+  g_test_add_func ("/counterfactual/linear/locked-columns-never-change", test_linear_locked);
+  g_test_add_func ("/counterfactual/linear/nothing-to-do-when-already-favourable", test_already_favourable);
+  g_test_add_func ("/counterfactual/rejects/a-missing-row-and-an-unknown-lock", test_rejects);
+  g_test_add_func ("/counterfactual/hmda/all-valid-locked-untouched-under-200ms", test_hmda);
+  g_test_add_func ("/counterfactual/image/smallest-l2-on-a-linear-model", test_image_linear);
+  g_test_add_func ("/counterfactual/cli/json-csv-and-errors", test_cli);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *p = g_build_filename (tmpdir, name, NULL);
+        g_unlink (p);
+      }
+    g_rmdir (tmpdir);
+    g_free (tmpdir);
+  }
+  return status;
+}
