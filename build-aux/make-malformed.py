@@ -106,6 +106,8 @@ m = relu_model(inputs=[seq])
 case("sequence-input.onnx", raw(m), INFO, "FILE: 'x' is a sequence, map, optional or sparse value; only dense tensors are supported")
 m = relu_model(outputs=[helper.make_tensor_value_info("nowhere", TensorProto.FLOAT, None)])
 case("output-not-produced.onnx", raw(m), INFO, "FILE: graph output 'nowhere' is not produced by any node, input or initializer")
+m = relu_model(outputs=[])
+case("no-outputs.onnx", raw(m), INFO, "FILE: the graph has no outputs")
 n = helper.make_node("Relu", ["x"], ["y"], name="noop"); n.op_type = ""
 m = relu_model(nodes=[n])
 case("empty-op-type.onnx", raw(m), INFO, "FILE: node noop has no op_type")
