@@ -18,11 +18,13 @@
 #include "image.h"
 #include "render.h"
 #include "sanity.h"
+#include "schema.h"
 
 typedef struct
 {
   char *model;
   char *input;
+  char *schema;
   int top;
   char *method;
   int target;
@@ -46,6 +48,7 @@ cli_args_clear (CliArgs *a)
 {
   g_free (a->model);
   g_free (a->input);
+  g_free (a->schema);
   g_free (a->method);
   g_free (a->out);
   g_free (a->png);
@@ -62,7 +65,8 @@ parse (int argc, char **argv, const char *summary, GOptionEntry *extra, CliArgs 
 {
   GOptionEntry common[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &a->model, "The ONNX model", "M.onnx" },
-    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &a->input, "The input (.npy or .png)", "X" },
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &a->input, "The input (.npy, .png, or T.csv:ROW with --schema)", "X" },
+    { "schema", 0, 0, G_OPTION_ARG_FILENAME, &a->schema, "Tabular schema for T.csv:ROW inputs", "S.json" },
     { "memory-limit", 0, 0, G_OPTION_ARG_DOUBLE, &a->memory_limit_mib,
       "Largest tensor memory, MiB (default 4096)", "MIB" },
     { NULL }
@@ -89,6 +93,25 @@ parse (int argc, char **argv, const char *summary, GOptionEntry *extra, CliArgs 
   if (a->memory_limit_mib > 0)
     cx_tensor_set_limit ((guint64) (a->memory_limit_mib * 1048576.0));
   return TRUE;
+}
+
+/* The model's input from a .npy, a .png, or a CSV row (T.csv:ROW) with a schema. */
+static CxTensor *
+load_input (const CxModel *model, const char *input, const char *schema, char **sha, GError **error)
+{
+  g_autofree char *path = NULL;
+  int64_t row;
+
+  if (schema != NULL && cx_schema_split_row_spec (input, &path, &row))
+    return cx_schema_input_load (model, input, schema, sha, error);
+  if (schema == NULL && cx_schema_split_row_spec (input, &path, &row))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                   "%s: a CSV row needs --schema to say how its columns become the model's input",
+                   input);
+      return NULL;
+    }
+  return cx_input_load (model, input, sha, error);
 }
 
 static void
@@ -148,7 +171,7 @@ cli_cmd_predict (int argc, char **argv)
   model = cx_model_load (a.model, NULL, &error);
   if (model == NULL)
     return cli_fail (error);
-  x = cx_input_load (model, a.input, &input_sha, &error);
+  x = load_input (model, a.input, a.schema, &input_sha, &error);
   if (x == NULL)
     return cli_fail (error);
   classes = cx_model_class_names (model);
@@ -268,8 +291,8 @@ sanity_attribution (const CxModel *model, const CxTensor *x, gpointer user_data,
 }
 
 static int
-sanity_report (CxModel *model, const char *input, const char *input_sha, CxExplainParams *p,
-               const char *method, int seed)
+sanity_report (CxModel *model, const char *input, const char *schema, const char *input_sha,
+               CxExplainParams *p, const char *method, int seed)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CxTensor) x = NULL;
@@ -280,7 +303,7 @@ sanity_report (CxModel *model, const char *input, const char *input_sha, CxExpla
   SanityData d;
   gint64 t0, t1;
 
-  x = cx_input_load (model, input, NULL, &error);
+  x = load_input (model, input, schema, NULL, &error);
   if (x == NULL)
     return cli_fail (error);
   /* Fix the target to the original model's so every step explains the same class. */
@@ -436,7 +459,7 @@ run_explain (int argc, char **argv, gboolean sanity)
   model = cx_model_load (a.model, NULL, &error);
   if (model == NULL)
     return cli_fail (error);
-  x = cx_input_load (model, a.input, &input_sha, &error);
+  x = load_input (model, a.input, a.schema, &input_sha, &error);
   if (x == NULL)
     return cli_fail (error);
   if (x->shape[0] != 1)
@@ -450,7 +473,25 @@ run_explain (int argc, char **argv, gboolean sanity)
              "per-channel mean\n");
   classes = cx_model_class_names (model);
   if (sanity)
-    return sanity_report (model, a.input, input_sha, &p, a.method, a.seed);
+    return sanity_report (model, a.input, a.schema, input_sha, &p, a.method, a.seed);
+
+  /* Shapley players for a table row: all one-hot features of a raw column. */
+  g_autofree int *groups = NULL;
+  g_autoptr(CxSchema) schema = NULL;
+  if (a.schema != NULL && x->ndim == 2)
+    {
+      schema = cx_schema_load (a.schema, &error);
+      if (schema == NULL)
+        return cli_fail (error);
+      if (schema->n_features == x->shape[1])
+        {
+          groups = g_new (int, schema->n_features);
+          for (int f = 0; f < schema->n_features; f++)
+            groups[f] = schema->features[f].raw;
+          p.groups = groups;
+          p.n_groups = schema->n_columns;
+        }
+    }
 
   t0 = g_get_monotonic_time ();
   e = cx_explain (model, x, &p, &error);
@@ -555,6 +596,25 @@ run_explain (int argc, char **argv, gboolean sanity)
       json_builder_add_double_value (b, e->completeness_error);
       json_builder_set_member_name (b, "passed");
       json_builder_add_boolean_value (b, e->completeness_error <= 0.05);
+      json_builder_end_object (b);
+    }
+  if (schema != NULL && groups != NULL)
+    {
+      /* One bar per raw CSV column: its features summed (Shapley sampling
+       * already gives every feature of a column the column's value). */
+      json_builder_set_member_name (b, "columns");
+      json_builder_begin_object (b);
+      for (int c = 0; c < schema->n_columns; c++)
+        {
+          const CxSchemaColumn *col = &schema->columns[c];
+          double v = 0;
+          for (int k = 0; k < col->n_features; k++)
+            v += e->attribution->data.f[col->features[k]];
+          if (method == CX_METHOD_SHAP && col->n_features > 0)
+            v = e->attribution->data.f[col->features[0]];
+          json_builder_set_member_name (b, col->name);
+          json_builder_add_double_value (b, v);
+        }
       json_builder_end_object (b);
     }
   if (e->layer != NULL)

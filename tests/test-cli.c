@@ -247,6 +247,38 @@ test_predict_bad_npy (void)
   assert_one_line_error (&r, want);
 }
 
+/* A CSV row through the schema: one bar per raw column, and the bars add
+ * up to the attribution (integrated gradients, completeness within 5 %). */
+static void
+test_explain_csv_row (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
+  g_autofree char *csv = cx_test_source_path ("resources", "demo", "hmda.csv", NULL);
+  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
+  g_autofree char *row = g_strdup_printf ("%s:3", csv);
+  JsonObject *o, *cols;
+  g_autoptr(GList) names = NULL;
+  double sum = 0;
+
+  run_cli (&r, "explain", "--model", model, "--input", row, "--schema", schema, "--method", "ig", NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  o = json_node_get_object (json_parser_get_root (parser));
+  cols = json_object_get_object_member (o, "columns");
+  g_assert_cmpuint (json_object_get_size (cols), ==, 13);
+  g_assert_true (json_object_has_member (cols, "afam"));
+  g_assert_false (json_object_has_member (cols, "deny"));
+  names = json_object_get_members (cols);
+  for (GList *l = names; l; l = l->next)
+    sum += json_object_get_double_member (cols, l->data);
+  g_assert_cmpfloat_with_epsilon (sum, json_object_get_double_member (o, "attribution_sum"), 1e-4);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "completeness"), "passed"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -263,6 +295,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/explain/gradxinput-of-linear-model", test_explain_saliency_linear);
   g_test_add_func ("/cli/explain/refuses-to-overwrite-input", test_explain_refuses_to_overwrite_input);
   g_test_add_func ("/cli/predict/absurd-npy-header", test_predict_bad_npy);
+  g_test_add_func ("/cli/explain/csv-row-gives-one-bar-per-column", test_explain_csv_row);
   status = g_test_run ();
   {
     g_autoptr(GDir) d = g_dir_open (tmpdir, 0, NULL);
