@@ -12,42 +12,6 @@
 
 static char *tmpdir;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-run_cli (Result *r, const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("CANDOR_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &r->out, &r->err, &r->status, &error);
-  g_assert_no_error (error);
-  r->status = g_spawn_check_wait_status (r->status, NULL) ? 0 : WEXITSTATUS (r->status);
-}
 
 static char *
 write_tmp (const char *name, const void *data, gsize len)
@@ -59,7 +23,7 @@ write_tmp (const char *name, const void *data, gsize len)
 
 /* An error is one line, names the file, and nothing reaches stdout. */
 static void
-assert_one_line_error (const Result *r, const char *expected)
+assert_one_line_error (const CxCliResult *r, const char *expected)
 {
   g_assert_cmpint (r->status, ==, 1);
   g_assert_cmpstr (r->out, ==, "");
@@ -69,38 +33,38 @@ assert_one_line_error (const Result *r, const char *expected)
 static void
 test_info_missing (void)
 {
-  g_auto(Result) r = { 0 };
-  run_cli (&r, "info", "/nonexistent/model.onnx", NULL);
+  g_auto(CxCliResult) r = { 0 };
+  cx_test_run_cli (&r, "info", "/nonexistent/model.onnx", NULL);
   assert_one_line_error (&r, "candor-cli: /nonexistent/model.onnx: cannot open: No such file or directory\n");
 }
 
 static void
 test_info_empty (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autofree char *path = write_tmp ("empty.onnx", "", 0);
   g_autofree char *want = g_strdup_printf ("candor-cli: %s: the file is empty\n", path);
-  run_cli (&r, "info", path, NULL);
+  cx_test_run_cli (&r, "info", path, NULL);
   assert_one_line_error (&r, want);
 }
 
 static void
 test_info_folder (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autofree char *want = g_strdup_printf ("candor-cli: %s: is a folder, not a model file\n", tmpdir);
-  run_cli (&r, "info", tmpdir, NULL);
+  cx_test_run_cli (&r, "info", tmpdir, NULL);
   assert_one_line_error (&r, want);
 }
 
 static void
 test_info_text_file (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   const char *text = "this is not a model\n";
   g_autofree char *path = write_tmp ("readme.onnx", text, strlen (text));
   g_autofree char *want = NULL;
-  run_cli (&r, "info", path, NULL);
+  cx_test_run_cli (&r, "info", path, NULL);
   /* 't' = field 14 wire type 4 (a group end): invalid at byte 0. */
   want = g_strdup_printf ("candor-cli: %s: not an ONNX model (invalid protobuf data at byte 0)\n", path);
   assert_one_line_error (&r, want);
@@ -120,14 +84,14 @@ small_graph (void)
 static void
 test_info_truncated (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(CxTestGraph) g = small_graph ();
   gsize len;
   g_autofree guint8 *buf = cx_test_graph_pack (g, &len);
   g_autofree char *path = write_tmp ("cut.onnx", buf, len / 2);
   g_autofree char *prefix = g_strdup_printf ("candor-cli: %s: truncated", path);
 
-  run_cli (&r, "info", path, NULL);
+  cx_test_run_cli (&r, "info", path, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_true (g_str_has_prefix (r.err, prefix));
@@ -137,7 +101,7 @@ test_info_truncated (void)
 static void
 test_info_json (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(CxTestGraph) g = small_graph ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -147,7 +111,7 @@ test_info_json (void)
   g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, buf, len);
   JsonObject *o;
 
-  run_cli (&r, "info", path, NULL);
+  cx_test_run_cli (&r, "info", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
@@ -160,7 +124,7 @@ test_info_json (void)
 static void
 test_explain_saliency_linear (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -188,7 +152,7 @@ test_explain_saliency_linear (void)
   g_assert_true (cx_npy_save (input, X, &error));
 
   /* f = (1-4+9+0.25, 0.5+8-3-0.5) = (6.25, 5): class 0 is predicted. */
-  run_cli (&r, "explain", "--model", model, "--input", input, "--method", "gradxinput",
+  cx_test_run_cli (&r, "explain", "--model", model, "--input", input, "--method", "gradxinput",
            "--out", out, NULL);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_cmpint (r.status, ==, 0);
@@ -208,7 +172,7 @@ test_explain_saliency_linear (void)
 static void
 test_explain_refuses_to_overwrite_input (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(CxTestGraph) g = small_graph ();
   gsize len;
   g_autofree guint8 *buf = cx_test_graph_pack (g, &len);
@@ -217,7 +181,7 @@ test_explain_refuses_to_overwrite_input (void)
   g_autofree char *before = NULL, *after = NULL;
 
   g_assert_true (g_file_get_contents (model, &before, NULL, NULL));
-  run_cli (&r, "explain", "--model", model, "--input", model, "--method", "saliency",
+  cx_test_run_cli (&r, "explain", "--model", model, "--input", model, "--method", "saliency",
            "--out", model, NULL);
   assert_one_line_error (&r, want);
   g_assert_true (g_file_get_contents (model, &after, NULL, NULL));
@@ -227,7 +191,7 @@ test_explain_refuses_to_overwrite_input (void)
 static void
 test_predict_bad_npy (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(CxTestGraph) g = small_graph ();
   gsize len;
   g_autofree guint8 *buf = cx_test_graph_pack (g, &len);
@@ -243,7 +207,7 @@ test_predict_bad_npy (void)
   input = write_tmp ("huge.npy", npy->data, npy->len);
   g_autofree char *want = g_strdup_printf ("candor-cli: %s: the header promises 3298534883328 elements "
                                            "but the file holds only 0 bytes of data\n", input);
-  run_cli (&r, "predict", "--model", model, "--input", input, NULL);
+  cx_test_run_cli (&r, "predict", "--model", model, "--input", input, NULL);
   assert_one_line_error (&r, want);
 }
 
@@ -252,7 +216,7 @@ test_predict_bad_npy (void)
 static void
 test_explain_csv_row (void)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
@@ -263,7 +227,7 @@ test_explain_csv_row (void)
   g_autoptr(GList) names = NULL;
   double sum = 0;
 
-  run_cli (&r, "explain", "--model", model, "--input", row, "--schema", schema, "--method", "ig", NULL);
+  cx_test_run_cli (&r, "explain", "--model", model, "--input", row, "--schema", schema, "--method", "ig", NULL);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));

@@ -513,42 +513,6 @@ test_image_linear (void)
 
 /* ---- the command line ---- */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-run_cli (Result *r, const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("CANDOR_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &r->out, &r->err, &r->status, &error);
-  g_assert_no_error (error);
-  r->status = g_spawn_check_wait_status (r->status, NULL) ? 0 : WEXITSTATUS (r->status);
-}
 
 static char *
 write_tmp (const char *name, const void *data, gsize len)
@@ -584,14 +548,14 @@ test_cli (void)
   model = write_tmp ("lin.onnx", bytes, len);
 
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     g_autoptr(GError) error = NULL;
     g_autoptr(CxCsv) back = NULL;
     JsonObject *root, *first;
     JsonArray *cfs;
 
-    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+    cx_test_run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
              "--count", "3", "--lock", "a", "--out", out, NULL);
     g_assert_cmpstr (r.err, ==, "");
     g_assert_cmpint (r.status, ==, 0);
@@ -630,8 +594,8 @@ test_cli (void)
                      json_object_get_string_member (json_object_get_object_member (first, "values"), "b"));
   }
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
              "--out", data, NULL);
     g_autofree char *expected = g_strdup_printf ("candor-cli: %s: refusing to overwrite an input file\n", data);
     g_assert_cmpint (r.status, ==, 1);
@@ -639,23 +603,23 @@ test_cli (void)
     g_assert_cmpstr (r.err, ==, expected);
   }
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autofree char *expected = g_strdup_printf ("candor-cli: %s: no row 301 (the table has 300 rows, "
                                                  "counted from 1)\n", data);
-    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "301", NULL);
+    cx_test_run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "301", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, expected);
   }
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, NULL);
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, "candor-cli: --model, --data, --schema and --row are required\n");
   }
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autofree char *expected = g_strdup_printf ("candor-cli: %s: no column 'zzz' to lock\n", data);
-    run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
+    cx_test_run_cli (&r, "counterfactual", "--model", model, "--data", data, "--schema", schema, "--row", "1",
              "--lock", "zzz", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, expected);

@@ -536,42 +536,6 @@ test_bootstrap_speed (void)
 
 /* ---- the command line ---- */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static void
-run_cli (Result *r, const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("CANDOR_CLI");
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &r->out, &r->err, &r->status, &error);
-  g_assert_no_error (error);
-  r->status = g_spawn_check_wait_status (r->status, NULL) ? 0 : WEXITSTATUS (r->status);
-}
 
 static char *
 write_tmp (const char *name, const void *data, gsize len)
@@ -667,17 +631,17 @@ test_images (void)
   g_assert_null (rep->attribution_columns);
 
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "fairness", "--model", model_path, "--data", labels_path, "--favourable", "1",
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "fairness", "--model", model_path, "--data", labels_path, "--favourable", "1",
              "--bootstrap", "20", NULL);
     g_assert_cmpstr (r.err, ==, "");
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "\"demographic_parity_ratio\" : 0.25"));
   }
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autofree char *expected = g_strdup_printf ("candor-cli: %s: 'boat' is not a class of the model\n", model_path);
-    run_cli (&r, "fairness", "--model", model_path, "--data", labels_path, "--favourable", "boat", NULL);
+    cx_test_run_cli (&r, "fairness", "--model", model_path, "--data", labels_path, "--favourable", "boat", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, expected);
   }
@@ -712,8 +676,8 @@ test_cli_known (void)
   model = write_tmp ("known.onnx", bytes, len);
 
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema,
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema,
              "--bootstrap", "50", "--seed", "3", NULL);
     g_assert_cmpstr (r.err, ==, "");
     g_assert_cmpint (r.status, ==, 0);
@@ -735,33 +699,33 @@ test_cli_known (void)
     g_assert_nonnull (json_object_get_object_member (bgroup, "mean_abs_attribution"));
   }
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema,
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema,
              "--sensitive", "zip", NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.out, ==, "");
     g_assert_true (g_str_has_suffix (r.err, "known.csv: no sensitive column 'zip'\n"));
   }
   {
-    g_auto(Result) r = { 0 };
-    run_cli (&r, "fairness", "--model", model, "--data", data, NULL);
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", data, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, "candor-cli: --model, --data and --schema are required (for an image "
                      "data set, --favourable CLASS instead of --schema)\n");
   }
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autofree char *broken = write_tmp ("broken.csv", "g,score,s,y\na,1,x\n", 18);
-    run_cli (&r, "fairness", "--model", model, "--data", broken, "--schema", schema, NULL);
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", broken, "--schema", schema, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.out, ==, "");
     g_assert_true (g_str_has_suffix (r.err, "broken.csv: row 1: 3 fields, the header has 4\n"));
   }
   {
-    g_auto(Result) r = { 0 };
+    g_auto(CxCliResult) r = { 0 };
     g_autofree char *bad = write_tmp ("bad.csv", "g,score,s,y\na,high,x,yes\n", 24);
     g_autofree char *expected = g_strdup_printf ("candor-cli: %s: row 1, column score: 'high' is not a number\n", bad);
-    run_cli (&r, "fairness", "--model", model, "--data", bad, "--schema", schema, NULL);
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", bad, "--schema", schema, NULL);
     g_assert_cmpint (r.status, ==, 1);
     g_assert_cmpstr (r.err, ==, expected);
   }
@@ -775,7 +739,7 @@ test_cli_hmda (void)
   g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(CxCliResult) r = { 0 };
   JsonObject *root, *yes;
 
   if (!g_file_test (model, G_FILE_TEST_EXISTS))
@@ -783,7 +747,7 @@ test_cli_hmda (void)
       g_test_skip ("the HMDA demo is not built");
       return;
     }
-  run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema, "--bootstrap", "100", NULL);
+  cx_test_run_cli (&r, "fairness", "--model", model, "--data", data, "--schema", schema, "--bootstrap", "100", NULL);
   if (r.status != 0 && strstr (r.err, "does not support") != NULL)
     {
       g_test_skip (r.err);

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/wait.h>
 
 struct _CxTestGraph
 {
@@ -448,4 +449,32 @@ cx_test_load_npy (const char *path, double **f64)
       g_assert_no_error (error);
     }
   return t;
+}
+
+void
+cx_cli_result_clear (CxCliResult *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+void
+cx_test_run_cli (CxCliResult *r, const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("CANDOR_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r->out, &r->err, &r->status, &error);
+  g_assert_no_error (error);
+  r->status = g_spawn_check_wait_status (r->status, NULL) ? 0 : WEXITSTATUS (r->status);
 }

@@ -60,6 +60,19 @@ char        *cx_test_source_path      (const char *first, ...) G_GNUC_NULL_TERMI
 /* Reads a NumPy .npy (float32/float64/int64) for references; aborts on error. */
 CxTensor    *cx_test_load_npy         (const char *path, double **f64);
 
+/* What `candor-cli ARGS…` did: exit status (0 on success), stdout, stderr. */
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} CxCliResult;
+
+void         cx_cli_result_clear      (CxCliResult *r);
+/* Runs the candor-cli named by $CANDOR_CLI with the arguments (NULL-ended). */
+void         cx_test_run_cli          (CxCliResult *r, const char *first, ...) G_GNUC_NULL_TERMINATED;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxTestGraph, cx_test_graph_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxCliResult, cx_cli_result_clear)
 
 G_END_DECLS
