@@ -47,6 +47,21 @@ cli_print_json (JsonNode *root)
   fflush (stdout);
 }
 
+void
+cli_json_add_file (JsonBuilder *b, const char *key, const char *path, const char *sha)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "file");
+  json_builder_add_string_value (b, path);
+  json_builder_set_member_name (b, "sha256");
+  if (sha != NULL)
+    json_builder_add_string_value (b, sha);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
 int
 cli_fail (GError *error)
 {

@@ -9,6 +9,8 @@
 
 void cli_print_json  (JsonNode *root);
 int  cli_fail        (GError *error);
+/* "key": {"file": PATH, "sha256": SHA}: how every command names its inputs. */
+void cli_json_add_file (JsonBuilder *b, const char *key, const char *path, const char *sha);
 
 int  cli_cmd_predict (int argc, char **argv);
 int  cli_cmd_explain (int argc, char **argv);

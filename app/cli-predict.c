@@ -114,17 +114,6 @@ load_input (const CxModel *model, const char *input, const char *schema, char **
   return cx_input_load (model, input, sha, error);
 }
 
-static void
-add_file (JsonBuilder *b, const char *key, const char *path, const char *sha)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, path);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sha);
-  json_builder_end_object (b);
-}
 
 static void
 add_shape (JsonBuilder *b, const char *key, const CxTensor *t)
@@ -189,8 +178,8 @@ cli_cmd_predict (int argc, char **argv)
   k = prob->numel / MAX (rows, 1);
 
   json_builder_begin_object (b);
-  add_file (b, "model", a.model, model->sha256);
-  add_file (b, "input", a.input, input_sha);
+  cli_json_add_file (b, "model", a.model, model->sha256);
+  cli_json_add_file (b, "input", a.input, input_sha);
   add_shape (b, "input_shape", x);
   json_builder_set_member_name (b, "output_name");
   json_builder_add_string_value (b, model->values[model->outputs[0]].name);
@@ -318,8 +307,8 @@ sanity_report (CxModel *model, const char *input, const char *schema, const char
   if (r == NULL)
     return cli_fail (error);
   json_builder_begin_object (b);
-  add_file (b, "model", model->path, model->sha256);
-  add_file (b, "input", input, input_sha);
+  cli_json_add_file (b, "model", model->path, model->sha256);
+  cli_json_add_file (b, "input", input, input_sha);
   json_builder_set_member_name (b, "method");
   json_builder_add_string_value (b, method);
   json_builder_set_member_name (b, "target");
@@ -562,8 +551,8 @@ run_explain (int argc, char **argv, gboolean sanity)
     }
 
   json_builder_begin_object (b);
-  add_file (b, "model", a.model, model->sha256);
-  add_file (b, "input", a.input, input_sha);
+  cli_json_add_file (b, "model", a.model, model->sha256);
+  cli_json_add_file (b, "input", a.input, input_sha);
   json_builder_set_member_name (b, "method");
   json_builder_add_string_value (b, a.method);
   json_builder_set_member_name (b, "parameters");

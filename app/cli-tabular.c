@@ -71,17 +71,6 @@ parse (int argc, char **argv, const char *summary, GOptionEntry *extra, TabularA
   return TRUE;
 }
 
-static void
-add_file (JsonBuilder *b, const char *key, const char *path, const char *sha)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, path);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sha);
-  json_builder_end_object (b);
-}
 
 /* The model, the schema checked against it, the table bound and encoded. */
 typedef struct
@@ -151,9 +140,9 @@ load_tabular (const TabularArgs *a, Tabular *t, GError **error)
 static void
 add_inputs (JsonBuilder *b, const TabularArgs *a, const Tabular *t)
 {
-  add_file (b, "model", a->model, t->model->sha256);
-  add_file (b, "data", a->data, t->data_sha);
-  add_file (b, "schema", a->schema, t->schema_sha);
+  cli_json_add_file (b, "model", a->model, t->model->sha256);
+  cli_json_add_file (b, "data", a->data, t->data_sha);
+  cli_json_add_file (b, "schema", a->schema, t->schema_sha);
   json_builder_set_member_name (b, "label");
   if (t->schema->label_column == NULL)
     json_builder_add_null_value (b);
@@ -238,8 +227,8 @@ image_fairness (const TabularArgs *a, const char *favourable, const char *const 
   classes = cx_model_class_names (model);
 
   json_builder_begin_object (b);
-  add_file (b, "model", a->model, model->sha256);
-  add_file (b, "data", a->data, data_sha);
+  cli_json_add_file (b, "model", a->model, model->sha256);
+  cli_json_add_file (b, "data", a->data, data_sha);
   json_builder_set_member_name (b, "label");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "column");
@@ -406,8 +395,8 @@ image_counterfactual (const TabularArgs *a, const char *input, int target, int s
     return cli_fail (error);
 
   json_builder_begin_object (b);
-  add_file (b, "model", a->model, model->sha256);
-  add_file (b, "input", input, input_sha);
+  cli_json_add_file (b, "model", a->model, model->sha256);
+  cli_json_add_file (b, "input", input, input_sha);
   json_builder_set_member_name (b, "method");
   json_builder_add_string_value (b, "smallest L2 perturbation, decoupled direction and norm (Rony et al. 2019)");
   json_builder_set_member_name (b, "original_class");
