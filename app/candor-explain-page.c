@@ -235,7 +235,7 @@ class_name (CandorExplainPage *self,
     if (i == k)
       return g_strdup (classes[i]);
   /* Translators: a class without a name, by its number */
-  return g_strdup_printf (_("class %" G_GINT64_FORMAT), k);
+  return g_strdup_printf (_("class %d"), (int) k);
 }
 
 static void

@@ -46,23 +46,23 @@ labels_for_sign (int          sign,
   switch (sign)
     {
     case CX_SIGN_POSITIVE:
-      *left = _("0");
+      *left = "0";
       *middle = NULL;
       *right = _("for the class");
       break;
     case CX_SIGN_NEGATIVE:
-      *left = _("0");
+      *left = "0";
       *middle = NULL;
       *right = _("against the class");
       break;
     case CX_SIGN_ABSOLUTE:
-      *left = _("0");
+      *left = "0";
       *middle = NULL;
       *right = _("strong either way");
       break;
     default:
       *left = _("−1 · against the class");
-      *middle = _("0");
+      *middle = "0";
       *right = _("for the class · +1");
       break;
     }
