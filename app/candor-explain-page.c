@@ -619,7 +619,7 @@ build_controls (CandorExplainPage *self)
       GtkWidget *caption = gtk_label_new (method_title (candor_explain_method (i)));
       GtkEventController *motion = gtk_event_controller_motion_new ();
 
-      gtk_widget_set_size_request (view, 140, 140);
+      gtk_widget_set_size_request (view, 96, 96);
       gtk_widget_set_hexpand (view, TRUE);
       gtk_widget_add_css_class (view, "attribution-map");
       gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
