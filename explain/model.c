@@ -151,6 +151,28 @@ truncated:
 /* ------------------------------------------------------------------ */
 /* Tensors from TensorProto                                            */
 
+/* TRUE when the relative path LOCATION, read component by component,
+ * climbs above the folder it is relative to.  Checked before the file
+ * system is touched, so the answer does not depend on what exists
+ * outside the folder; symbolic links are caught afterwards by realpath. */
+static gboolean
+location_climbs_out (const char *location)
+{
+  g_auto (GStrv) parts = g_strsplit_set (location, "/\\", -1);
+  int depth = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_str_equal (parts[i], ".."))
+        depth--;
+      else if (*parts[i] != '\0' && !g_str_equal (parts[i], "."))
+        depth++;
+      if (depth < 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 resolve_external (const Onnx__TensorProto *tp, const char *dir, guint8 **out_data,
                   gsize *out_len, gsize want, GError **error)
@@ -195,6 +217,13 @@ resolve_external (const Onnx__TensorProto *tp, const char *dir, guint8 **out_dat
       g_set_error (error, CX_ERROR, CX_ERROR_INVALID,
                    "external data location '%s' is absolute; only files inside the "
                    "model's folder are read", location);
+      return FALSE;
+    }
+  if (location_climbs_out (location))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_INVALID,
+                   "external data location '%s' lies outside the model's folder; refused",
+                   location);
       return FALSE;
     }
   joined = g_build_filename (dir, location, NULL);
