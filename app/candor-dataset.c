@@ -12,9 +12,12 @@
 
 #include "candor-dataset.h"
 #include "candor-sample.h"
+#include "csv.h"
+#include "engine.h"
+#include "fairness.h"
+#include "input.h"
 #include "model.h"
-
-#define MAX_CSV_BYTES ((guint64) 1 << 30)
+#include "schema.h"
 
 struct _CandorDataset
 {
@@ -35,6 +38,13 @@ struct _CandorDataset
   char *label_column;
   char **sensitive;
   char **locked;
+  CxCsv *csv;
+  CxSchema *schema;
+  CxTensor *encoded;         /* [N, F] after candor_dataset_predict (), tables */
+  CxTensor *probabilities;   /* [N, K] after candor_dataset_predict () */
+  guint8 *truth;             /* tables: 1 when the label is the positive one */
+  int favourable;            /* the output index of the favourable decision */
+  char *prediction_error;    /* why the model could not predict the samples */
 };
 
 G_DEFINE_FINAL_TYPE (CandorDataset, candor_dataset, G_TYPE_OBJECT)
@@ -54,6 +64,12 @@ candor_dataset_finalize (GObject *object)
   g_clear_pointer (&self->label_column, g_free);
   g_clear_pointer (&self->sensitive, g_strfreev);
   g_clear_pointer (&self->locked, g_strfreev);
+  g_clear_pointer (&self->csv, cx_csv_free);
+  g_clear_pointer (&self->schema, cx_schema_free);
+  g_clear_pointer (&self->encoded, cx_tensor_free);
+  g_clear_pointer (&self->probabilities, cx_tensor_free);
+  g_clear_pointer (&self->truth, g_free);
+  g_clear_pointer (&self->prediction_error, g_free);
 
   G_OBJECT_CLASS (candor_dataset_parent_class)->finalize (object);
 }
@@ -70,142 +86,15 @@ candor_dataset_init (CandorDataset *self)
   self->samples = g_list_store_new (CANDOR_TYPE_SAMPLE);
 }
 
-/* ---- CSV (RFC 4180: quoted fields, doubled quotes, CRLF, a UTF-8 BOM) ---- */
-
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint line;
-} CsvReader;
-
-/* Reads one record into @fields; FALSE at the end of the text. */
-static gboolean
-csv_next_record (CsvReader  *r,
-                 GPtrArray  *fields,
-                 const char *name,
-                 GError    **error)
-{
-  g_autoptr(GString) field = g_string_new (NULL);
-  guint start_line = r->line;
-
-  g_ptr_array_set_size (fields, 0);
-  if (r->p >= r->end)
-    return FALSE;
-
-  for (;;)
-    {
-      gboolean quoted = FALSE;
-
-      g_string_truncate (field, 0);
-      if (r->p < r->end && *r->p == '"')
-        {
-          quoted = TRUE;
-          r->p++;
-          for (;;)
-            {
-              if (r->p >= r->end)
-                {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("%s: line %u: a quoted field is not closed"), name, start_line);
-                  return FALSE;
-                }
-              if (*r->p == '"')
-                {
-                  if (r->p + 1 < r->end && r->p[1] == '"')
-                    {
-                      g_string_append_c (field, '"');
-                      r->p += 2;
-                      continue;
-                    }
-                  r->p++;
-                  break;
-                }
-              if (*r->p == '\n')
-                r->line++;
-              g_string_append_c (field, *r->p++);
-            }
-        }
-      while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
-        {
-          if (quoted)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("%s: line %u: text after a closing quote"), name, r->line);
-              return FALSE;
-            }
-          g_string_append_c (field, *r->p++);
-        }
-      if (!g_utf8_validate (field->str, field->len, NULL))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("%s: line %u: the text is not UTF-8"), name, r->line);
-          return FALSE;
-        }
-      g_ptr_array_add (fields, g_strndup (field->str, field->len));
-
-      if (r->p >= r->end)
-        break;
-      if (*r->p == ',')
-        {
-          r->p++;
-          continue;
-        }
-      if (*r->p == '\r')
-        r->p++;
-      if (r->p < r->end && *r->p == '\n')
-        r->p++;
-      r->line++;
-      break;
-    }
-  return TRUE;
-}
-
-static char **
-steal_strv (GPtrArray *fields)
-{
-  g_ptr_array_add (fields, NULL);
-  return (char **) g_ptr_array_steal (fields, NULL);
-}
-
-static gboolean
-csv_blank_record (GPtrArray *fields)
-{
-  return fields->len == 1 && *(const char *) g_ptr_array_index (fields, 0) == '\0';
-}
-
 static gboolean
 parse_number (const char *text)
 {
-  char *end = NULL;
+  double value;
 
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  g_ascii_strtod (text, &end);
-  return end != NULL && *end == '\0';
+  return text != NULL && *text != '\0' && cx_parse_number (text, &value);
 }
 
 /* ---- schema ---- */
-
-static char **
-json_string_list (JsonObject *object,
-                  const char *member)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (element));
-        }
-    }
-  return g_strv_builder_end (builder);
-}
 
 static GFile *
 find_schema (GFile *csv)
@@ -227,71 +116,6 @@ find_schema (GFile *csv)
   return NULL;
 }
 
-static gboolean
-check_schema_column (CandorDataset *self,
-                     const char    *column,
-                     GError       **error)
-{
-  if (candor_dataset_find_column (self, column) >= 0)
-    return TRUE;
-  {
-    g_autofree char *schema = g_file_get_basename (self->schema_file);
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("%s: column “%s” is not in %s"), schema, column, self->name);
-  }
-  return FALSE;
-}
-
-static gboolean
-load_schema (CandorDataset *self,
-             GError       **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *path = g_file_get_path (self->schema_file);
-  g_autofree char *schema_name = g_file_get_basename (self->schema_file);
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *label;
-
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s", schema_name, local_error->message);
-      return FALSE;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s: the schema is not a JSON object"), schema_name);
-      return FALSE;
-    }
-  object = json_node_get_object (root);
-
-  label = json_object_get_member (object, "label");
-  if (label != NULL && JSON_NODE_HOLDS_OBJECT (label))
-    {
-      const char *column = json_object_get_string_member_with_default (json_node_get_object (label),
-                                                                       "column", NULL);
-      if (column != NULL)
-        {
-          if (!check_schema_column (self, column, error))
-            return FALSE;
-          self->label_column = g_strdup (column);
-        }
-    }
-  self->sensitive = json_string_list (object, "sensitive");
-  self->locked = json_string_list (object, "locked");
-  for (guint i = 0; self->sensitive[i] != NULL; i++)
-    if (!check_schema_column (self, self->sensitive[i], error))
-      return FALSE;
-  for (guint i = 0; self->locked[i] != NULL; i++)
-    if (!check_schema_column (self, self->locked[i], error))
-      return FALSE;
-  return TRUE;
-}
-
 /* ---- tables ---- */
 
 static gboolean
@@ -300,12 +124,9 @@ load_table (CandorDataset *self,
             GError       **error)
 {
   g_autofree char *path = g_file_get_path (self->file);
-  g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  CsvReader reader;
-  gsize len = 0;
-  guint n_columns;
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
+  const CxCsv *csv;
+  int64_t n_rows;
   int label_index = -1;
 
   self->kind = CANDOR_DATASET_TABLE;
@@ -315,196 +136,103 @@ load_table (CandorDataset *self,
                    _("%s: only local files can be opened"), self->name);
       return FALSE;
     }
-  {
-    g_autoptr(GFileInfo) info = g_file_query_info (self->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                                   G_FILE_QUERY_INFO_NONE, cancellable, error);
-    if (info == NULL)
-      return FALSE;
-    if ((guint64) g_file_info_get_size (info) > MAX_CSV_BYTES)
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                     _("%s: the table is larger than 1 GiB"), self->name);
-        return FALSE;
-      }
-  }
-  if (!g_file_get_contents (path, &contents, &len, error))
+  self->csv = cx_csv_load (path, error);
+  if (self->csv == NULL)
     return FALSE;
-  self->sha256 = cx_file_sha256 (path, error);
-  if (self->sha256 == NULL)
-    return FALSE;
-
-  reader.p = contents;
-  reader.end = contents + len;
-  reader.line = 1;
-  if (len >= 3 && memcmp (contents, "\xef\xbb\xbf", 3) == 0)
-    reader.p += 3;
-
-  if (!csv_next_record (&reader, fields, self->name, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("%s: the table is empty"), self->name);
-      return FALSE;
-    }
-  self->columns = steal_strv (fields);
-  n_columns = g_strv_length (self->columns);
-
-  for (;;)
-    {
-      g_autoptr(GError) local_error = NULL;
-      guint line = reader.line;
-
-      if (!csv_next_record (&reader, fields, self->name, &local_error))
-        {
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          break;
-        }
-      if (csv_blank_record (fields))
-        continue;
-      if (fields->len != n_columns)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("%s: line %u has %u fields, the header has %u"),
-                       self->name, line, fields->len, n_columns);
-          return FALSE;
-        }
-      if (rows->len == CANDOR_DATASET_MAX_ROWS)
-        {
-          self->truncated = TRUE;
-          break;
-        }
-      g_ptr_array_add (rows, steal_strv (fields));
-      if (rows->len % 4096 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-  if (rows->len == 0)
+  csv = self->csv;
+  if (csv->n_rows == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("%s: the table has a header but no rows"), self->name);
       return FALSE;
     }
-
-  self->schema_file = find_schema (self->file);
-  if (self->schema_file != NULL && !load_schema (self, error))
+  self->sha256 = cx_file_sha256 (path, error);
+  if (self->sha256 == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  self->columns = g_new0 (char *, csv->n_columns + 1);
+  for (int c = 0; c < csv->n_columns; c++)
+    self->columns[c] = g_strdup (csv->header[c]);
+
+  /* The schema says which columns are the label, the groups and the
+   * locked ones, and how a row becomes the model's input. */
+  self->schema_file = find_schema (self->file);
+  if (self->schema_file != NULL)
+    {
+      g_autofree char *schema_path = g_file_get_path (self->schema_file);
+      self->schema = cx_schema_load (schema_path, error);
+      if (self->schema == NULL || !cx_schema_bind (self->schema, csv, error))
+        return FALSE;
+      self->label_column = g_strdup (self->schema->label_column);
+      self->sensitive = g_strdupv (self->schema->sensitive);
+      self->locked = g_strdupv (self->schema->locked);
+    }
   if (self->sensitive == NULL)
     self->sensitive = g_new0 (char *, 1);
   if (self->locked == NULL)
     self->locked = g_new0 (char *, 1);
   if (self->label_column != NULL)
-    label_index = candor_dataset_find_column (self, self->label_column);
+    label_index = cx_csv_column (csv, self->label_column);
 
   /* A column is numeric when its first rows all hold numbers; it decides
    * the alignment only, so a sample is enough. */
-  self->numeric = g_new0 (gboolean, n_columns);
-  for (guint c = 0; c < n_columns; c++)
+  self->numeric = g_new0 (gboolean, csv->n_columns);
+  for (int c = 0; c < csv->n_columns; c++)
     {
       self->numeric[c] = TRUE;
-      for (guint r = 0; r < MIN (rows->len, 100u) && self->numeric[c]; r++)
-        self->numeric[c] = parse_number (((char **) g_ptr_array_index (rows, r))[c]);
+      for (int64_t r = 0; r < MIN (csv->n_rows, 100) && self->numeric[c]; r++)
+        self->numeric[c] = parse_number (cx_csv_cell (csv, r, c));
     }
 
-  {
-    g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
-    for (guint r = 0; r < rows->len; r++)
-      {
-        char **values = g_steal_pointer (&g_ptr_array_index (rows, r));
-        const char *label = label_index >= 0 ? values[label_index] : NULL;
-        g_ptr_array_add (samples, candor_sample_new_row (r, values, label));
-      }
-    g_list_store_splice (self->samples, 0, 0, samples->pdata, samples->len);
-  }
+  n_rows = MIN (csv->n_rows, CANDOR_DATASET_MAX_ROWS);
+  self->truncated = csv->n_rows > n_rows;
+  for (int64_t r = 0; r < n_rows; r++)
+    {
+      char **values = g_new (char *, csv->n_columns + 1);
+      for (int c = 0; c < csv->n_columns; c++)
+        values[c] = g_strdup (cx_csv_cell (csv, r, c));
+      values[csv->n_columns] = NULL;
+      g_ptr_array_add (samples, candor_sample_new_row ((guint) r, values,
+                                                       label_index >= 0 ? values[label_index] : NULL));
+      if (r % 4096 == 4095 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  g_list_store_splice (self->samples, 0, 0, samples->pdata, samples->len);
   return TRUE;
 }
 
 /* ---- image folders ---- */
 
-static const char *file_column_names[] = { "file", "filename", "file_name", "image", "path", "name" };
-static const char *label_column_names[] = { "class_name", "label_name", "class", "label", "target", "y" };
-
-static int
-find_header (char       **header,
-             const char **names,
-             guint        n_names,
-             int          skip)
-{
-  for (guint n = 0; n < n_names; n++)
-    for (int c = 0; header[c] != NULL; c++)
-      if (c != skip && g_ascii_strcasecmp (g_strstrip (header[c]), names[n]) == 0)
-        return c;
-  return -1;
-}
-
-/* labels.csv: a header naming the file and label columns (file/filename/
- * image…, label/class/class_name…) and one row per image. A numeric label
- * is a class index into the model's "classes" metadata. */
+/* labels.csv: a file column and a label column (as cx_image_labels_columns
+ * finds them) and one row per image. A numeric label is a class index
+ * into the model's "classes" metadata. */
 static GHashTable *
 load_labels (GFile              *folder,
              const char * const *classes,
              GError            **error)
 {
   g_autoptr(GFile) file = g_file_get_child (folder, "labels.csv");
+  g_autofree char *path = g_file_get_path (file);
   g_autoptr(GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) header = NULL;
+  g_autoptr(CxCsv) csv = NULL;
   guint n_classes = classes ? g_strv_length ((char **) classes) : 0;
-  CsvReader reader;
-  gsize len;
   int file_col, label_col;
 
-  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, NULL))
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return NULL;  /* no labels: the samples are shown without them */
-
-  reader.p = contents;
-  reader.end = contents + len;
-  reader.line = 1;
-  if (len >= 3 && memcmp (contents, "\xef\xbb\xbf", 3) == 0)
-    reader.p += 3;
-  if (!csv_next_record (&reader, fields, "labels.csv", error))
-    return (error && *error) ? NULL : g_steal_pointer (&labels);
-  header = steal_strv (fields);
-  file_col = find_header (header, file_column_names, G_N_ELEMENTS (file_column_names), -1);
-  if (file_col < 0)
-    file_col = 0;
-  label_col = find_header (header, label_column_names, G_N_ELEMENTS (label_column_names), file_col);
-  if (label_col < 0)
-    label_col = file_col == 0 ? 1 : 0;
-  if (label_col >= (int) g_strv_length (header))
+  csv = cx_csv_load (path, error);
+  if (csv == NULL || !cx_image_labels_columns (csv, &file_col, &label_col, error))
+    return NULL;
+  for (int64_t r = 0; r < csv->n_rows; r++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("labels.csv: expected a file column and a label column"));
-      return NULL;
-    }
-
-  while (csv_next_record (&reader, fields, "labels.csv", error))
-    {
-      const char *name, *label;
+      const char *name = cx_csv_cell (csv, r, file_col);
+      const char *label = cx_csv_cell (csv, r, label_col);
       char *end = NULL;
-      guint64 index;
+      guint64 index = g_ascii_strtoull (label, &end, 10);
 
-      if (csv_blank_record (fields))
-        continue;
-      if ((int) fields->len <= MAX (file_col, label_col))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("labels.csv: line %u has %u fields, expected %d"),
-                       reader.line - 1, fields->len, MAX (file_col, label_col) + 1);
-          return NULL;
-        }
-      name = g_ptr_array_index (fields, file_col);
-      label = g_ptr_array_index (fields, label_col);
-      index = g_ascii_strtoull (label, &end, 10);
       if (end != label && *end == '\0' && index < n_classes)
         label = classes[index];
       g_hash_table_insert (labels, g_path_get_basename (name), g_strdup (label));
     }
-  if (error != NULL && *error != NULL)
-    return NULL;
   return g_steal_pointer (&labels);
 }
 
@@ -771,4 +499,206 @@ candor_dataset_column_is_numeric (CandorDataset *self,
   if (self->numeric == NULL || self->columns == NULL || column >= g_strv_length (self->columns))
     return FALSE;
   return self->numeric[column];
+}
+
+const CxCsv *
+candor_dataset_get_csv (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->csv;
+}
+
+const CxSchema *
+candor_dataset_get_schema (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->schema;
+}
+
+const CxTensor *
+candor_dataset_get_encoded (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->encoded;
+}
+
+const CxTensor *
+candor_dataset_get_probabilities (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->probabilities;
+}
+
+const guint8 *
+candor_dataset_get_truth (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->truth;
+}
+
+int
+candor_dataset_get_favourable (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), 0);
+  return self->favourable;
+}
+
+/* ---- predictions ---- */
+
+#define IMAGE_CHUNK 64
+
+/* The [N, C, H, W] inputs of images @first … @first + @n − 1. */
+static CxTensor *
+load_image_batch (CandorDataset *self,
+                  const CxModel *model,
+                  guint          first,
+                  guint          n,
+                  GError       **error)
+{
+  CxTensor *batch = NULL;
+  gsize row = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CandorSample) sample = g_list_model_get_item (G_LIST_MODEL (self->samples), first + i);
+      g_autofree char *path = g_file_get_path (candor_sample_get_file (sample));
+      g_autoptr(CxTensor) x = cx_input_load (model, path, NULL, error);
+
+      if (x == NULL)
+        {
+          g_clear_pointer (&batch, cx_tensor_free);
+          return NULL;
+        }
+      if (batch == NULL)
+        {
+          int64_t shape[CX_MAX_DIMS];
+          memcpy (shape, x->shape, sizeof (int64_t) * x->ndim);
+          shape[0] = n;
+          row = x->numel;
+          batch = cx_tensor_new (CX_ELEM_FLOAT, x->ndim, shape, error);
+          if (batch == NULL)
+            return NULL;
+        }
+      if (x->numel != (int64_t) row)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s: the image gives an input of another size than the first one"),
+                       candor_sample_get_name (sample));
+          g_clear_pointer (&batch, cx_tensor_free);
+          return NULL;
+        }
+      memcpy (batch->data.f + i * row, x->data.f, row * sizeof (float));
+    }
+  return batch;
+}
+
+static CxTensor *
+predict_rows (const CxModel *model,
+              const CxTensor *x,
+              GError       **error)
+{
+  g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, NULL, error);
+  CxTensor *prob;
+
+  if (out == NULL)
+    return NULL;
+  prob = cx_output_probabilities (model, 0, out);
+  return prob != NULL ? prob : cx_softmax_rows (out);
+}
+
+gboolean
+candor_dataset_predict (CandorDataset *self,
+                        const CxModel *model,
+                        const char * const *classes,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->samples));
+  int64_t k;
+
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), FALSE);
+
+  g_clear_pointer (&self->probabilities, cx_tensor_free);
+  g_clear_pointer (&self->encoded, cx_tensor_free);
+  g_clear_pointer (&self->truth, g_free);
+
+  if (self->kind == CANDOR_DATASET_TABLE)
+    {
+      if (self->schema == NULL)
+        return TRUE;  /* without a schema rows cannot become inputs */
+      if (!cx_schema_check_model (self->schema, model, error))
+        return FALSE;
+      self->encoded = cx_schema_encode (self->schema, self->csv, error);
+      if (self->encoded == NULL)
+        return FALSE;
+      self->probabilities = predict_rows (model, self->encoded, error);
+      if (self->probabilities == NULL)
+        return FALSE;
+      self->favourable = self->schema->favourable_output;
+      if (self->schema->label_column != NULL)
+        {
+          self->truth = cx_schema_labels (self->schema, self->csv, error);
+          if (self->truth == NULL)
+            return FALSE;
+        }
+    }
+  else
+    {
+      for (guint first = 0; first < n; first += IMAGE_CHUNK)
+        {
+          guint m = MIN (IMAGE_CHUNK, n - first);
+          g_autoptr(CxTensor) x = load_image_batch (self, model, first, m, error);
+          g_autoptr(CxTensor) prob = NULL;
+
+          if (x == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          prob = predict_rows (model, x, error);
+          if (prob == NULL)
+            return FALSE;
+          if (self->probabilities == NULL)
+            {
+              int64_t shape[2] = { n, prob->shape[prob->ndim - 1] };
+              self->probabilities = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
+              if (self->probabilities == NULL)
+                return FALSE;
+            }
+          memcpy (self->probabilities->data.f + (gsize) first * self->probabilities->shape[1],
+                  prob->data.f, prob->numel * sizeof (float));
+        }
+    }
+
+  k = self->probabilities->shape[1];
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CandorSample) sample = g_list_model_get_item (G_LIST_MODEL (self->samples), i);
+      int64_t predicted = cx_argmax_row (self->probabilities, i);
+      const char *name = classes != NULL && predicted < (int64_t) g_strv_length ((char **) classes)
+                         ? classes[predicted] : NULL;
+      g_autofree char *fallback = name ? NULL : g_strdup_printf ("%" G_GINT64_FORMAT, predicted);
+      int correct = -1;
+
+      if (self->truth != NULL)
+        correct = (predicted == self->favourable) == (self->truth[i] != 0);
+      else if (candor_sample_get_label (sample) != NULL && name != NULL)
+        correct = g_strcmp0 (candor_sample_get_label (sample), name) == 0;
+      candor_sample_set_prediction (sample, name ? name : fallback,
+                                    self->probabilities->data.f[(gsize) i * k + predicted], correct);
+    }
+  return TRUE;
+}
+
+void
+candor_dataset_set_prediction_error (CandorDataset *self,
+                                     const char    *message)
+{
+  g_return_if_fail (CANDOR_IS_DATASET (self));
+  g_free (self->prediction_error);
+  self->prediction_error = g_strdup (message);
+}
+
+const char *
+candor_dataset_get_prediction_error (CandorDataset *self)
+{
+  g_return_val_if_fail (CANDOR_IS_DATASET (self), NULL);
+  return self->prediction_error;
 }

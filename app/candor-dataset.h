@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 
 #include "candor-types.h"
+#include "csv.h"
+#include "schema.h"
 
 G_BEGIN_DECLS
 
@@ -55,5 +57,32 @@ int                 candor_dataset_find_column           (CandorDataset *self,
 /* Whether the column's first values all parse as numbers. */
 gboolean            candor_dataset_column_is_numeric     (CandorDataset *self,
                                                           guint          column);
+
+/* Tables read through explain/: the CSV, and the schema bound to it (NULL
+ * when the table has none). */
+const CxCsv        *candor_dataset_get_csv               (CandorDataset *self);
+const CxSchema     *candor_dataset_get_schema            (CandorDataset *self);
+
+/* Predicts every sample with @model (blocking; call it from a worker
+ * thread before the data set is shown) and sets each sample's prediction;
+ * @classes names the outputs. A table without a schema is left without
+ * predictions. */
+gboolean            candor_dataset_predict               (CandorDataset       *self,
+                                                          const CxModel       *model,
+                                                          const char * const  *classes,
+                                                          GCancellable        *cancellable,
+                                                          GError             **error);
+/* After candor_dataset_predict (): the encoded [N, F] rows of a table (NULL
+ * for images), the [N, K] probabilities (NULL when nothing was predicted),
+ * per row 1 when the label is the schema's positive one (NULL without
+ * labels), and the output index of the favourable decision. */
+const CxTensor     *candor_dataset_get_encoded           (CandorDataset *self);
+const CxTensor     *candor_dataset_get_probabilities     (CandorDataset *self);
+const guint8       *candor_dataset_get_truth             (CandorDataset *self);
+int                 candor_dataset_get_favourable        (CandorDataset *self);
+/* Why the samples have no predictions (the model does not fit them), or NULL. */
+void                candor_dataset_set_prediction_error  (CandorDataset *self,
+                                                          const char    *message);
+const char         *candor_dataset_get_prediction_error  (CandorDataset *self);
 
 G_END_DECLS

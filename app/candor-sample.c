@@ -22,6 +22,9 @@ struct _CandorSample
   GFile *file;
   GdkTexture *texture;
   char **values;
+  char *predicted;
+  double confidence;
+  int correct;
 };
 
 G_DEFINE_FINAL_TYPE (CandorSample, candor_sample, G_TYPE_OBJECT)
@@ -49,6 +52,7 @@ candor_sample_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_object (&self->texture);
   g_clear_pointer (&self->values, g_strfreev);
+  g_clear_pointer (&self->predicted, g_free);
 
   G_OBJECT_CLASS (candor_sample_parent_class)->finalize (object);
 }
@@ -112,6 +116,7 @@ candor_sample_class_init (CandorSampleClass *klass)
 static void
 candor_sample_init (CandorSample *self)
 {
+  self->correct = -1;
 }
 
 static void
@@ -208,4 +213,45 @@ candor_sample_get_search_text (CandorSample *self)
 {
   g_return_val_if_fail (CANDOR_IS_SAMPLE (self), NULL);
   return self->search_text;
+}
+
+void
+candor_sample_set_prediction (CandorSample *self,
+                              const char   *predicted,
+                              double        confidence,
+                              int           correct)
+{
+  g_return_if_fail (CANDOR_IS_SAMPLE (self));
+
+  g_free (self->predicted);
+  self->predicted = g_strdup (predicted);
+  self->confidence = confidence;
+  self->correct = correct;
+  g_free (self->search_text);
+  /* Searching "wrong" or a predicted class finds the sample too. */
+  self->search_text = g_strjoin (" ", self->name, self->label ? self->label : "",
+                                 predicted ? predicted : "",
+                                 correct == 0 ? _("wrong") : correct == 1 ? _("right") : "",
+                                 NULL);
+}
+
+const char *
+candor_sample_get_predicted (CandorSample *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLE (self), NULL);
+  return self->predicted;
+}
+
+double
+candor_sample_get_confidence (CandorSample *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLE (self), 0.0);
+  return self->confidence;
+}
+
+int
+candor_sample_get_correct (CandorSample *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLE (self), -1);
+  return self->correct;
 }

@@ -36,4 +36,16 @@ const char * const *candor_sample_get_values     (CandorSample *self);
 /* Name and label in one string, what the samples filter matches. */
 const char         *candor_sample_get_search_text (CandorSample *self);
 
+/* The model's decision on the sample: the predicted class's name, its
+ * probability, and whether it matches the label (1), does not (0) or
+ * there is no label to tell (−1). Set once, before the sample is shown. */
+void                candor_sample_set_prediction  (CandorSample *self,
+                                                   const char   *predicted,
+                                                   double        confidence,
+                                                   int           correct);
+/* NULL until a prediction is set. */
+const char         *candor_sample_get_predicted   (CandorSample *self);
+double              candor_sample_get_confidence  (CandorSample *self);
+int                 candor_sample_get_correct     (CandorSample *self);
+
 G_END_DECLS

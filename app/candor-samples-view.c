@@ -26,12 +26,21 @@ struct _CandorSamplesView
   GtkStack *stack;
   GtkGridView *grid_view;
   GtkColumnView *column_view;
+  GtkDropDown *outcome_dropdown;
+  GtkWidget *group_chip;
+  GtkLabel *notice_label;
+  GtkLabel *group_label;
+  GtkButton *group_clear;
 
   /* owned */
   CandorSession *session;
   CandorDataset *dataset;
   GtkStringFilter *filter;
+  GtkCustomFilter *outcome_filter;  /* right/wrong and the group */
   GtkFilterListModel *filtered;
+  char *group_column;
+  char *group_value;
+  int group_index;                  /* of group_column in the table, or −1 */
   GtkSingleSelection *selection;
 
   gboolean syncing;
@@ -47,7 +56,48 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define PREDICTION_COLUMN (-2)
+
 /* ---- image cells ---- */
+
+/* "✓ 99 %" or "✗ 62 % sneaker" (the wrong class named; @named: every
+ * class named), or the probability and the class when there is no label;
+ * NULL before anything is predicted. @css_class: "success", "error" or
+ * NULL. */
+static char *
+prediction_text (CandorSample *sample,
+                 gboolean      named,
+                 const char  **css_class)
+{
+  const char *predicted = candor_sample_get_predicted (sample);
+  int correct = candor_sample_get_correct (sample);
+  double percent = 100.0 * candor_sample_get_confidence (sample);
+
+  *css_class = correct == 1 ? "success" : correct == 0 ? "error" : NULL;
+  if (predicted == NULL)
+    return NULL;
+  if (correct == 1 && !named)
+    /* Translators: a right prediction and its probability in the samples list */
+    return g_strdup_printf (_("✓ %.0f %%"), percent);
+  if (correct == 1)
+    /* Translators: a right prediction: its probability and the class */
+    return g_strdup_printf (_("✓ %.0f %% %s"), percent, predicted);
+  if (correct == 0)
+    /* Translators: a wrong prediction: its probability and the predicted class */
+    return g_strdup_printf (_("✗ %.0f %% %s"), percent, predicted);
+  /* Translators: a prediction without a label to check it: probability and class */
+  return g_strdup_printf (_("%.0f %% %s"), percent, predicted);
+}
+
+static void
+set_outcome_class (GtkWidget  *widget,
+                   const char *css_class)
+{
+  gtk_widget_remove_css_class (widget, "success");
+  gtk_widget_remove_css_class (widget, "error");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (widget, css_class);
+}
 
 static void
 grid_setup (GtkSignalListItemFactory *factory,
@@ -65,7 +115,7 @@ grid_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
   gtk_widget_add_css_class (label, "caption-heading");
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (name), 12);
   gtk_widget_add_css_class (name, "caption");
   gtk_widget_add_css_class (name, "dim-label");
@@ -87,16 +137,22 @@ grid_bind (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_widget_get_next_sibling (image);
   GtkWidget *name = gtk_widget_get_next_sibling (label);
   const char *text = candor_sample_get_label (sample);
+  const char *css_class;
+  g_autofree char *prediction = NULL;
   g_autofree char *description = NULL;
 
   candor_pixel_view_set_texture (CANDOR_PIXEL_VIEW (image), candor_sample_get_texture (sample));
   gtk_label_set_label (GTK_LABEL (label), text ? text : _("Unlabelled"));
   gtk_widget_set_opacity (label, text ? 1.0 : 0.55);
-  gtk_label_set_label (GTK_LABEL (name), candor_sample_get_name (sample));
+  prediction = prediction_text (sample, FALSE, &css_class);
+  gtk_label_set_label (GTK_LABEL (name), prediction ? prediction : candor_sample_get_name (sample));
+  set_outcome_class (name, css_class);
   gtk_widget_set_tooltip_text (box, candor_sample_get_name (sample));
 
-  description = text ? g_strdup_printf ("%s, %s", candor_sample_get_name (sample), text)
-                     : g_strdup (candor_sample_get_name (sample));
+  description = text ? g_strdup_printf ("%s, %s. %s", candor_sample_get_name (sample), text,
+                                        gtk_label_get_label (GTK_LABEL (name)))
+                     : g_strdup_printf ("%s. %s", candor_sample_get_name (sample),
+                                        gtk_label_get_label (GTK_LABEL (name)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }
@@ -136,7 +192,14 @@ cell_bind (GtkSignalListItemFactory *factory,
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
   const char * const *values = candor_sample_get_values (sample);
 
-  if (column < 0)
+  if (column == PREDICTION_COLUMN)
+    {
+      const char *css_class;
+      g_autofree char *text = prediction_text (sample, TRUE, &css_class);
+      gtk_inscription_set_text (cell, text);
+      set_outcome_class (GTK_WIDGET (cell), css_class);
+    }
+  else if (column < 0)
     {
       g_autofree char *number = g_strdup_printf ("%u", candor_sample_get_index (sample) + 1);
       gtk_inscription_set_text (cell, number);
@@ -201,6 +264,13 @@ rebuild_columns (CandorSamplesView *self)
     g_autoptr(GtkColumnViewColumn) number = make_column ("#", -1, TRUE, 56);
     gtk_column_view_append_column (self->column_view, number);
   }
+  if (candor_dataset_get_probabilities (self->dataset) != NULL)
+    {
+      /* Translators: the column of the model's decision in the samples table */
+      g_autoptr(GtkColumnViewColumn) prediction = make_column (_("Prediction"), PREDICTION_COLUMN,
+                                                               FALSE, 130);
+      gtk_column_view_append_column (self->column_view, prediction);
+    }
   names = candor_dataset_get_columns (self->dataset);
   for (guint c = 0; names[c] != NULL; c++)
     {
@@ -316,11 +386,21 @@ on_dataset_changed (CandorSamplesView *self)
   self->syncing = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_string_filter_set_search (self->filter, NULL);
+  gtk_drop_down_set_selected (self->outcome_dropdown, 0);
+  candor_samples_view_set_group_filter (self, NULL, NULL);
   gtk_filter_list_model_set_model (self->filtered, dataset ? candor_dataset_get_samples (dataset) : NULL);
   self->syncing = FALSE;
 
   rebuild_columns (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), dataset != NULL);
+  {
+    const char *problem = dataset ? candor_dataset_get_prediction_error (dataset) : NULL;
+    g_autofree char *notice = problem ? g_strdup_printf (_("No predictions: %s"), problem) : NULL;
+    gtk_label_set_label (self->notice_label, notice);
+    gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
+  }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->outcome_dropdown),
+                            dataset != NULL && candor_dataset_get_probabilities (dataset) != NULL);
   update_count (self);
   update_page (self);
   on_session_selection_changed (self);
@@ -329,6 +409,34 @@ on_dataset_changed (CandorSamplesView *self)
   if (dataset != NULL)
     gtk_widget_grab_focus (candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE
                            ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view));
+}
+
+static gboolean
+outcome_match (gpointer item,
+               gpointer user_data)
+{
+  CandorSamplesView *self = user_data;
+  CandorSample *sample = item;
+  guint outcome = gtk_drop_down_get_selected (self->outcome_dropdown);
+
+  if (outcome == 1 && candor_sample_get_correct (sample) != 1)
+    return FALSE;
+  if (outcome == 2 && candor_sample_get_correct (sample) != 0)
+    return FALSE;
+  if (self->group_index >= 0)
+    {
+      const char * const *values = candor_sample_get_values (sample);
+      if (values == NULL || g_strcmp0 (values[self->group_index], self->group_value) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+refilter (CandorSamplesView *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->outcome_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_page (self);
 }
 
 static void
@@ -372,6 +480,62 @@ candor_samples_view_set_session (CandorSamplesView *self,
 }
 
 void
+candor_samples_view_set_group_filter (CandorSamplesView *self,
+                                      const char        *column,
+                                      const char        *value)
+{
+  g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
+
+  g_free (self->group_column);
+  g_free (self->group_value);
+  self->group_column = column && value ? g_strdup (column) : NULL;
+  self->group_value = column && value ? g_strdup (value) : NULL;
+  self->group_index = self->group_column && self->dataset
+                    ? candor_dataset_find_column (self->dataset, self->group_column) : -1;
+  if (self->group_index < 0)
+    g_clear_pointer (&self->group_column, g_free);
+  if (self->group_column != NULL)
+    {
+      /* Translators: the group the samples are filtered by: column = value */
+      g_autofree char *text = g_strdup_printf (_("Only %s = %s"), self->group_column, self->group_value);
+      gtk_label_set_label (self->group_label, text);
+    }
+  gtk_widget_set_visible (self->group_chip, self->group_column != NULL);
+  refilter (self);
+}
+
+const char *
+candor_samples_view_get_group_filter (CandorSamplesView *self,
+                                      const char       **value)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLES_VIEW (self), NULL);
+  if (value != NULL)
+    *value = self->group_value;
+  return self->group_column;
+}
+
+void
+candor_samples_view_set_outcome_filter (CandorSamplesView *self,
+                                        int                outcome)
+{
+  g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
+  gtk_drop_down_set_selected (self->outcome_dropdown, CLAMP (outcome, 0, 2));
+}
+
+guint
+candor_samples_view_get_n_shown (CandorSamplesView *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SAMPLES_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
+static void
+on_group_clear (CandorSamplesView *self)
+{
+  candor_samples_view_set_group_filter (self, NULL, NULL);
+}
+
+void
 candor_samples_view_focus_search (CandorSamplesView *self)
 {
   g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
@@ -393,6 +557,9 @@ candor_samples_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
+  g_clear_object (&self->outcome_filter);
+  g_clear_pointer (&self->group_column, g_free);
+  g_clear_pointer (&self->group_value, g_free);
 
   G_OBJECT_CLASS (candor_samples_view_parent_class)->dispose (object);
 }
@@ -454,6 +621,11 @@ candor_samples_view_class_init (CandorSamplesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, stack);
   gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, grid_view);
   gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, outcome_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, group_chip);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, group_label);
+  gtk_widget_class_bind_template_child (widget_class, CandorSamplesView, group_clear);
 
   gtk_widget_class_set_css_name (widget_class, "samplesview");
 }
@@ -463,14 +635,20 @@ candor_samples_view_init (CandorSamplesView *self)
 {
   GtkListItemFactory *factory;
   GtkExpression *expression;
+  GtkFilter *every;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->group_index = -1;
 
   expression = gtk_property_expression_new (CANDOR_TYPE_SAMPLE, NULL, "search-text");
   self->filter = gtk_string_filter_new (expression);
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
-  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->filter)));
+  self->outcome_filter = gtk_custom_filter_new (outcome_match, self, NULL);
+  every = GTK_FILTER (gtk_every_filter_new ());
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (g_object_ref (self->filter)));
+  gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (g_object_ref (self->outcome_filter)));
+  self->filtered = gtk_filter_list_model_new (NULL, every);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_single_selection_set_can_unselect (self->selection, FALSE);
@@ -478,6 +656,9 @@ candor_samples_view_init (CandorSamplesView *self)
                             G_CALLBACK (on_selected_item_changed), self);
   g_signal_connect_swapped (self->search_entry, "search-changed",
                             G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->outcome_dropdown, "notify::selected",
+                            G_CALLBACK (refilter), self);
+  g_signal_connect_swapped (self->group_clear, "clicked", G_CALLBACK (on_group_clear), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (grid_setup), NULL);

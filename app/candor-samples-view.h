@@ -22,4 +22,17 @@ void           candor_samples_view_set_session  (CandorSamplesView *self,
 /* Moves the keyboard focus to the filter entry. */
 void           candor_samples_view_focus_search (CandorSamplesView *self);
 
+/* Shows only the rows whose @column holds @value (both NULL: every row). */
+void           candor_samples_view_set_group_filter (CandorSamplesView *self,
+                                                     const char        *column,
+                                                     const char        *value);
+/* The column filtered by (NULL: none) and its @value. */
+const char    *candor_samples_view_get_group_filter (CandorSamplesView *self,
+                                                     const char       **value);
+/* 0: every sample, 1: those the model gets right, 2: those it gets wrong. */
+void           candor_samples_view_set_outcome_filter (CandorSamplesView *self,
+                                                       int                outcome);
+/* How many samples the filters let through. */
+guint          candor_samples_view_get_n_shown      (CandorSamplesView *self);
+
 G_END_DECLS

@@ -46,6 +46,9 @@ typedef struct
   char **classes;          /* of the current model, when only data is opened */
   CandorModel *model;
   CandorDataset *dataset;
+  GFile *previous_data;    /* the data open before, predicted again by a new model */
+  CandorModel *previous_model;
+  gboolean drop_dataset;   /* the data open before does not suit the new model */
 } OpenJob;
 
 static void
@@ -56,6 +59,8 @@ open_job_free (OpenJob *job)
   g_clear_pointer (&job->classes, g_strfreev);
   g_clear_object (&job->model);
   g_clear_object (&job->dataset);
+  g_clear_object (&job->previous_data);
+  g_clear_object (&job->previous_model);
   g_free (job);
 }
 
@@ -289,6 +294,7 @@ open_thread (GTask        *task,
 {
   OpenJob *job = task_data;
   GError *error = NULL;
+  gboolean came_along = FALSE;  /* the data open before, kept for a new model */
 
   if (job->model_file != NULL)
     {
@@ -300,14 +306,44 @@ open_thread (GTask        *task,
         }
       if (job->data_file == NULL)
         job->data_file = candor_session_find_paired_data (job->model_file);
+      /* A new model predicts the data already open afresh. */
+      if (job->data_file == NULL && job->previous_data != NULL)
+        {
+          job->data_file = g_object_ref (job->previous_data);
+          came_along = TRUE;
+        }
     }
   if (job->data_file != NULL)
     {
       const char * const *classes = job->model ? candor_model_get_classes (job->model)
                                                : (const char * const *) job->classes;
+      CandorModel *model = job->model ? job->model : job->previous_model;
+
       job->dataset = candor_dataset_load (job->data_file, classes, cancellable, &error);
+      if (job->dataset != NULL && model != NULL
+          && !candor_dataset_predict (job->dataset, candor_model_get_cx_model (model),
+                                      candor_model_get_classes (model), cancellable, &error))
+        {
+          /* Data the user named opens without predictions, saying why. */
+          if (!came_along && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              candor_dataset_set_prediction_error (job->dataset, error->message);
+              g_clear_error (&error);
+            }
+          else
+            g_clear_object (&job->dataset);
+        }
       if (job->dataset == NULL)
         {
+          /* Data that only came along with a new model is closed, not an
+           * error: the model the user asked for opens. */
+          if (came_along && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&error);
+              job->drop_dataset = TRUE;
+              g_task_return_boolean (task, TRUE);
+              return;
+            }
           g_task_return_error (task, error);
           return;
         }
@@ -336,6 +372,11 @@ open_done (GObject      *object,
   g_object_freeze_notify (G_OBJECT (self));
   if (job->model != NULL && g_set_object (&self->model, job->model))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+  if (job->drop_dataset && g_set_object (&self->dataset, NULL))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
+      candor_session_set_selected_sample (self, NULL);
+    }
   if (job->dataset != NULL && g_set_object (&self->dataset, job->dataset))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATASET]);
@@ -374,7 +415,12 @@ candor_session_open_async (CandorSession       *self,
   job->model_file = model ? g_object_ref (model) : NULL;
   job->data_file = data ? g_object_ref (data) : NULL;
   if (self->model != NULL)
-    job->classes = g_strdupv ((char **) candor_model_get_classes (self->model));
+    {
+      job->classes = g_strdupv ((char **) candor_model_get_classes (self->model));
+      job->previous_model = g_object_ref (self->model);
+    }
+  if (self->dataset != NULL)
+    job->previous_data = g_object_ref (candor_dataset_get_file (self->dataset));
 
   /* The inner task runs the work; the outer one reports to the caller
    * after the session has changed, so callbacks see the new state. */

@@ -235,6 +235,15 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
   g_return_val_if_fail (inputs != NULL || m->n_inputs == 0, FALSE);
   clear_all (exec);
 
+  /* A model loaded only to be described (allow_unsupported) cannot run. */
+  if (m->unsupported_ops->len > 0)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_UNSUPPORTED,
+                   "the engine does not support the operator %s",
+                   (const char *) g_ptr_array_index (m->unsupported_ops, 0));
+      return FALSE;
+    }
+
   for (int i = 0; i < m->n_inputs; i++)
     if (!check_input (m, i, inputs[i], error))
       return FALSE;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
+#include "engine.h"
 
 #include <math.h>
 
@@ -73,6 +74,38 @@ test_wrong_input_shape (void)
   g_assert_cmpstr (error->message, ==, "input 'x' has shape [2, 5] but the model expects [N, 4]");
 }
 
+/* A model opened only to be described cannot run: an error, not a crash. */
+static void
+test_unsupported_refused (void)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autofree guint8 *buf = NULL;
+  int64_t shape[2] = { -1, 4 }, real[2] = { 1, 4 };
+  g_autoptr(CxTensor) x = cx_tensor_new_f32 (2, real, NULL);
+  CxLoadOptions options = { 0 };
+  gsize len;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 2, shape);
+  cx_test_graph_node (g, "Relu", "x", "a");
+  cx_test_graph_node (g, "Exotic", "a", "y");
+  cx_test_graph_output (g, "y");
+  buf = cx_test_graph_pack (g, &len);
+  g_assert_null (cx_model_load_from_data (buf, len, "exotic.onnx", NULL, NULL, &error));
+  g_assert_error (error, CX_ERROR, CX_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  options.allow_unsupported = TRUE;
+  m = cx_model_load_from_data (buf, len, "exotic.onnx", NULL, &options, &error);
+  g_assert_no_error (error);
+  out = cx_engine_predict (m, x, 0, NULL, &error);
+  g_assert_null (out);
+  g_assert_error (error, CX_ERROR, CX_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "the engine does not support the operator Exotic");
+}
+
 static void
 test_relu_gradcheck (void)
 {
@@ -101,6 +134,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/exec/backward/fan-out-accumulates", test_fanout_accumulates);
   g_test_add_func ("/exec/forward/wrong-input-shape-is-refused", test_wrong_input_shape);
+  g_test_add_func ("/exec/forward/unsupported-op-is-refused", test_unsupported_refused);
   g_test_add_func ("/exec/backward/relu-matches-finite-differences", test_relu_gradcheck);
   return g_test_run ();
 }
