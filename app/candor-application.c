@@ -38,6 +38,9 @@ struct _CandorApplication
   char *add_finding;
   char *save_session;
   char *export_report;
+  char **actions;                   /* --action, run in order */
+  guint next_action;
+  char *state_path;                 /* --state */
   gboolean steps_done;
 
   char *session_path;               /* --session */
@@ -55,6 +58,11 @@ static const GOptionEntry option_entries[] = {
   { "add-finding", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
   { "save-session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
   { "export-report", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
+  /* --action 'select-sample(uint32 3)': a window action, as a detailed
+   * name, activated once the window is idle; repeatable, in order. */
+  { "action", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
+  /* --state FILE: the numbers the window shows, as JSON, after the actions. */
+  { "state", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -95,6 +103,34 @@ screenshot_take (gpointer user_data)
         g_action_group_activate_action (group, "export-report-to", g_variant_new_string (self->export_report));
       if (candor_window_get_busy (self->screenshot_window))
         return G_SOURCE_REMOVE;
+    }
+  /* Scripted actions, each once the work of the one before has ended. */
+  while (self->actions != NULL && self->actions[self->next_action] != NULL)
+    {
+      const char *text = self->actions[self->next_action++];
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+      GActionGroup *group = G_ACTION_GROUP (self->screenshot_window);
+
+      if (g_str_has_prefix (text, "win."))
+        text += 4;
+      if (!g_action_parse_detailed_name (text, &name, &target, &error)
+          || !g_action_group_has_action (group, name))
+        {
+          g_autofree char *message = g_strdup_printf (_("--action “%s”: %s"), text,
+                                                      error ? error->message : _("no such action"));
+          fail (self, message);
+          return G_SOURCE_REMOVE;
+        }
+      g_action_group_activate_action (group, name, target);
+      if (candor_window_get_busy (self->screenshot_window))
+        return G_SOURCE_REMOVE;
+    }
+  if (self->state_path != NULL
+      && !candor_window_write_state (self->screenshot_window, self->state_path, &error))
+    {
+      fail (self, error->message);
+      return G_SOURCE_REMOVE;
     }
   self->screenshot_taken = TRUE;
   if (!candor_window_export_png (self->screenshot_window, self->screenshot_path, &error))
@@ -296,6 +332,9 @@ candor_application_handle_local_options (GApplication *app,
       self->save_session = g_canonicalize_filename (path, NULL);
     if (g_variant_dict_lookup (options, "export-report", "^&ay", &path))
       self->export_report = g_canonicalize_filename (path, NULL);
+    if (g_variant_dict_lookup (options, "state", "^&ay", &path))
+      self->state_path = g_canonicalize_filename (path, NULL);
+    g_variant_dict_lookup (options, "action", "^as", &self->actions);
   }
 
   if (g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot))
@@ -424,6 +463,8 @@ candor_application_finalize (GObject *object)
   g_clear_pointer (&self->add_finding, g_free);
   g_clear_pointer (&self->save_session, g_free);
   g_clear_pointer (&self->export_report, g_free);
+  g_clear_pointer (&self->actions, g_strfreev);
+  g_clear_pointer (&self->state_path, g_free);
   g_clear_pointer (&self->session_path, g_free);
   g_clear_object (&self->settings);
 

@@ -970,3 +970,79 @@ candor_explain_page_init (CandorExplainPage *self)
   build_controls (self);
   candor_explain_page_set_findings (self, NULL);
 }
+
+void
+candor_explain_page_add_state (CandorExplainPage *self,
+                               JsonBuilder       *b)
+{
+  const CandorExplainResult *r = self->result;
+
+  g_return_if_fail (CANDOR_IS_EXPLAIN_PAGE (self));
+
+  json_builder_set_member_name (b, "computing");
+  json_builder_add_boolean_value (b, self->cancellable != NULL);
+  json_builder_set_member_name (b, "ig_steps");
+  json_builder_add_int_value (b, self->params.ig_steps);
+  json_builder_set_member_name (b, "ig_rule");
+  json_builder_add_string_value (b, cx_ig_rule_name (self->params.ig_rule));
+  json_builder_set_member_name (b, "sign");
+  json_builder_add_string_value (b, cx_sign_name (self->params.sign));
+  json_builder_set_member_name (b, "outlier_percent");
+  json_builder_add_double_value (b, self->params.outlier_percent);
+  if (r == NULL)
+    return;
+  json_builder_set_member_name (b, "predicted");
+  json_builder_add_int_value (b, r->predicted);
+  json_builder_set_member_name (b, "target");
+  json_builder_add_int_value (b, r->target);
+  json_builder_set_member_name (b, "probabilities");
+  json_builder_begin_array (b);
+  for (int k = 0; k < r->n_classes; k++)
+    json_builder_add_double_value (b, r->probabilities[k]);
+  json_builder_end_array (b);
+  if (r->has_completeness)
+    {
+      json_builder_set_member_name (b, "completeness");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "attribution_sum");
+      json_builder_add_double_value (b, r->attribution_sum);
+      json_builder_set_member_name (b, "output_difference");
+      json_builder_add_double_value (b, r->output - r->output_baseline);
+      json_builder_set_member_name (b, "relative_error");
+      json_builder_add_double_value (b, r->completeness_error);
+      json_builder_end_object (b);
+    }
+  /* Each map's sum and extremes: enough to tell one map from another. */
+  json_builder_set_member_name (b, "maps");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < CANDOR_EXPLAIN_N_MAPS; i++)
+    {
+      const CandorExplainMap *m = &r->maps[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "method");
+      json_builder_add_string_value (b, cx_method_name (m->method));
+      if (m->map != NULL)
+        {
+          double sum = 0, lo = INFINITY, hi = -INFINITY;
+          for (int64_t k = 0; k < m->map->numel; k++)
+            {
+              sum += m->map->data.f[k];
+              lo = MIN (lo, m->map->data.f[k]);
+              hi = MAX (hi, m->map->data.f[k]);
+            }
+          json_builder_set_member_name (b, "sum");
+          json_builder_add_double_value (b, sum);
+          json_builder_set_member_name (b, "min");
+          json_builder_add_double_value (b, lo);
+          json_builder_set_member_name (b, "max");
+          json_builder_add_double_value (b, hi);
+        }
+      else
+        {
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, m->error);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "candor-explain-job.h"
 #include "candor-types.h"
@@ -31,5 +32,9 @@ gboolean       candor_explain_page_get_computing (CandorExplainPage       *self)
 /* Lists @findings (CxFinding *, or NULL for none). */
 void           candor_explain_page_set_findings (CandorExplainPage        *self,
                                                  GPtrArray                *findings);
+
+/* The page's figures, as members of the open object of @b (`--state`). */
+void           candor_explain_page_add_state   (CandorExplainPage         *self,
+                                                JsonBuilder               *b);
 
 G_END_DECLS

@@ -292,3 +292,14 @@ candor_fairness_page_init (CandorFairnessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
+
+void
+candor_fairness_page_add_state (CandorFairnessPage *self,
+                            JsonBuilder *b)
+{
+  g_return_if_fail (CANDOR_IS_FAIRNESS_PAGE (self));
+
+  /* Nothing computed on this page yet. */
+  json_builder_set_member_name (b, "ready");
+  json_builder_add_boolean_value (b, FALSE);
+}

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "candor-types.h"
 
@@ -18,5 +19,9 @@ G_DECLARE_FINAL_TYPE (CandorFairnessPage, candor_fairness_page, CANDOR, FAIRNESS
 CandorSession *candor_fairness_page_get_session (CandorFairnessPage *self);
 void           candor_fairness_page_set_session (CandorFairnessPage *self,
                                                  CandorSession      *session);
+
+/* The page's figures, as members of the open object of @b (`--state`). */
+void candor_fairness_page_add_state (CandorFairnessPage *self,
+                                 JsonBuilder *b);
 
 G_END_DECLS

@@ -187,3 +187,14 @@ candor_whatif_page_init (CandorWhatifPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
+
+void
+candor_whatif_page_add_state (CandorWhatifPage *self,
+                            JsonBuilder *b)
+{
+  g_return_if_fail (CANDOR_IS_WHATIF_PAGE (self));
+
+  /* Nothing computed on this page yet. */
+  json_builder_set_member_name (b, "ready");
+  json_builder_add_boolean_value (b, FALSE);
+}

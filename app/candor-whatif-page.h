@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "candor-types.h"
 
@@ -18,5 +19,9 @@ G_DECLARE_FINAL_TYPE (CandorWhatifPage, candor_whatif_page, CANDOR, WHATIF_PAGE,
 CandorSession *candor_whatif_page_get_session (CandorWhatifPage *self);
 void           candor_whatif_page_set_session (CandorWhatifPage *self,
                                                CandorSession    *session);
+
+/* The page's figures, as members of the open object of @b (`--state`). */
+void candor_whatif_page_add_state (CandorWhatifPage *self,
+                                 JsonBuilder *b);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "candor-model.h"
 #include "candor-sample.h"
 #include "candor-session.h"
+#include "candor-enums.h"
 #include "candor-window-private.h"
 
 #define MAX_RECENT 5
@@ -338,6 +339,68 @@ select_sample_activated (GSimpleAction *action,
   candor_session_select_index (self->session, g_variant_get_uint32 (parameter));
 }
 
+/* Explanation parameters, as a user sets them with the page's controls. */
+static void
+set_explain_param_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+  CandorExplainParams params;
+
+  candor_explain_page_get_params (self->explain_page, &params);
+  if (g_str_equal (name, "set-ig-steps"))
+    params.ig_steps = g_variant_get_int32 (parameter);
+  else if (g_str_equal (name, "set-target"))
+    params.target = g_variant_get_int32 (parameter);
+  else if (g_str_equal (name, "set-outlier-percent"))
+    params.outlier_percent = CLAMP (g_variant_get_double (parameter), 0.0, 10.0);
+  else if (g_str_equal (name, "set-ig-rule")
+           && !cx_ig_rule_from_name (g_variant_get_string (parameter, NULL), &params.ig_rule))
+    return;
+  else if (g_str_equal (name, "set-sign")
+           && !cx_sign_from_name (g_variant_get_string (parameter, NULL), &params.sign))
+    return;
+  candor_explain_page_set_params (self->explain_page, &params);
+}
+
+static void
+filter_outcome_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  candor_samples_view_set_outcome_filter (self->samples_view, g_variant_get_int32 (parameter));
+}
+
+/* ("", "") shows every group again. */
+static void
+filter_group_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  const char *column, *value;
+
+  g_variant_get (parameter, "(&s&s)", &column, &value);
+  candor_samples_view_set_group_filter (self->samples_view, *column ? column : NULL,
+                                        *column ? value : NULL);
+}
+
+static void
+set_view_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  g_autoptr(GEnumClass) views = g_type_class_ref (CANDOR_TYPE_VIEW);
+  GEnumValue *value = g_enum_get_value_by_nick (views, g_variant_get_string (parameter, NULL));
+
+  if (value != NULL)
+    candor_window_set_view (self, value->value);
+}
+
 static void
 search_samples_activated (GSimpleAction *action,
                           GVariant      *parameter,
@@ -356,6 +419,14 @@ static const GActionEntry win_actions[] = {
   { "copy-sha256", copy_sha256_activated },
   { "select-sample", select_sample_activated, "u" },
   { "search-samples", search_samples_activated },
+  { "set-ig-steps", set_explain_param_activated, "i" },
+  { "set-target", set_explain_param_activated, "i" },
+  { "set-outlier-percent", set_explain_param_activated, "d" },
+  { "set-ig-rule", set_explain_param_activated, "s" },
+  { "set-sign", set_explain_param_activated, "s" },
+  { "filter-outcome", filter_outcome_activated, "i" },
+  { "filter-group", filter_group_activated, "(ss)" },
+  { "set-view", set_view_activated, "s" },
 };
 
 void

@@ -48,4 +48,10 @@ gboolean       candor_window_export_png  (CandorWindow      *self,
                                           const char        *path,
                                           GError           **error);
 
+/* Writes what the window shows as JSON to @path (atomically): the
+ * selection, the filters and each page's figures (`candor --state`). */
+gboolean       candor_window_write_state (CandorWindow      *self,
+                                          const char        *path,
+                                          GError           **error);
+
 G_END_DECLS

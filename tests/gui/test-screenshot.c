@@ -17,6 +17,7 @@
 
 #include "session-file.h"
 #include "testutil.h"
+#include "gui-util.h"
 
 #define SHOT_WIDTH  1280
 #define SHOT_HEIGHT 800
@@ -26,108 +27,6 @@ static char *fixture_model;
 static char *fixture_images;
 static char *unsupported_model;
 static char *fixture_table;
-
-/* ---- running candor ---- */
-
-typedef struct
-{
-  int status;              /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static const char *
-candor_exe (void)
-{
-  const char *exe = g_getenv ("CANDOR_EXE");
-  g_assert_nonnull (exe);
-  return exe;
-}
-
-/* An environment that keeps the user's settings and history out of it. */
-static char **
-test_environ (gboolean with_display)
-{
-  char **env = g_get_environ ();
-  g_autofree char *home = g_build_filename (tmpdir, "home", NULL);
-
-  g_mkdir_with_parents (home, 0700);
-  env = g_environ_setenv (env, "HOME", home, TRUE);
-  env = g_environ_setenv (env, "XDG_DATA_HOME", home, TRUE);
-  env = g_environ_setenv (env, "XDG_CONFIG_HOME", home, TRUE);
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", home, TRUE);
-  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
-  env = g_environ_setenv (env, "LANGUAGE", "C", TRUE);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  /* A critical in the app fails the test instead of scrolling by. */
-  env = g_environ_setenv (env, "G_DEBUG", "fatal-criticals", TRUE);
-  if (!with_display)
-    {
-      env = g_environ_unsetenv (env, "DISPLAY");
-      env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
-    }
-  return env;
-}
-
-static void
-run_candor (Run         *run,
-            gboolean     xvfb,
-            const char  *first_arg,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = test_environ (xvfb);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xvfb_run = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  if (xvfb)
-    {
-      xvfb_run = g_find_program_in_path ("xvfb-run");
-      g_assert_nonnull (xvfb_run);
-      g_ptr_array_add (argv, xvfb_run);
-      g_ptr_array_add (argv, (char *) "-a");
-    }
-  g_ptr_array_add (argv, (char *) candor_exe ());
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  if (WIFEXITED (wait_status))
-    run->status = WEXITSTATUS (wait_status);
-  else
-    run->status = -1;
-  if (run->status != 0 || *run->err != '\0')
-    g_test_message ("candor exited %d; stderr:\n%s", run->status, run->err);
-}
-
-static gboolean
-need_xvfb (void)
-{
-  g_autofree char *xvfb_run = g_find_program_in_path ("xvfb-run");
-
-  if (xvfb_run == NULL)
-    {
-      g_test_skip ("xvfb-run is not installed (apt-get install xvfb xauth)");
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* ---- reading the PNG ---- */
 
@@ -674,23 +573,6 @@ test_report_pdf (void)
   g_assert_cmpint (atoi (pages + strlen ("Pages:")), >=, 2);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -701,6 +583,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   tmpdir = g_dir_make_tmp ("candor-gui-XXXXXX", &error);
+  gui_set_home (tmpdir);
   g_assert_no_error (error);
   fixture_model = g_build_filename (tmpdir, "shapes-net.onnx", NULL);
   write_model (fixture_model, "Relu");
