@@ -62,6 +62,25 @@ cli_json_add_file (JsonBuilder *b, const char *key, const char *path, const char
   json_builder_end_object (b);
 }
 
+char *
+cli_command_line (int    argc,
+                  char **argv)
+{
+  GString *line = g_string_new ("candor-cli");
+
+  for (int i = 0; i < argc; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (argv[i]);
+      g_string_append_c (line, ' ');
+      /* Plain words stay plain; the rest is quoted for the shell. */
+      if (strpbrk (argv[i], " \t\n'\"\\$`*?[]{}()<>|&;#~!") == NULL && *argv[i] != '\0')
+        g_string_append (line, argv[i]);
+      else
+        g_string_append (line, quoted);
+    }
+  return g_string_free (line, FALSE);
+}
+
 int
 cli_fail (GError *error)
 {

@@ -396,7 +396,7 @@ run_explain (int argc, char **argv, gboolean sanity)
   gint64 t0, t1;
   double sum = 0;
 
-  command = g_strjoinv (" ", argv);
+  command = cli_command_line (argc, argv);
   if (!parse (argc, argv, "Explain a prediction: attributions of the input.", entries, &a, &error))
     return cli_fail (error);
   if (a.method == NULL)
@@ -532,20 +532,15 @@ run_explain (int argc, char **argv, gboolean sanity)
         ? g_strdup_printf ("sum=%.9g f(x)=%.9g f(baseline)=%.9g relative_error=%.6g",
                            e->attribution_sum, e->output, e->output_baseline, e->completeness_error)
         : g_strdup ("");
+      g_autofree char *cwd = g_get_current_dir ();
       const char *keys[] = { "Software", "Model-File", "Model-SHA256", "Input-File", "Input-SHA256",
-                             "Method", "Parameters", "Rendering", "Completeness", "Command",
-                             "Creation-Time", NULL };
+                             "Method", "Parameters", "Rendering", "Command", "Directory",
+                             "Creation-Time", "Completeness", NULL };
       g_autofree char *software = g_strdup_printf ("Candor %s", CANDOR_VERSION);
       const char *values[] = { software, a.model, model->sha256, a.input, input_sha, a.method,
-                               params->str, render, completeness, command, now, NULL };
+                               params->str, render, command, cwd, now, completeness, NULL };
       if (!e->has_completeness)
-        {
-          keys[8] = "Command";
-          values[8] = command;
-          keys[9] = "Creation-Time";
-          values[9] = now;
-          keys[10] = NULL;
-        }
+        keys[11] = values[11] = NULL;
       if (!cx_image_save_png (a.png, w, h, rgba, keys, values, &error))
         return cli_fail (error);
     }

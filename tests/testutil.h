@@ -71,6 +71,8 @@ typedef struct
 void         cx_cli_result_clear      (CxCliResult *r);
 /* Runs the candor-cli named by $CANDOR_CLI with the arguments (NULL-ended). */
 void         cx_test_run_cli          (CxCliResult *r, const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* The same with a NULL-terminated vector. */
+void         cx_test_run_cli_argv     (CxCliResult *r, const char *const *args);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxTestGraph, cx_test_graph_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxCliResult, cx_cli_result_clear)
