@@ -8,6 +8,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include <json-glib/json-glib.h>
+
 #include "candor-application.h"
 #include "candor-enums.h"
 #include "candor-window.h"
@@ -42,6 +44,20 @@ struct _CandorApplication
   guint next_action;
   char *state_path;                 /* --state */
   gboolean steps_done;
+
+  /* What --state reports about responsiveness: how long each scripted
+   * action took until the window was idle again, and, once the window is
+   * up, the longest time the main loop went without running a
+   * high-priority 5 ms tick. */
+  gint64 started_us;
+  gint64 ready_us;                  /* first time mapped and idle */
+  JsonBuilder *timings;             /* an open array of {action, ms} */
+  char *timed_action;               /* running, with its start */
+  gint64 timed_start_us;
+  guint monitor_id;
+  gint64 monitor_last_us;
+  gint64 max_stall_us;
+  guint stalls_over_50ms;
 
   char *session_path;               /* --session */
 };
@@ -79,6 +95,59 @@ fail (CandorApplication *self,
 }
 
 /* ---- --screenshot ---- */
+
+#define MONITOR_INTERVAL_MS 5
+
+static gboolean
+monitor_tick (gpointer user_data)
+{
+  CandorApplication *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 stall = now - self->monitor_last_us - MONITOR_INTERVAL_MS * 1000;
+
+  self->monitor_last_us = now;
+  /* Starting up (building the window, loading the files) is ready_ms. */
+  if (self->ready_us == 0)
+    return G_SOURCE_CONTINUE;
+  self->max_stall_us = MAX (self->max_stall_us, stall);
+  if (stall > 50000)
+    self->stalls_over_50ms++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The action that was running has ended (the window is idle again). */
+static void
+timing_end (CandorApplication *self)
+{
+  if (self->timed_action == NULL)
+    return;
+  json_builder_begin_object (self->timings);
+  json_builder_set_member_name (self->timings, "action");
+  json_builder_add_string_value (self->timings, self->timed_action);
+  json_builder_set_member_name (self->timings, "ms");
+  json_builder_add_double_value (self->timings, (g_get_monotonic_time () - self->timed_start_us) / 1000.0);
+  json_builder_end_object (self->timings);
+  g_clear_pointer (&self->timed_action, g_free);
+}
+
+static JsonNode *
+timing_report (CandorApplication *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_end_array (self->timings);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ready_ms");
+  json_builder_add_double_value (b, (self->ready_us - self->started_us) / 1000.0);
+  json_builder_set_member_name (b, "actions");
+  json_builder_add_value (b, json_builder_get_root (self->timings));
+  json_builder_set_member_name (b, "max_main_loop_stall_ms");
+  json_builder_add_double_value (b, self->max_stall_us / 1000.0);
+  json_builder_set_member_name (b, "main_loop_stalls_over_50ms");
+  json_builder_add_int_value (b, self->stalls_over_50ms);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
 
 static gboolean
 screenshot_take (gpointer user_data)
@@ -122,15 +191,21 @@ screenshot_take (gpointer user_data)
           fail (self, message);
           return G_SOURCE_REMOVE;
         }
+      self->timed_action = g_strdup (text);
+      self->timed_start_us = g_get_monotonic_time ();
       g_action_group_activate_action (group, name, target);
       if (candor_window_get_busy (self->screenshot_window))
         return G_SOURCE_REMOVE;
+      timing_end (self);
     }
-  if (self->state_path != NULL
-      && !candor_window_write_state (self->screenshot_window, self->state_path, &error))
+  if (self->state_path != NULL)
     {
-      fail (self, error->message);
-      return G_SOURCE_REMOVE;
+      g_autoptr(JsonNode) timing = timing_report (self);
+      if (!candor_window_write_state (self->screenshot_window, self->state_path, timing, &error))
+        {
+          fail (self, error->message);
+          return G_SOURCE_REMOVE;
+        }
     }
   self->screenshot_taken = TRUE;
   if (!candor_window_export_png (self->screenshot_window, self->screenshot_path, &error))
@@ -210,6 +285,14 @@ on_screenshot_open_failed (CandorWindow      *window,
 static void
 on_screenshot_state_changed (CandorApplication *self)
 {
+  CandorWindow *window = self->screenshot_window;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (window)) && !candor_window_get_busy (window))
+    {
+      if (self->ready_us == 0)
+        self->ready_us = g_get_monotonic_time ();
+      timing_end (self);
+    }
   screenshot_check (self);
 }
 
@@ -223,6 +306,10 @@ screenshot_start (CandorApplication *self,
   g_signal_connect_swapped (window, "notify::busy", G_CALLBACK (on_screenshot_state_changed), self);
   self->screenshot_timeout_id = g_timeout_add_seconds (SCREENSHOT_TIMEOUT_SECONDS,
                                                        screenshot_timeout, self);
+  self->timings = json_builder_new ();
+  json_builder_begin_array (self->timings);
+  self->monitor_last_us = g_get_monotonic_time ();
+  self->monitor_id = g_timeout_add_full (G_PRIORITY_HIGH, MONITOR_INTERVAL_MS, monitor_tick, self, NULL);
 }
 
 /* ---- windows ---- */
@@ -302,6 +389,7 @@ candor_application_handle_local_options (GApplication *app,
   const char *view = NULL;
   const char *screenshot = NULL;
 
+  self->started_us = g_get_monotonic_time ();
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("candor %s\n", CANDOR_VERSION);
@@ -465,6 +553,9 @@ candor_application_finalize (GObject *object)
   g_clear_pointer (&self->export_report, g_free);
   g_clear_pointer (&self->actions, g_strfreev);
   g_clear_pointer (&self->state_path, g_free);
+  g_clear_pointer (&self->timed_action, g_free);
+  g_clear_object (&self->timings);
+  g_clear_handle_id (&self->monitor_id, g_source_remove);
   g_clear_pointer (&self->session_path, g_free);
   g_clear_object (&self->settings);
 

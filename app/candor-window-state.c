@@ -98,6 +98,7 @@ add_sample (JsonBuilder  *b,
 gboolean
 candor_window_write_state (CandorWindow  *self,
                            const char    *path,
+                           JsonNode      *timing,
                            GError       **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -134,6 +135,11 @@ candor_window_write_state (CandorWindow  *self,
   json_builder_begin_object (b);
   candor_fairness_page_add_state (self->fairness_page, b);
   json_builder_end_object (b);
+  if (timing != NULL)
+    {
+      json_builder_set_member_name (b, "timing");
+      json_builder_add_value (b, json_node_copy (timing));
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "candor-types.h"
 
@@ -49,9 +50,11 @@ gboolean       candor_window_export_png  (CandorWindow      *self,
                                           GError           **error);
 
 /* Writes what the window shows as JSON to @path (atomically): the
- * selection, the filters and each page's figures (`candor --state`). */
+ * selection, the filters and each page's figures (`candor --state`), and
+ * @timing (an object, or NULL) as "timing". */
 gboolean       candor_window_write_state (CandorWindow      *self,
                                           const char        *path,
+                                          JsonNode          *timing,
                                           GError           **error);
 
 G_END_DECLS
