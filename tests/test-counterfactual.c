@@ -79,37 +79,11 @@ linear_model (gboolean sigmoid)
   return m;
 }
 
-typedef struct
-{
-  CxModel *model;
-  CxSchema *schema;
-  CxCsv *csv;
-  CxTensor *x;
-} Table;
+
+
 
 static void
-table_clear (Table *t)
-{
-  cx_model_free (t->model);
-  cx_schema_free (t->schema);
-  cx_csv_free (t->csv);
-  cx_tensor_free (t->x);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Table, table_clear)
-
-static void
-table_bind (Table *t)
-{
-  g_autoptr(GError) error = NULL;
-  g_assert_true (cx_schema_check_model (t->schema, t->model, &error));
-  g_assert_true (cx_schema_bind (t->schema, t->csv, &error));
-  t->x = cx_schema_encode (t->schema, t->csv, &error);
-  g_assert_no_error (error);
-}
-
-static void
-linear_table_load (Table *t, gboolean sigmoid)
+linear_table_load (CxTestTable *t, gboolean sigmoid)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = linear_table ();
@@ -118,7 +92,7 @@ linear_table_load (Table *t, gboolean sigmoid)
   g_assert_no_error (error);
   t->csv = cx_csv_parse (text, strlen (text), "lin.csv", &error);
   g_assert_no_error (error);
-  table_bind (t);
+  cx_test_table_bind (t);
 }
 
 static int
@@ -161,7 +135,7 @@ column_max (const CxCsv *csv, const char *name)
 /* Every counterfactual: favourable when predicted again from its text,
  * locked columns as in the row, integer columns integral, categories listed. */
 static void
-assert_all_valid (const Table *t, const CxCounterfactualResult *res, int64_t row,
+assert_all_valid (const CxTestTable *t, const CxCounterfactualResult *res, int64_t row,
                   const char *const *also_locked)
 {
   const CxSchema *s = t->schema;
@@ -251,7 +225,7 @@ linear_optimum (const CxCsv *csv)
 static void
 test_linear_optimal (void)
 {
-  g_auto(Table) t = { 0 };
+  g_auto(CxTestTable) t = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxCounterfactualResult) res = NULL;
   CxCounterfactualParams p;
@@ -291,7 +265,7 @@ test_linear_optimal (void)
 static void
 test_linear_locked (void)
 {
-  g_auto(Table) t = { 0 };
+  g_auto(CxTestTable) t = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxCounterfactualResult) res = NULL;
   const char *const lock[] = { "b", NULL };
@@ -318,7 +292,7 @@ test_linear_locked (void)
 static void
 test_already_favourable (void)
 {
-  g_auto(Table) t = { 0 };
+  g_auto(CxTestTable) t = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxCounterfactualResult) res = NULL;
   int64_t row = -1;
@@ -342,7 +316,7 @@ test_already_favourable (void)
 static void
 test_rejects (void)
 {
-  g_auto(Table) t = { 0 };
+  g_auto(CxTestTable) t = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxCounterfactualResult) res = NULL;
   const char *const lock[] = { "nosuch", NULL };
@@ -363,44 +337,18 @@ test_rejects (void)
 
 /* ---- HMDA ---- */
 
-static gboolean
-hmda_load (Table *t)
-{
-  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
-  g_autofree char *data = cx_test_source_path ("resources", "demo", "hmda.csv", NULL);
-  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_test (model, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the HMDA demo is not built");
-      return FALSE;
-    }
-  t->model = cx_model_load (model, NULL, &error);
-  if (t->model == NULL)
-    {
-      g_test_skip (error->message);
-      return FALSE;
-    }
-  t->schema = cx_schema_load (schema, &error);
-  g_assert_no_error (error);
-  t->csv = cx_csv_load (data, &error);
-  g_assert_no_error (error);
-  table_bind (t);
-  return TRUE;
-}
 
 static void
 test_hmda (void)
 {
-  g_auto(Table) t = { 0 };
+  g_auto(CxTestTable) t = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(CxTensor) out = NULL;
   g_autofree float *p = NULL;
   const char *const lock[] = { "insurance", NULL };
   int done = 0;
 
-  if (!hmda_load (&t))
+  if (!cx_test_table_load_hmda (&t))
     return;
   out = cx_engine_predict (t.model, t.x, 0, NULL, &error);
   g_assert_no_error (error);

@@ -82,20 +82,14 @@ group (const CxFairnessBreakdown *bd, const char *name)
 
 typedef struct
 {
-  CxModel *model;
-  CxSchema *schema;
-  CxCsv *csv;
-  CxTensor *x;
+  CxTestTable t;
   JsonParser *reference;
 } Hmda;
 
 static void
 hmda_clear (Hmda *h)
 {
-  cx_model_free (h->model);
-  cx_schema_free (h->schema);
-  cx_csv_free (h->csv);
-  cx_tensor_free (h->x);
+  cx_test_table_clear (&h->t);
   g_clear_object (&h->reference);
 }
 
@@ -104,9 +98,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hmda, hmda_clear)
 static gboolean
 hmda_load (Hmda *h)
 {
-  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
-  g_autofree char *data = cx_test_source_path ("resources", "demo", "hmda.csv", NULL);
-  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
   g_autofree char *ref = cx_test_source_path ("resources", "demo", "hmda-reference.json", NULL);
   g_autoptr(GError) error = NULL;
 
@@ -115,20 +106,8 @@ hmda_load (Hmda *h)
       g_test_skip ("the HMDA demo is not built");
       return FALSE;
     }
-  h->model = cx_model_load (model, NULL, &error);
-  if (h->model == NULL)
-    {
-      g_test_skip (error->message);
-      return FALSE;
-    }
-  h->schema = cx_schema_load (schema, &error);
-  g_assert_no_error (error);
-  g_assert_true (cx_schema_check_model (h->schema, h->model, &error));
-  h->csv = cx_csv_load (data, &error);
-  g_assert_no_error (error);
-  g_assert_true (cx_schema_bind (h->schema, h->csv, &error));
-  h->x = cx_schema_encode (h->schema, h->csv, &error);
-  g_assert_no_error (error);
+  if (!cx_test_table_load_hmda (&h->t))
+    return FALSE;
   h->reference = json_parser_new ();
   g_assert_true (json_parser_load_from_file (h->reference, ref, &error));
   return TRUE;
@@ -164,12 +143,12 @@ test_hmda_reference (void)
   if (!hmda_load (&h))
     return;
   root = json_node_get_object (json_parser_get_root (h.reference));
-  g_assert_cmpint (json_object_get_int_member (root, "rows"), ==, h.csv->n_rows);
+  g_assert_cmpint (json_object_get_int_member (root, "rows"), ==, h.t.csv->n_rows);
   cx_fairness_params_init (&params);
   params.threshold = json_object_get_double_member (root, "threshold");
   params.resamples = 200;
   params.attribution = FALSE;
-  rep = cx_fairness_run (h.model, h.schema, h.csv, h.x, NULL, &params, &error);
+  rep = cx_fairness_run (h.t.model, h.t.schema, h.t.csv, h.t.x, NULL, &params, &error);
   g_assert_no_error (error);
 
   assert_group_matches (&rep->overall, json_object_get_object_member (root, "overall"));
@@ -207,9 +186,9 @@ test_hmda_reference (void)
   }
 
   /* The engine's probabilities of the first rows, float32 against float64. */
-  out = cx_engine_predict (h.model, h.x, 0, NULL, &error);
+  out = cx_engine_predict (h.t.model, h.t.x, 0, NULL, &error);
   g_assert_no_error (error);
-  p = cx_favourable_probability (h.model, h.schema->favourable_output, out, &error);
+  p = cx_favourable_probability (h.t.model, h.t.schema->favourable_output, out, &error);
   g_assert_no_error (error);
   first = json_object_get_array_member (root, "first_rows_approve_probability");
   for (guint i = 0; i < json_array_get_length (first); i++)
@@ -234,13 +213,13 @@ test_bootstrap_reproducible (void)
   params.attribution = FALSE;
   params.seed = 42;
   params.n_threads = 1;
-  a = cx_fairness_run (h.model, h.schema, h.csv, h.x, NULL, &params, &error);
+  a = cx_fairness_run (h.t.model, h.t.schema, h.t.csv, h.t.x, NULL, &params, &error);
   g_assert_no_error (error);
   params.n_threads = 3;
-  b = cx_fairness_run (h.model, h.schema, h.csv, h.x, NULL, &params, &error);
+  b = cx_fairness_run (h.t.model, h.t.schema, h.t.csv, h.t.x, NULL, &params, &error);
   g_assert_no_error (error);
   params.seed = 43;
-  c = cx_fairness_run (h.model, h.schema, h.csv, h.x, NULL, &params, &error);
+  c = cx_fairness_run (h.t.model, h.t.schema, h.t.csv, h.t.x, NULL, &params, &error);
   g_assert_no_error (error);
 
   g_assert_cmpmem (a->overall.rate_ci, sizeof a->overall.rate_ci, b->overall.rate_ci, sizeof b->overall.rate_ci);

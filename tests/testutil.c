@@ -489,3 +489,52 @@ cx_test_run_cli (CxCliResult *r, const char *first, ...)
   g_ptr_array_add (args, NULL);
   cx_test_run_cli_argv (r, (const char *const *) args->pdata);
 }
+
+void
+cx_test_table_bind (CxTestTable *t)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cx_schema_check_model (t->schema, t->model, &error));
+  g_assert_no_error (error);
+  g_assert_true (cx_schema_bind (t->schema, t->csv, &error));
+  g_assert_no_error (error);
+  t->x = cx_schema_encode (t->schema, t->csv, &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+cx_test_table_load_hmda (CxTestTable *t)
+{
+  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
+  g_autofree char *data = cx_test_source_path ("resources", "demo", "hmda.csv", NULL);
+  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (model, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the HMDA demo is not built");
+      return FALSE;
+    }
+  t->model = cx_model_load (model, NULL, &error);
+  if (t->model == NULL)
+    {
+      g_test_skip (error->message);
+      return FALSE;
+    }
+  t->schema = cx_schema_load (schema, &error);
+  g_assert_no_error (error);
+  t->csv = cx_csv_load (data, &error);
+  g_assert_no_error (error);
+  cx_test_table_bind (t);
+  return TRUE;
+}
+
+void
+cx_test_table_clear (CxTestTable *t)
+{
+  g_clear_pointer (&t->x, cx_tensor_free);
+  g_clear_pointer (&t->csv, cx_csv_free);
+  g_clear_pointer (&t->schema, cx_schema_free);
+  g_clear_pointer (&t->model, cx_model_free);
+}

@@ -7,6 +7,8 @@
 
 #include "model.h"
 #include "exec.h"
+#include "csv.h"
+#include "schema.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +75,23 @@ void         cx_cli_result_clear      (CxCliResult *r);
 void         cx_test_run_cli          (CxCliResult *r, const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* The same with a NULL-terminated vector. */
 void         cx_test_run_cli_argv     (CxCliResult *r, const char *const *args);
+
+/* The HMDA mortgage demo (resources/demo): the model, its schema bound to
+ * the table, the table and its encoded rows, checked against each other.
+ * FALSE, with the test skipped, when the demo is not built. */
+typedef struct
+{
+  CxModel *model;
+  CxSchema *schema;
+  CxCsv *csv;
+  CxTensor *x;                 /* [N, F] */
+} CxTestTable;
+
+gboolean     cx_test_table_load_hmda  (CxTestTable *t);
+/* Checks @t's parts against each other, binds and encodes the rows. */
+void         cx_test_table_bind       (CxTestTable *t);
+void         cx_test_table_clear      (CxTestTable *t);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxTestTable, cx_test_table_clear)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxTestGraph, cx_test_graph_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxCliResult, cx_cli_result_clear)
