@@ -79,9 +79,6 @@ linear_model (gboolean sigmoid)
   return m;
 }
 
-
-
-
 static void
 linear_table_load (CxTestTable *t, gboolean sigmoid)
 {
