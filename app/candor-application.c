@@ -157,22 +157,6 @@ screenshot_take (gpointer user_data)
 
   if (self->screenshot_taken || self->screenshot_window == NULL)
     return G_SOURCE_REMOVE;
-  /* The test hooks act first, as a user would before exporting; a report
-   * makes the window busy, and the screenshot waits for it again. */
-  if (!self->steps_done)
-    {
-      GActionGroup *group = G_ACTION_GROUP (self->screenshot_window);
-
-      self->steps_done = TRUE;
-      if (self->add_finding != NULL)
-        g_action_group_activate_action (group, "add-finding", g_variant_new_string (self->add_finding));
-      if (self->save_session != NULL)
-        g_action_group_activate_action (group, "save-session-to", g_variant_new_string (self->save_session));
-      if (self->export_report != NULL)
-        g_action_group_activate_action (group, "export-report-to", g_variant_new_string (self->export_report));
-      if (candor_window_get_busy (self->screenshot_window))
-        return G_SOURCE_REMOVE;
-    }
   /* Scripted actions, each once the work of the one before has ended. */
   while (self->actions != NULL && self->actions[self->next_action] != NULL)
     {
@@ -197,6 +181,22 @@ screenshot_take (gpointer user_data)
       if (candor_window_get_busy (self->screenshot_window))
         return G_SOURCE_REMOVE;
       timing_end (self);
+    }
+  /* Then the test hooks, as a user would before exporting; a report
+   * makes the window busy, and the screenshot waits for it again. */
+  if (!self->steps_done)
+    {
+      GActionGroup *group = G_ACTION_GROUP (self->screenshot_window);
+
+      self->steps_done = TRUE;
+      if (self->add_finding != NULL)
+        g_action_group_activate_action (group, "add-finding", g_variant_new_string (self->add_finding));
+      if (self->save_session != NULL)
+        g_action_group_activate_action (group, "save-session-to", g_variant_new_string (self->save_session));
+      if (self->export_report != NULL)
+        g_action_group_activate_action (group, "export-report-to", g_variant_new_string (self->export_report));
+      if (candor_window_get_busy (self->screenshot_window))
+        return G_SOURCE_REMOVE;
     }
   if (self->state_path != NULL)
     {

@@ -383,6 +383,7 @@ run_explain (int argc, char **argv, gboolean sanity)
   g_autoptr(CxModel) model = NULL;
   g_autoptr(CxTensor) x = NULL;
   g_autoptr(CxTensor) baseline = NULL;
+  g_autoptr(CxTensor) table = NULL;
   g_autoptr(CxExplanation) e = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -456,6 +457,14 @@ run_explain (int argc, char **argv, gboolean sanity)
       fprintf (stderr, "candor-cli: %s: explain takes one input row; this file has %" G_GINT64_FORMAT "\n",
                a.input, x->shape[0]);
       return 1;
+    }
+  /* A table row's data set is its table: the mean baseline is its mean row. */
+  if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL && a.schema != NULL && x->ndim == 2)
+    {
+      table = cx_schema_table_load (model, a.input, a.schema, &error);
+      if (table == NULL)
+        return cli_fail (error);
+      p.baseline_tensor = table;
     }
   if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL)
     fprintf (stderr, "candor-cli: no data set given: the mean baseline is the input's own "

@@ -7,6 +7,9 @@
 #include "report.h"
 #include "attribution.h"
 #include "atomic-file.h"
+#include "csv.h"
+#include "fairness.h"
+#include "schema.h"
 #include "input.h"
 #include "render.h"
 #include "sanity.h"
@@ -367,6 +370,490 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   return TRUE;
 }
 
+/* ---- tables ---- */
+
+/* A session on a CSV table: the table, its schema and the encoded rows. */
+typedef struct
+{
+  CxCsv *csv;
+  CxSchema *schema;
+  CxTensor *x;                 /* [N, F] */
+  float *mean;                 /* F: the data's mean row, the IG baseline */
+} Table;
+
+static void
+table_clear (Table *t)
+{
+  g_clear_pointer (&t->csv, cx_csv_free);
+  g_clear_pointer (&t->schema, cx_schema_free);
+  g_clear_pointer (&t->x, cx_tensor_free);
+  g_clear_pointer (&t->mean, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Table, table_clear)
+
+static gboolean
+table_load (Table *t, const CxSession *s, const char *session_path, const CxModel *m,
+            const char *data_path, GError **error)
+{
+  g_autofree char *schema_path = cx_session_resolve (session_path, s->schema_path);
+  int64_t n, f;
+
+  if (schema_path == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT,
+                   "%s: the table %s has no schema, so its rows cannot be explained",
+                   session_path ? session_path : "session", data_path);
+      return FALSE;
+    }
+  t->csv = cx_csv_load (data_path, error);
+  if (t->csv == NULL)
+    return FALSE;
+  t->schema = cx_schema_load (schema_path, error);
+  if (t->schema == NULL || !cx_schema_check_model (t->schema, m, error)
+      || !cx_schema_bind (t->schema, t->csv, error))
+    return FALSE;
+  t->x = cx_schema_encode (t->schema, t->csv, error);
+  if (t->x == NULL)
+    return FALSE;
+  n = t->x->shape[0];
+  f = t->x->shape[1];
+  t->mean = g_new0 (float, f);
+  for (int64_t j = 0; j < f; j++)
+    {
+      double sum = 0;
+      for (int64_t r = 0; r < n; r++)
+        sum += t->x->data.f[r * f + j];
+      t->mean[j] = (float) (sum / MAX (n, 1));
+    }
+  return TRUE;
+}
+
+/* "row N" (from 1) as a session names a table row. */
+static gboolean
+parse_row_id (const char *id, const Table *t, int64_t *row)
+{
+  char *end = NULL;
+  guint64 v;
+
+  if (!g_str_has_prefix (id, "row "))
+    return FALSE;
+  v = g_ascii_strtoull (id + 4, &end, 10);
+  if (end == id + 4 || *end != '\0' || v < 1 || (int64_t) v > t->csv->n_rows)
+    return FALSE;
+  *row = (int64_t) v - 1;
+  return TRUE;
+}
+
+static const char *
+class_name (char **classes, int64_t k)
+{
+  return classes && k >= 0 && k < (int64_t) g_strv_length (classes) ? classes[k] : "?";
+}
+
+/* The top classes of one row of probabilities, "approve 95.6 %, deny 4.4 %". */
+static char *
+top_classes (const CxTensor *prob, char **classes)
+{
+  int64_t k = prob->numel;
+  g_autofree int64_t *order = g_new (int64_t, k);
+  GString *top = g_string_new (NULL);
+
+  for (int64_t j = 0; j < k; j++)
+    order[j] = j;
+  for (int64_t i = 1; i < k; i++)
+    for (int64_t j = i; j > 0 && prob->data.f[order[j]] > prob->data.f[order[j - 1]]; j--)
+      {
+        int64_t t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (int64_t j = 0; j < MIN (k, 3); j++)
+    g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
+                            classes ? class_name (classes, order[j]) : "class",
+                            100.0 * prob->data.f[order[j]]);
+  return g_string_free (top, FALSE);
+}
+
+typedef struct
+{
+  int column;
+  double value;
+} Bar;
+
+static int
+compare_bars (gconstpointer a, gconstpointer b)
+{
+  double x = fabs (((const Bar *) a)->value), y = fabs (((const Bar *) b)->value);
+  return x < y ? 1 : x > y ? -1 : ((const Bar *) a)->column - ((const Bar *) b)->column;
+}
+
+/* One page for a table row: its prediction, and integrated gradients per
+ * raw column as signed bars, largest first, with the row's values. */
+static gboolean
+row_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, int64_t row,
+             const char *sample_id, char **classes, GError **error)
+{
+  g_autoptr(CxTensor) x = cx_schema_encode_row (t->schema, t->csv, row, error);
+  g_autoptr(CxTensor) out = NULL;
+  g_autoptr(CxTensor) prob = NULL;
+  g_autoptr(CxTensor) base = NULL;
+  g_autoptr(CxTensor) base_out = NULL;
+  g_autofree float *attr = NULL;
+  g_autofree Bar *bars = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *top = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *check = NULL;
+  int C = t->schema->n_columns;
+  int64_t pred;
+  double sum = 0, diff, err, maxabs = 0;
+  double label_w = 190, bar_x, bar_w, row_h = 13;
+
+  if (x == NULL)
+    return FALSE;
+  out = cx_engine_predict (m, x, 0, NULL, error);
+  if (out == NULL)
+    return FALSE;
+  prob = cx_output_probabilities (m, 0, out);
+  pred = cx_argmax_row (prob, 0);
+  base = cx_tensor_new_f32 (2, x->shape, t->mean);
+  base_out = base ? cx_engine_predict (m, base, 0, NULL, error) : NULL;
+  if (base_out == NULL)
+    return FALSE;
+  attr = g_new0 (float, C);
+  if (!cx_ig_columns (m, t->schema, x, t->mean, pred, s->ig_steps, NULL, attr, error))
+    return FALSE;
+  bars = g_new (Bar, C);
+  for (int c = 0; c < C; c++)
+    {
+      bars[c].column = c;
+      bars[c].value = attr[c];
+      sum += attr[c];
+      maxabs = MAX (maxabs, fabs (attr[c]));
+    }
+  qsort (bars, C, sizeof (Bar), compare_bars);
+  diff = out->data.f[pred] - base_out->data.f[pred];
+  err = fabs (sum - diff) / MAX (fabs (diff), 1e-12);
+
+  new_page (p);
+  title = g_strdup_printf ("Sample %s", sample_id);
+  heading (p, title);
+  kv (p, "Table", t->csv->path);
+  top = top_classes (prob, classes);
+  kv (p, "Prediction (top 3)", top);
+  if (t->schema->label_csv_column >= 0)
+    {
+      g_autofree char *label = g_strdup_printf ("%s = %s", t->schema->label_column,
+                                                cx_csv_cell (t->csv, row, t->schema->label_csv_column));
+      kv (p, "Label", label);
+    }
+  what = g_strdup_printf (
+    "Integrated gradients (Gauss–Legendre, %d points) of the raw output for class %s, from the "
+    "data's mean row to this row, summed over each column's encoded features. Bars to the right "
+    "push the decision towards %s, bars to the left away from it; the longest bar is the "
+    "column that mattered most.", s->ig_steps, class_name (classes, pred), class_name (classes, pred));
+  p->y += 4;
+  text (p, what, 8.5, FALSE, 0);
+  p->y += 6;
+
+  bar_x = MARGIN + label_w + (PAGE_W - 2 * MARGIN - label_w - 60) / 2;
+  bar_w = (PAGE_W - 2 * MARGIN - label_w - 60) / 2;
+  for (int i = 0; i < C; i++)
+    {
+      const CxSchemaColumn *col = &t->schema->columns[bars[i].column];
+      const char *value = col->csv_column >= 0 ? cx_csv_cell (t->csv, row, col->csv_column) : "";
+      g_autofree char *label = g_strdup_printf ("%s = %s", col->name, value);
+      g_autofree char *number = g_strdup_printf ("%+.4f", bars[i].value);
+      double v = maxabs > 0 ? bars[i].value / maxabs : 0, len = fabs (v) * bar_w;
+      guint8 rgb[3];
+
+      need (p, row_h);
+      cairo_select_font_face (p->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (p->cr, 8);
+      cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+      cairo_move_to (p->cr, MARGIN, p->y + 9);
+      cairo_show_text (p->cr, label);
+      /* Length is the size; colour only the direction, strong enough to see. */
+      cx_render_color (CX_COLORMAP_DIVERGING, CX_SIGN_ALL, v >= 0 ? 0.8 : -0.8, rgb);
+      cairo_set_source_rgb (p->cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+      cairo_rectangle (p->cr, v >= 0 ? bar_x : bar_x - len, p->y + 2, MAX (len, 0.5), row_h - 4);
+      cairo_fill (p->cr);
+      cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+      cairo_move_to (p->cr, PAGE_W - MARGIN - 48, p->y + 9);
+      cairo_show_text (p->cr, number);
+      p->y += row_h;
+    }
+  cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
+  cairo_rectangle (p->cr, bar_x - 0.3, p->y - C * row_h, 0.6, C * row_h);
+  cairo_fill (p->cr);
+  p->y += 6;
+  check = g_strdup_printf ("Completeness: the bars sum to %.6g; f(row) − f(mean row) = %.6g; "
+                           "relative difference %.2f %% %s.", sum, diff, 100 * err,
+                           err <= 0.05 ? "(ok)" : "(FAILS: above 5 %, do not rely on these bars)");
+  text (p, check, 8.5, FALSE, 0);
+  return TRUE;
+}
+
+/* ---- fairness ---- */
+
+static void
+interval_text (GString *out, double v, const double ci[2], gboolean percent)
+{
+  double k = percent ? 100 : 1;
+  if (isnan (v))
+    {
+      g_string_append (out, "—");
+      return;
+    }
+  g_string_append_printf (out, percent ? "%.1f" : "%.3f", k * v);
+  if (!isnan (ci[0]) && !isnan (ci[1]))
+    g_string_append_printf (out, percent ? " [%.1f, %.1f]" : " [%.3f, %.3f]", k * ci[0], k * ci[1]);
+}
+
+/* Selection rate per group with its interval, and the four-fifths line. */
+static void
+selection_chart (Page *p, const CxFairnessBreakdown *b)
+{
+  const CxFairnessGroup *ref = &b->groups[b->reference];
+  double label_w = 150, x0 = MARGIN + label_w, w = PAGE_W - 2 * MARGIN - label_w - 20, row_h = 14;
+  double line = 0.8 * ref->rate[CX_RATE_SELECTION], top;
+  guint8 rgb[3];
+
+  need (p, row_h * b->n_groups + 30);
+  top = p->y;
+  for (int g = 0; g < b->n_groups; g++)
+    {
+      const CxFairnessGroup *grp = &b->groups[g];
+      double v = grp->rate[CX_RATE_SELECTION];
+      g_autofree char *label = g_strdup_printf ("%s%s", grp->name, grp->too_small ? " (too few)" : "");
+
+      cairo_select_font_face (p->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (p->cr, 8);
+      cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+      cairo_move_to (p->cr, MARGIN, p->y + 10);
+      cairo_show_text (p->cr, label);
+      if (!isnan (v))
+        {
+          cx_render_color (CX_COLORMAP_CIVIDIS, CX_SIGN_POSITIVE, grp->too_small ? 0.25 : 0.6, rgb);
+          cairo_set_source_rgb (p->cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+          cairo_rectangle (p->cr, x0, p->y + 3, v * w, row_h - 6);
+          cairo_fill (p->cr);
+          if (!isnan (grp->rate_ci[CX_RATE_SELECTION][0]))
+            {
+              double a = x0 + grp->rate_ci[CX_RATE_SELECTION][0] * w;
+              double c = x0 + grp->rate_ci[CX_RATE_SELECTION][1] * w;
+              cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+              cairo_set_line_width (p->cr, 0.8);
+              cairo_move_to (p->cr, a, p->y + row_h / 2);
+              cairo_line_to (p->cr, c, p->y + row_h / 2);
+              cairo_move_to (p->cr, a, p->y + 4);
+              cairo_line_to (p->cr, a, p->y + row_h - 4);
+              cairo_move_to (p->cr, c, p->y + 4);
+              cairo_line_to (p->cr, c, p->y + row_h - 4);
+              cairo_stroke (p->cr);
+            }
+        }
+      p->y += row_h;
+    }
+  /* The axis, 0 to 100 %, and the four-fifths line. */
+  cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
+  cairo_set_line_width (p->cr, 0.6);
+  cairo_move_to (p->cr, x0, p->y + 2);
+  cairo_line_to (p->cr, x0 + w, p->y + 2);
+  cairo_stroke (p->cr);
+  cairo_set_font_size (p->cr, 7);
+  for (int i = 0; i <= 4; i++)
+    {
+      g_autofree char *tick = g_strdup_printf ("%d %%", i * 25);
+      cairo_move_to (p->cr, x0 + w * i / 4.0 - 6, p->y + 11);
+      cairo_show_text (p->cr, tick);
+    }
+  if (!isnan (line))
+    {
+      static const double dash[] = { 3, 2 };
+      cairo_set_source_rgb (p->cr, 0.75, 0.1, 0.1);
+      cairo_set_dash (p->cr, dash, 2, 0);
+      cairo_move_to (p->cr, x0 + line * w, top);
+      cairo_line_to (p->cr, x0 + line * w, p->y + 2);
+      cairo_stroke (p->cr);
+      cairo_set_dash (p->cr, NULL, 0, 0);
+    }
+  p->y += 16;
+  text (p, "Bars: selection rate (favourable decisions) per group with its 95 % bootstrap interval; "
+        "dashed red line: four fifths of the best-off group's rate — a group left of it fails the "
+        "four-fifths rule.", 7.5, FALSE, 0);
+}
+
+static void
+breakdown_section (Page *p, const CxFairnessBreakdown *b, gboolean has_labels)
+{
+  g_autofree char *title = g_strdup_printf ("By %s", b->name);
+  g_autoptr(GString) dp = g_string_new ("Demographic parity: difference ");
+  const CxFairnessGroup *ref = &b->groups[b->reference];
+
+  need (p, 60);
+  p->y += 6;
+  text (p, title, 11, TRUE, 0);
+  interval_text (dp, b->disparity[CX_DISPARITY_DP_DIFFERENCE], b->disparity_ci[CX_DISPARITY_DP_DIFFERENCE], FALSE);
+  g_string_append (dp, ", ratio ");
+  interval_text (dp, b->disparity[CX_DISPARITY_DP_RATIO], b->disparity_ci[CX_DISPARITY_DP_RATIO], FALSE);
+  g_string_append (dp, b->four_fifths_failed ? " — FAILS the four-fifths rule (ratio below 0.8)."
+                                             : " — meets the four-fifths rule.");
+  text (p, dp->str, 8.5, b->four_fifths_failed, 0);
+  if (has_labels)
+    {
+      g_autoptr(GString) eo = g_string_new ("Equalized odds difference ");
+      interval_text (eo, b->disparity[CX_DISPARITY_EO_DIFFERENCE], b->disparity_ci[CX_DISPARITY_EO_DIFFERENCE], FALSE);
+      g_string_append (eo, "; equal opportunity difference ");
+      interval_text (eo, b->disparity[CX_DISPARITY_EOP_DIFFERENCE], b->disparity_ci[CX_DISPARITY_EOP_DIFFERENCE], FALSE);
+      g_string_append_c (eo, '.');
+      text (p, eo->str, 8.5, FALSE, 0);
+    }
+  {
+    g_autofree char *refline = g_strdup_printf ("Reference (best-off) group: %s.", ref->name);
+    text (p, refline, 8.5, FALSE, 0);
+  }
+  p->y += 4;
+  selection_chart (p, b);
+  p->y += 2;
+  for (int g = 0; g < b->n_groups; g++)
+    {
+      const CxFairnessGroup *grp = &b->groups[g];
+      g_autoptr(GString) line = g_string_new (NULL);
+      g_string_append_printf (line, "%s: n = %" G_GINT64_FORMAT "%s; selection rate %% ", grp->name, grp->n,
+                              grp->too_small ? " (too few to conclude)" : "");
+      interval_text (line, grp->rate[CX_RATE_SELECTION], grp->rate_ci[CX_RATE_SELECTION], TRUE);
+      if (has_labels)
+        {
+          g_string_append (line, "; accuracy % ");
+          interval_text (line, grp->rate[CX_RATE_ACCURACY], grp->rate_ci[CX_RATE_ACCURACY], TRUE);
+          g_string_append (line, "; TPR % ");
+          interval_text (line, grp->rate[CX_RATE_TPR], grp->rate_ci[CX_RATE_TPR], TRUE);
+          g_string_append (line, "; FPR % ");
+          interval_text (line, grp->rate[CX_RATE_FPR], grp->rate_ci[CX_RATE_FPR], TRUE);
+        }
+      g_string_append (line, "; ratio to reference ");
+      interval_text (line, grp->ratio[CX_RATE_SELECTION], grp->ratio_ci[CX_RATE_SELECTION], FALSE);
+      text (p, line->str, 7.5, FALSE, 8);
+    }
+}
+
+/* Groups × columns: mean |attribution|, shaded on one scale per breakdown. */
+static void
+attribution_table (Page *p, const CxFairnessReport *r, const CxFairnessBreakdown *b)
+{
+  int C = r->n_attribution_columns;
+  double label_w = 110, cell_w = MIN (40.0, (PAGE_W - 2 * MARGIN - label_w) / MAX (C, 1)), row_h = 14;
+  double hi = 0;
+
+  for (int g = 0; g < b->n_groups; g++)
+    for (int c = 0; b->groups[g].attribution != NULL && c < C; c++)
+      hi = MAX (hi, b->groups[g].attribution[c]);
+  need (p, row_h * (b->n_groups + 1) + 70);
+  p->y += 4;
+  cairo_set_font_size (p->cr, 6.5);
+  for (int c = 0; c < C; c++)
+    {
+      cairo_save (p->cr);
+      cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+      cairo_move_to (p->cr, MARGIN + label_w + c * cell_w + cell_w / 2 + 2, p->y + 50);
+      cairo_rotate (p->cr, -G_PI / 3);
+      cairo_show_text (p->cr, r->attribution_columns[c]);
+      cairo_restore (p->cr);
+    }
+  p->y += 54;
+  for (int g = 0; g < b->n_groups; g++)
+    {
+      const CxFairnessGroup *grp = &b->groups[g];
+      cairo_set_font_size (p->cr, 8);
+      cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+      cairo_move_to (p->cr, MARGIN, p->y + 10);
+      cairo_show_text (p->cr, grp->name);
+      for (int c = 0; grp->attribution != NULL && c < C; c++)
+        {
+          double v = hi > 0 ? grp->attribution[c] / hi : 0;
+          g_autofree char *num = g_strdup_printf ("%.2f", grp->attribution[c]);
+          guint8 rgb[3];
+          cx_render_color (CX_COLORMAP_VIRIDIS, CX_SIGN_POSITIVE, v, rgb);
+          cairo_set_source_rgb (p->cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+          cairo_rectangle (p->cr, MARGIN + label_w + c * cell_w, p->y, cell_w - 1, row_h - 1);
+          cairo_fill (p->cr);
+          cairo_set_font_size (p->cr, 6);
+          if (v > 0.55)
+            cairo_set_source_rgb (p->cr, 0.05, 0.05, 0.05);
+          else
+            cairo_set_source_rgb (p->cr, 1, 1, 1);
+          cairo_move_to (p->cr, MARGIN + label_w + c * cell_w + 3, p->y + 9);
+          cairo_show_text (p->cr, num);
+        }
+      p->y += row_h;
+    }
+  p->y += 4;
+}
+
+static gboolean
+fairness_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, GError **error)
+{
+  CxFairnessParams fp;
+  g_autoptr(CxFairnessReport) r = NULL;
+  g_autoptr(GPtrArray) sensitive = g_ptr_array_new ();
+  g_autofree char *intro = NULL;
+
+  cx_fairness_params_init (&fp);
+  fp.threshold = s->threshold;
+  fp.resamples = s->bootstrap;
+  fp.seed = s->seed;
+  fp.n_threads = 1;
+  for (guint i = 0; s->sensitive != NULL && i < s->sensitive->len; i++)
+    g_ptr_array_add (sensitive, s->sensitive->pdata[i]);
+  g_ptr_array_add (sensitive, NULL);
+  r = cx_fairness_run (m, t->schema, t->csv, t->x,
+                       sensitive->len > 1 ? (const char *const *) sensitive->pdata : NULL, &fp, error);
+  if (r == NULL)
+    return FALSE;
+
+  new_page (p);
+  heading (p, "Fairness by subgroup");
+  intro = g_strdup_printf (
+    "All %" G_GINT64_FORMAT " rows of the table, decided favourably when the probability of the "
+    "favourable output is at least %.2f. Rates are Fairlearn's; intervals are 95 %% percentile-"
+    "bootstrap intervals from %d resamples (seed %" G_GUINT64_FORMAT "). Groups under %d rows are "
+    "too few to conclude from.", r->n_rows, fp.threshold, fp.resamples, fp.seed, fp.min_group_size);
+  text (p, intro, 8.5, FALSE, 0);
+  {
+    g_autoptr(GString) overall = g_string_new ("Overall: selection rate % ");
+    interval_text (overall, r->overall.rate[CX_RATE_SELECTION], r->overall.rate_ci[CX_RATE_SELECTION], TRUE);
+    if (r->has_labels)
+      {
+        g_string_append (overall, "; accuracy % ");
+        interval_text (overall, r->overall.rate[CX_RATE_ACCURACY], r->overall.rate_ci[CX_RATE_ACCURACY], TRUE);
+      }
+    text (p, overall->str, 8.5, FALSE, 0);
+  }
+  for (int i = 0; i < r->n_breakdowns; i++)
+    breakdown_section (p, &r->breakdowns[i], r->has_labels);
+  if (r->attribution_columns != NULL)
+    {
+      g_autofree char *what = g_strdup_printf (
+        "Mean |integrated gradients| of each raw column for the favourable output, per group (%"
+        G_GINT64_FORMAT " rows explained, %d points, baseline the data's mean row). A column that "
+        "matters for one group only may stand in for group membership.", r->attribution_rows, fp.ig_steps);
+      new_page (p);
+      heading (p, "What drives decisions, by subgroup");
+      text (p, what, 8.5, FALSE, 0);
+      for (int i = 0; i < r->n_breakdowns; i++)
+        {
+          g_autofree char *title = g_strdup_printf ("By %s", r->breakdowns[i].name);
+          need (p, 90);
+          p->y += 6;
+          text (p, title, 10, TRUE, 0);
+          attribution_table (p, r, &r->breakdowns[i]);
+        }
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   CxExplainParams params;
@@ -381,16 +868,12 @@ sanity_attr (const CxModel *model, const CxTensor *x, gpointer data, GError **er
 }
 
 static gboolean
-sanity_section (Page *p, const CxSession *s, const CxModel *m, const char *sample_path,
-                GError **error)
+sanity_section (Page *p, const CxSession *s, const CxModel *m, const CxTensor *x, GError **error)
 {
-  g_autoptr(CxTensor) x = cx_input_load (m, sample_path, NULL, error);
   g_autoptr(CxTensor) out = NULL;
   const CxMethod methods[2] = { CX_METHOD_SALIENCY, CX_METHOD_IG };
   int64_t target;
 
-  if (x == NULL)
-    return FALSE;
   out = cx_engine_predict (m, x, 0, NULL, error);
   if (out == NULL)
     return FALSE;
@@ -441,6 +924,8 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
   Page p = { 0 };
   gboolean ok = TRUE;
   guint total = s->selected->len + 2;
+  g_auto(Table) table = { 0 };
+  g_autoptr(CxTensor) sanity_x = NULL;
 
   m = cx_model_load (model_path, NULL, error);
   if (m == NULL)
@@ -468,36 +953,61 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
   kv (&p, "Data", s->data_path ? s->data_path : "(none)");
   if (s->data_sha256)
     kv (&p, "Data SHA-256", s->data_sha256);
+  if (s->schema_path)
+    kv (&p, "Schema", s->schema_path);
   {
     g_autofree char *n = g_strdup_printf ("%u", s->selected->len);
     kv (&p, "Selected samples", n);
   }
 
+  if (data_path != NULL && g_str_has_suffix (data_path, ".csv"))
+    {
+      ok = table_load (&table, s, session_path, m, data_path, error);
+    }
   for (guint i = 0; ok && i < s->selected->len; i++)
     {
       const char *id = s->selected->pdata[i];
       g_autofree char *sample_path = NULL;
-      if (strstr (id, "/") != NULL || strstr (id, "..") != NULL)
+      int64_t row;
+
+      if (table.csv != NULL)
         {
-          g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: sample '%s' is not a file name",
-                       session_path, id);
-          ok = FALSE;
-          break;
+          if (!parse_row_id (id, &table, &row))
+            {
+              g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: sample '%s' is not a row of %s",
+                           session_path, id, data_path);
+              ok = FALSE;
+              break;
+            }
+          ok = row_section (&p, s, m, &table, row, id, classes, error);
+          if (ok && sanity_x == NULL)
+            sanity_x = cx_schema_encode_row (table.schema, table.csv, row, error);
         }
-      sample_path = data_path ? g_build_filename (data_path, id, NULL) : g_strdup (id);
-      ok = sample_section (&p, s, m, sample_path, id, classes, error);
+      else
+        {
+          if (strstr (id, "/") != NULL || strstr (id, "..") != NULL)
+            {
+              g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: sample '%s' is not a file name",
+                           session_path, id);
+              ok = FALSE;
+              break;
+            }
+          sample_path = data_path ? g_build_filename (data_path, id, NULL) : g_strdup (id);
+          ok = sample_section (&p, s, m, sample_path, id, classes, error);
+          if (ok && sanity_x == NULL)
+            sanity_x = cx_input_load (m, sample_path, NULL, error);
+        }
       if (ok && progress && !progress ((double) (i + 1) / total, progress_data))
         {
           g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
           ok = FALSE;
         }
     }
-  if (ok && s->selected->len > 0)
-    {
-      g_autofree char *first = data_path ? g_build_filename (data_path, (char *) s->selected->pdata[0], NULL)
-                                         : g_strdup (s->selected->pdata[0]);
-      ok = sanity_section (&p, s, m, first, error);
-    }
+  if (ok && table.csv != NULL && (table.schema->sensitive[0] != NULL
+                                  || (s->sensitive != NULL && s->sensitive->len > 0)))
+    ok = fairness_section (&p, s, m, &table, error);
+  if (ok && sanity_x != NULL)
+    ok = sanity_section (&p, s, m, sanity_x, error);
   if (ok)
     {
       new_page (&p);

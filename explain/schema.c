@@ -769,6 +769,24 @@ cx_schema_split_row_spec (const char *spec, char **path, int64_t *row)
   return TRUE;
 }
 
+/* The schema at @schema_path, checked against @model, and the table at
+ * @path, bound to it. @spec names the input in messages. */
+static gboolean
+load_bound (const CxModel *model, const char *path, const char *schema_path, const char *spec,
+            CxSchema **schema, CxCsv **csv, GError **error)
+{
+  if (schema_path == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: a table row needs --schema S.json", spec);
+      return FALSE;
+    }
+  *schema = cx_schema_load (schema_path, error);
+  if (*schema == NULL || !cx_schema_check_model (*schema, model, error))
+    return FALSE;
+  *csv = cx_csv_load (path, error);
+  return *csv != NULL && cx_schema_bind (*schema, *csv, error);
+}
+
 CxTensor *
 cx_schema_input_load (const CxModel *model, const char *spec, const char *schema_path,
                       char **sha256, GError **error)
@@ -784,16 +802,7 @@ cx_schema_input_load (const CxModel *model, const char *spec, const char *schema
                    "%s: a table row is given as T.csv:ROW (ROW from 1)", spec);
       return NULL;
     }
-  if (schema_path == NULL)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: a table row needs --schema S.json", spec);
-      return NULL;
-    }
-  schema = cx_schema_load (schema_path, error);
-  if (schema == NULL || !cx_schema_check_model (schema, model, error))
-    return NULL;
-  csv = cx_csv_load (path, error);
-  if (csv == NULL || !cx_schema_bind (schema, csv, error))
+  if (!load_bound (model, path, schema_path, spec, &schema, &csv, error))
     return NULL;
   if (row < 1 || row > csv->n_rows)
     {
@@ -809,4 +818,20 @@ cx_schema_input_load (const CxModel *model, const char *spec, const char *schema
         return NULL;
     }
   return cx_schema_encode_row (schema, csv, row - 1, error);
+}
+
+CxTensor *
+cx_schema_table_load (const CxModel *model, const char *spec, const char *schema_path,
+                      GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(CxSchema) schema = NULL;
+  g_autoptr(CxCsv) csv = NULL;
+  int64_t row;
+
+  if (!cx_schema_split_row_spec (spec, &path, &row))
+    path = g_strdup (spec);
+  if (!load_bound (model, path, schema_path, spec, &schema, &csv, error))
+    return NULL;
+  return cx_schema_encode (schema, csv, error);
 }

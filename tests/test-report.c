@@ -1,0 +1,246 @@
+/* test-report.c: the PDF report of a table session, rebuilt by
+ * `candor-cli report` from the session file alone: a page per selected
+ * row with integrated gradients per column, the fairness breakdown (its
+ * figures equal to the numpy reference of the demo), attribution by
+ * subgroup, the sanity check and the findings; and the mean baseline of a
+ * table row is the table's mean row.
+ *
+ * Copyright 2026 The Candor authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "engine.h"
+#include "session-file.h"
+
+static char *tmpdir;
+
+static char *
+demo (const char *name)
+{
+  return cx_test_source_path ("resources", "demo", name, NULL);
+}
+
+static char *
+write_session (const char *name, const char *const *selected)
+{
+  g_autoptr(CxSession) s = cx_session_new ();
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  s->model_path = demo ("hmda-mlp.onnx");
+  s->data_path = demo ("hmda.csv");
+  s->schema_path = demo ("hmda-schema.json");
+  s->model_sha256 = cx_file_sha256 (s->model_path, &error);
+  s->data_sha256 = cx_file_sha256 (s->data_path, &error);
+  s->schema_sha256 = cx_file_sha256 (s->schema_path, &error);
+  g_assert_no_error (error);
+  s->seed = 0;
+  for (guint i = 0; selected[i] != NULL; i++)
+    g_ptr_array_add (s->selected, g_strdup (selected[i]));
+  cx_session_add_finding (s, "row 13", "Denied while the data's approved rows look alike");
+  g_assert_true (cx_session_save (s, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The text of @pdf, by poppler's pdftotext; NULL (test skipped) without it. */
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed (apt-get install poppler-utils)");
+      return NULL;
+    }
+  g_spawn_sync (NULL, (char *[]) { tool, "-layout", (char *) pdf, "-", NULL }, NULL, G_SPAWN_DEFAULT,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static JsonObject *
+reference_breakdown (JsonParser *parser, const char *column)
+{
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  return json_object_get_object_member (json_object_get_object_member (root, "sensitive"), column);
+}
+
+static void
+assert_contains (const char *text, const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("the report does not say “%s”", needle);
+}
+
+static void
+test_table_report (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_autofree char *session = NULL;
+  g_autofree char *pdf = g_build_filename (tmpdir, "report.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *ref_path = demo ("hmda-reference.json");
+  g_autoptr(JsonParser) ref = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(CxCliResult) r = { 0 };
+  const char *columns[] = { "afam", "single" };
+  char *flat;
+
+  if (!cx_test_table_load_hmda (&t))
+    return;
+  session = write_session ("table.candor", (const char *const[]) { "row 13", NULL });
+  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  text = pdf_text (pdf);
+  if (text == NULL)
+    return;
+  /* pdftotext breaks lines where the page does: compare on one line. */
+  for (flat = text; *flat; flat++)
+    if (*flat == '\n')
+      *flat = ' ';
+
+  assert_contains (text, "Sample row 13");
+  assert_contains (text, "Fairness by subgroup");
+  assert_contains (text, "What drives decisions, by subgroup");
+  assert_contains (text, "Sanity check");
+  assert_contains (text, "Denied while the data's approved rows look alike");
+  assert_contains (text, "(ok)");
+  g_assert_true (json_parser_load_from_file (ref, ref_path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      JsonObject *b = reference_breakdown (ref, columns[i]);
+      g_autofree char *dp = g_strdup_printf ("Demographic parity: difference %.3f",
+                                             json_object_get_double_member (b, "demographic_parity_difference"));
+      g_autofree char *ratio = g_strdup_printf ("ratio %.3f",
+                                                json_object_get_double_member (b, "demographic_parity_ratio"));
+      g_autofree char *eo = g_strdup_printf ("Equalized odds difference %.3f",
+                                             json_object_get_double_member (b, "equalized_odds_difference"));
+      JsonObject *groups = json_object_get_object_member (b, "groups");
+      g_autoptr(GList) names = json_object_get_members (groups);
+
+      assert_contains (text, dp);
+      assert_contains (text, ratio);
+      assert_contains (text, eo);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          JsonObject *g = json_object_get_object_member (groups, l->data);
+          g_autofree char *line = g_strdup_printf ("%s: n = %" G_GINT64_FORMAT "; selection rate %% %.1f",
+                                                   (char *) l->data, json_object_get_int_member (g, "n"),
+                                                   100 * json_object_get_double_member (g, "selection_rate"));
+          assert_contains (text, line);
+        }
+    }
+}
+
+/* `explain --baseline mean` on T.csv:ROW: the baseline is the table's mean
+ * row, whose output the test computes itself. */
+static void
+test_row_mean_baseline (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_auto(CxCliResult) r = { 0 };
+  g_autofree char *model = demo ("hmda-mlp.onnx");
+  g_autofree char *csv = demo ("hmda.csv");
+  g_autofree char *schema = demo ("hmda-schema.json");
+  g_autofree char *input = g_strdup_printf ("%s:13", csv);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) mean = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  JsonObject *root, *completeness, *cols;
+  int64_t F, N, target;
+  double sum = 0;
+
+  if (!cx_test_table_load_hmda (&t))
+    return;
+  cx_test_run_cli (&r, "explain", "--model", model, "--input", input, "--schema", schema,
+                   "--method", "ig", "--baseline", "mean", NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  completeness = json_object_get_object_member (root, "completeness");
+  target = json_object_get_int_member (root, "target");
+
+  N = t.x->shape[0];
+  F = t.x->shape[1];
+  mean = cx_tensor_new_f32 (2, (int64_t[]) { 1, F }, NULL);
+  for (int64_t j = 0; j < F; j++)
+    {
+      double acc = 0;
+      for (int64_t i = 0; i < N; i++)
+        acc += t.x->data.f[i * F + j];
+      mean->data.f[j] = (float) (acc / N);
+    }
+  out = cx_engine_predict (t.model, mean, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (completeness, "output_baseline"),
+                                  out->data.f[target], 1e-5);
+  cols = json_object_get_object_member (root, "columns");
+  {
+    g_autoptr(GList) names = json_object_get_members (cols);
+    for (GList *l = names; l != NULL; l = l->next)
+      sum += fabs (json_object_get_double_member (cols, l->data));
+  }
+  g_assert_cmpfloat (sum, >, 0.1);
+}
+
+static void
+test_bad_row (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_auto(CxCliResult) r = { 0 };
+  g_autofree char *session = NULL;
+  g_autofree char *pdf = g_build_filename (tmpdir, "never.pdf", NULL);
+  g_autofree char *csv = demo ("hmda.csv");
+  g_autofree char *want = NULL;
+
+  if (!cx_test_table_load_hmda (&t))
+    return;
+  session = write_session ("bad.candor", (const char *const[]) { "row 99999", NULL });
+  want = g_strdup_printf ("candor-cli: %s: sample 'row 99999' is not a row of %s\n", session, csv);
+  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, want);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("candor-report-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/report/table/rows-fairness-sanity-findings", test_table_report);
+  g_test_add_func ("/report/table/bad-row-is-refused", test_bad_row);
+  g_test_add_func ("/cli/explain/row-mean-baseline-is-the-table-mean", test_row_mean_baseline);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (tmpdir, name, NULL);
+        g_unlink (child);
+      }
+    g_rmdir (tmpdir);
+  }
+  return status;
+}
