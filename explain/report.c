@@ -242,6 +242,36 @@ params_from_session (const CxSession *s, CxMethod method, int64_t target, CxExpl
   p->stride = s->occlusion_stride;
 }
 
+static const char *
+class_name (char **classes, int64_t k)
+{
+  return classes && k >= 0 && k < (int64_t) g_strv_length (classes) ? classes[k] : "?";
+}
+
+/* The top classes of one row of probabilities, "approve 95.6 %, deny 4.4 %". */
+static char *
+top_classes (const CxTensor *prob, char **classes)
+{
+  int64_t k = prob->numel;
+  g_autofree int64_t *order = g_new (int64_t, k);
+  GString *top = g_string_new (NULL);
+
+  for (int64_t j = 0; j < k; j++)
+    order[j] = j;
+  for (int64_t i = 1; i < k; i++)
+    for (int64_t j = i; j > 0 && prob->data.f[order[j]] > prob->data.f[order[j - 1]]; j--)
+      {
+        int64_t t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  for (int64_t j = 0; j < MIN (k, 3); j++)
+    g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
+                            classes ? class_name (classes, order[j]) : "class",
+                            100.0 * prob->data.f[order[j]]);
+  return g_string_free (top, FALSE);
+}
+
 static gboolean
 sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sample_path,
                 const char *sample_id, char **classes, GError **error)
@@ -251,8 +281,9 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   g_autoptr(CxTensor) prob = NULL;
   g_autofree char *sha = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *top = NULL;
   CxRenderOptions ro;
-  int64_t pred, k;
+  int64_t pred;
   double cell = (PAGE_W - 2 * MARGIN - 20) / 3.0;
 
   x = cx_input_load (m, sample_path, &sha, error);
@@ -262,7 +293,6 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   if (out == NULL)
     return FALSE;
   prob = cx_output_probabilities (m, 0, out);
-  k = prob->numel;
   pred = cx_argmax_row (prob, 0);
   cx_render_options_init (&ro);
   cx_sign_from_name (s->sign, &ro.sign);
@@ -273,24 +303,8 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   title = g_strdup_printf ("Sample %s", sample_id);
   heading (p, title);
   kv (p, "Input SHA-256", sha);
-  {
-    g_autoptr(GString) top = g_string_new (NULL);
-    g_autofree int64_t *order = g_new (int64_t, k);
-    for (int64_t j = 0; j < k; j++)
-      order[j] = j;
-    for (int64_t i = 1; i < k; i++)
-      for (int64_t j = i; j > 0 && prob->data.f[order[j]] > prob->data.f[order[j - 1]]; j--)
-        {
-          int64_t t = order[j];
-          order[j] = order[j - 1];
-          order[j - 1] = t;
-        }
-    for (int64_t j = 0; j < MIN (k, 3); j++)
-      g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
-                              classes && order[j] < (int64_t) g_strv_length (classes) ? classes[order[j]] : "class",
-                              100.0 * prob->data.f[order[j]]);
-    kv (p, "Prediction (top 3)", top->str);
-  }
+  top = top_classes (prob, classes);
+  kv (p, "Prediction (top 3)", top);
   /* The input itself. */
   if (x->ndim == 4)
     {
@@ -443,36 +457,6 @@ parse_row_id (const char *id, const Table *t, int64_t *row)
     return FALSE;
   *row = (int64_t) v - 1;
   return TRUE;
-}
-
-static const char *
-class_name (char **classes, int64_t k)
-{
-  return classes && k >= 0 && k < (int64_t) g_strv_length (classes) ? classes[k] : "?";
-}
-
-/* The top classes of one row of probabilities, "approve 95.6 %, deny 4.4 %". */
-static char *
-top_classes (const CxTensor *prob, char **classes)
-{
-  int64_t k = prob->numel;
-  g_autofree int64_t *order = g_new (int64_t, k);
-  GString *top = g_string_new (NULL);
-
-  for (int64_t j = 0; j < k; j++)
-    order[j] = j;
-  for (int64_t i = 1; i < k; i++)
-    for (int64_t j = i; j > 0 && prob->data.f[order[j]] > prob->data.f[order[j - 1]]; j--)
-      {
-        int64_t t = order[j];
-        order[j] = order[j - 1];
-        order[j - 1] = t;
-      }
-  for (int64_t j = 0; j < MIN (k, 3); j++)
-    g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
-                            classes ? class_name (classes, order[j]) : "class",
-                            100.0 * prob->data.f[order[j]]);
-  return g_string_free (top, FALSE);
 }
 
 typedef struct

@@ -232,15 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/table/bad-row-is-refused", test_bad_row);
   g_test_add_func ("/cli/explain/row-mean-baseline-is-the-table-mean", test_row_mean_baseline);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (tmpdir, name, NULL);
-        g_unlink (child);
-      }
-    g_rmdir (tmpdir);
-  }
+  cx_test_remove_tree (tmpdir);
+  g_free (tmpdir);
   return status;
 }

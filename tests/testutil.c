@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -537,4 +538,21 @@ cx_test_table_clear (CxTestTable *t)
   g_clear_pointer (&t->csv, cx_csv_free);
   g_clear_pointer (&t->schema, cx_schema_free);
   g_clear_pointer (&t->model, cx_model_free);
+}
+
+void
+cx_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        cx_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }

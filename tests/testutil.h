@@ -93,6 +93,9 @@ void         cx_test_table_bind       (CxTestTable *t);
 void         cx_test_table_clear      (CxTestTable *t);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxTestTable, cx_test_table_clear)
 
+/* Deletes @path and everything under it (symbolic links, not their targets). */
+void         cx_test_remove_tree      (const char *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxTestGraph, cx_test_graph_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CxCliResult, cx_cli_result_clear)
 

@@ -29,7 +29,4 @@ void     run_candor_argv (Run *run, gboolean xvfb, const char *const *args);
 /* FALSE, and the test skipped, when xvfb-run is missing. */
 gboolean need_xvfb    (void);
 
-/* Deletes @path and everything under it (symbolic links, not their targets). */
-void     remove_tree  (const char *path);
-
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include "csv.h"
 #include "gui-util.h"
+#include "testutil.h"
 
 static char *tmpdir;
 
@@ -245,7 +246,7 @@ main (int argc, char **argv)
   g_test_add_func ("/actions/unknown-action-is-refused", test_unknown_action);
   status = g_test_run ();
 
-  remove_tree (tmpdir);
+  cx_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

@@ -610,7 +610,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (g_getenv ("CANDOR_KEEP_SHOTS") == NULL)
-    remove_tree (tmpdir);
+    cx_test_remove_tree (tmpdir);
   else
     g_printerr ("screenshots kept in %s\n", tmpdir);
   return status;
