@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 
 #include "candor-application.h"
+#include "candor-preferences.h"
+#include "tensor.h"
 #include "candor-enums.h"
 #include "candor-window.h"
 
@@ -74,8 +76,9 @@ static const GOptionEntry option_entries[] = {
   { "add-finding", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
   { "save-session", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
   { "export-report", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
-  /* --action 'select-sample(uint32 3)': a window action, as a detailed
-   * name, activated once the window is idle; repeatable, in order. */
+  /* --action 'select-sample(uint32 3)': a window action (or app.NAME, an
+   * application action), as a detailed name, activated once the window
+   * is idle; repeatable, in order. */
   { "action", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   /* --state FILE: the numbers the window shows, as JSON, after the actions. */
   { "state", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL, NULL, NULL },
@@ -165,7 +168,12 @@ screenshot_take (gpointer user_data)
       g_autoptr(GVariant) target = NULL;
       GActionGroup *group = G_ACTION_GROUP (self->screenshot_window);
 
-      if (g_str_has_prefix (text, "win."))
+      if (g_str_has_prefix (text, "app."))
+        {
+          group = G_ACTION_GROUP (self);
+          text += 4;
+        }
+      else if (g_str_has_prefix (text, "win."))
         text += 4;
       if (!g_action_parse_detailed_name (text, &name, &target, &error)
           || !g_action_group_has_action (group, name))
@@ -494,9 +502,32 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CandorApplication *self = CANDOR_APPLICATION (user_data);
+  CandorPreferences *preferences;
+
+  if (self->settings == NULL)
+    return;
+  preferences = candor_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                        self->settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* The engine's memory limit follows the setting; its messages name it. */
+static void
+apply_memory_limit (CandorApplication *self)
+{
+  cx_tensor_set_limit ((guint64) g_settings_get_uint (self->settings, "memory-limit") << 20);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "preferences", preferences_activated },
 };
 
 static void
@@ -504,6 +535,7 @@ candor_application_startup (GApplication *app)
 {
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.export-png", { "<Control>e", NULL } },
     { "win.save-session", { "<Control>s", NULL } },
@@ -526,6 +558,14 @@ candor_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (CANDOR_APP_ID);
+  /* Translators: how a "memory limit reached" message ends in the app */
+  cx_tensor_set_limit_hint (_("raise it in Preferences › Fairness and Limits › Memory limit"));
+  if (CANDOR_APPLICATION (app)->settings != NULL)
+    {
+      apply_memory_limit (CANDOR_APPLICATION (app));
+      g_signal_connect_swapped (CANDOR_APPLICATION (app)->settings, "changed::memory-limit",
+                                G_CALLBACK (apply_memory_limit), app);
+    }
 }
 
 static void

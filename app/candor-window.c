@@ -410,6 +410,27 @@ candor_window_get_session (CandorWindow *self)
 
 /* ---- GObject ---- */
 
+static const char *const explain_keys[] = {
+  "ig-steps", "ig-rule", "smoothgrad-samples", "smoothgrad-noise", "overlay-opacity", "outlier-percent",
+};
+
+/* The method defaults of Preferences, for the explanations shown. */
+static void
+apply_explain_defaults (CandorWindow *self)
+{
+  CandorExplainParams params;
+  g_autofree char *rule = g_settings_get_string (self->settings, "ig-rule");
+
+  candor_explain_page_get_params (self->explain_page, &params);
+  params.ig_steps = (int) g_settings_get_uint (self->settings, "ig-steps");
+  cx_ig_rule_from_name (rule, &params.ig_rule);
+  params.smoothgrad_samples = (int) g_settings_get_uint (self->settings, "smoothgrad-samples");
+  params.smoothgrad_noise = g_settings_get_double (self->settings, "smoothgrad-noise");
+  params.alpha = g_settings_get_double (self->settings, "overlay-opacity");
+  params.outlier_percent = g_settings_get_double (self->settings, "outlier-percent");
+  candor_explain_page_set_params (self->explain_page, &params);
+}
+
 /* "application" is not a construct property, so this runs after
  * construction, from candor_window_new(). */
 static void
@@ -426,6 +447,13 @@ setup_for_application (CandorWindow      *self,
       g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "show-model-card", self->flap, "reveal-flap", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "view", self->view_stack, "visible-child-name", G_SETTINGS_BIND_DEFAULT);
+      apply_explain_defaults (self);
+      for (guint i = 0; i < G_N_ELEMENTS (explain_keys); i++)
+        {
+          g_autofree char *signal = g_strconcat ("changed::", explain_keys[i], NULL);
+          g_signal_connect_object (self->settings, signal, G_CALLBACK (apply_explain_defaults),
+                                   self, G_CONNECT_SWAPPED);
+        }
     }
   else if (self->scripted)
     {

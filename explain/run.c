@@ -148,8 +148,8 @@ run_alloc (CxRun *run, CxElem elem, int ndim, const int64_t *shape,
               g_set_error (error, CX_ERROR, CX_ERROR_LIMIT,
                            "a tensor of shape %s would take the engine past its "
                            "memory budget of %" G_GUINT64_FORMAT " MiB "
-                           "(raise it with --memory-limit, or use a smaller batch)",
-                           s, run->budget >> 20);
+                           "(%s, or use a smaller batch)",
+                           s, run->budget >> 20, cx_tensor_get_limit_hint ());
               return NULL;
             }
         }
@@ -208,8 +208,8 @@ cx_run_scratch (CxRun *run, int slot, gsize bytes, GError **error)
           g_set_error (error, CX_ERROR, CX_ERROR_LIMIT,
                        "a work buffer of %" G_GSIZE_FORMAT " MiB would take the engine "
                        "past its memory budget of %" G_GUINT64_FORMAT " MiB "
-                       "(raise it with --memory-limit, or use a smaller batch)",
-                       bytes >> 20, run->budget >> 20);
+                       "(%s, or use a smaller batch)",
+                       bytes >> 20, run->budget >> 20, cx_tensor_get_limit_hint ());
           return NULL;
         }
     }

@@ -12,6 +12,7 @@
 #define CX_ALIGN 64
 
 static guint64 tensor_limit = G_GUINT64_CONSTANT (4) << 30;
+static const char *limit_hint = "raise it with --memory-limit";
 
 guint64
 cx_tensor_get_limit (void)
@@ -23,6 +24,18 @@ void
 cx_tensor_set_limit (guint64 bytes)
 {
   tensor_limit = bytes;
+}
+
+const char *
+cx_tensor_get_limit_hint (void)
+{
+  return limit_hint;
+}
+
+void
+cx_tensor_set_limit_hint (const char *hint)
+{
+  limit_hint = g_intern_string (hint);
 }
 
 gboolean
@@ -112,8 +125,8 @@ tensor_alloc (CxElem elem, int ndim, const int64_t *shape, gboolean zero, GError
       g_autofree char *s = cx_shape_to_string (ndim, shape);
       g_set_error (error, CX_ERROR, CX_ERROR_LIMIT,
                    "a tensor of shape %s needs %" G_GUINT64_FORMAT " MiB, over the "
-                   "memory limit of %" G_GUINT64_FORMAT " MiB (raise it with --memory-limit)",
-                   s, bytes >> 20, tensor_limit >> 20);
+                   "memory limit of %" G_GUINT64_FORMAT " MiB (%s)",
+                   s, bytes >> 20, tensor_limit >> 20, limit_hint);
       return NULL;
     }
   t = g_new0 (CxTensor, 1);

@@ -63,6 +63,10 @@ const char  *cx_elem_name           (CxElem elem);
 /* The largest tensor the engine will allocate, in bytes (default 4 GiB). */
 guint64      cx_tensor_get_limit    (void);
 void         cx_tensor_set_limit    (guint64 bytes);
+/* How the memory-limit messages tell the user to raise it ("raise it with
+ * --memory-limit" for the command line; the app names its setting). */
+const char  *cx_tensor_get_limit_hint (void);
+void         cx_tensor_set_limit_hint (const char *hint);
 
 /* Multiplies out @shape; FALSE with CX_ERROR_LIMIT on overflow or a
  * negative dimension, naming @what in the message. */

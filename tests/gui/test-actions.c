@@ -214,6 +214,19 @@ test_table_outcomes (void)
                    ==, "yes");
 }
 
+/* Preferences opens over the window without a warning (criticals are fatal
+ * in these runs), and an application action is reached with "app.". */
+static void
+test_preferences_open (void)
+{
+  g_autoptr(JsonObject) state = NULL;
+
+  if (!need_xvfb ())
+    return;
+  state = drive (NULL, (const char *const[]) { "app.preferences", NULL });
+  g_assert_cmpstr (json_object_get_string_member (state, "view"), ==, "explain");
+}
+
 /* A misspelt action is refused with one line, not ignored. */
 static void
 test_unknown_action (void)
@@ -243,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/actions/images/wrong-samples-match-pytorch", test_images_outcomes);
   g_test_add_func ("/actions/images/parameters-reach-the-maps", test_images_parameters);
   g_test_add_func ("/actions/table/outcomes-and-group-filter", test_table_outcomes);
+  g_test_add_func ("/actions/preferences-open-cleanly", test_preferences_open);
   g_test_add_func ("/actions/unknown-action-is-refused", test_unknown_action);
   status = g_test_run ();
 
