@@ -224,6 +224,7 @@ build_fairness_and_limits (CandorPreferences *self)
   add_spin_row (self, group, "decision-threshold", _("Decision threshold"),
                 _("Probability of the favourable outcome at which it is granted"), 0.01, 2);
   add_spin_row (self, group, "bootstrap-resamples", _("Bootstrap resamples"),
+                /* xgettext:no-c-format */
                 _("For the 95 % intervals; more are slower and steadier"), 100, 0);
   group = add_group (ADW_PREFERENCES_PAGE (page), _("Limits"),
                      _("Models and data come from outside: these limits keep a hostile or "
