@@ -21,6 +21,7 @@ CX_OP_FAMILY (gemm)
 CX_OP_FAMILY (pool)
 CX_OP_FAMILY (norm)
 CX_OP_FAMILY (softmax)
+CX_OP_FAMILY (einsum)
 
 /* Defines a family's table and its count. Each entry ends with a comma:
  *   CX_DEFINE_OP_FAMILY (pool, { "MaxPool", … }, { "AveragePool", … }, )

@@ -26,6 +26,7 @@ static const Family families[] = {
   { cx_ops_pool, &cx_ops_pool_count },
   { cx_ops_norm, &cx_ops_norm_count },
   { cx_ops_softmax, &cx_ops_softmax_count },
+  { cx_ops_einsum, &cx_ops_einsum_count },
 };
 
 static const CxOpDef **table;
