@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer target for a while.
 #
-#   build-aux/fuzz.sh TARGET [SECONDS]     TARGET: model, npy or png (default 600 s)
+#   build-aux/fuzz.sh TARGET [SECONDS]     TARGET: model, npy, png, csv or session (default 600 s)
 #
 # Builds build-fuzz/ with clang, seeds a corpus from the fixtures and the ONNX
 # test data, and keeps what it finds in build-fuzz/corpus-TARGET and crashes
@@ -12,7 +12,7 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-target=${1:?usage: build-aux/fuzz.sh model|npy|png [SECONDS]}
+target=${1:?usage: build-aux/fuzz.sh model|npy|png|csv|session [SECONDS]}
 seconds=${2:-600}
 
 for p in clang libclang-rt-14-dev; do
@@ -41,6 +41,17 @@ case "$target" in
     ;;
   png)
     find resources/demo -name '*.png' -exec cp {} "$corpus/" \; 2>/dev/null || true
+    ;;
+  csv)
+    # Tables alone (read with the demo schema), and schema NUL table pairs.
+    head -40 resources/demo/hmda.csv > "$corpus/hmda-head.csv"
+    find tests/malformed -name '*.csv' -exec cp {} "$corpus/" \; 2>/dev/null || true
+    { head -c 100000 resources/demo/hmda-schema.json; printf '\0'; head -20 resources/demo/hmda.csv; } \
+      > "$corpus/hmda-with-schema"
+    cp tests/fuzz/regressions/csv/* "$corpus/" 2>/dev/null || true
+    ;;
+  session)
+    find tests/malformed tests/fuzz/regressions/session -name '*.candor' -exec cp {} "$corpus/" \; 2>/dev/null || true
     ;;
 esac
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"

@@ -203,6 +203,57 @@ case("png-truncated-idat.png", full[: len(full) - 20], IMG, "FILE: corrupt PNG: 
 case("png-garbage-zlib.png", png(4, 4, idat=chunk(b"IDAT", b"\x78\x9c\xff\xff\xff\xff")), IMG, "FILE: corrupt PNG: IDAT: invalid block type")
 case("png-bad-depth.png", png(4, 4, depth=7), IMG, "FILE: corrupt PNG: Invalid bit depth in IHDR")
 
+# ---- CSV tables and schemas ----------------------------------------------
+# A model reading 3 features: a (numeric, standardised), b = x / b = y.
+save("table-relu.onnx", good)
+TABLE_SCHEMA = b"""{
+  "features": [
+    {"column": "a", "mean": 1.0, "std": 2.0},
+    {"column": "b", "equals": "x"},
+    {"column": "b", "equals": "y"}
+  ],
+  "label": {"column": "label", "positive": "1"},
+  "favourable_output": 1,
+  "sensitive": ["g"]
+}
+"""
+save("table-schema.json", TABLE_SCHEMA)
+save("table.csv", b"a,b,g,label\n1.5,x,p,1\n2,y,q,0\n")
+CSV = "fairness --model ROOT/table-relu.onnx --schema ROOT/table-schema.json --bootstrap 0 --data FILE"
+SCHEMA = "fairness --model ROOT/table-relu.onnx --data ROOT/table.csv --bootstrap 0 --schema FILE"
+case("csv-empty.csv", b"", CSV, "FILE: empty file (no header)")
+case("csv-ragged.csv", b"a,b,g,label\n1,x,p,1\n2,y,q\n", CSV, "FILE: row 2: 3 fields, the header has 4")
+case("csv-unclosed-quote.csv", b"a,b,g,label\n1,\"x,p,1\n", CSV, "FILE: row 1, column b: unterminated quoted field")
+case("csv-quote-in-field.csv", b"a,b,g,label\n1,x\"y,p,1\n", CSV, "FILE: row 1, column b: 'x\"y' is not one of the categories ROOT/table-schema.json lists (x, y)")
+case("csv-latin1.csv", b"a,b,g,label\n1,x,M\xfcnchen,1\n", CSV, "FILE: row 1, column g: invalid UTF-8")
+case("csv-nul.csv", b"a,b,g,label\n1,x,p\x00q,1\n", CSV, "FILE: row 1, column g: a NUL byte")
+case("csv-missing-column.csv", b"a,g,label\n1,p,1\n", CSV, "FILE: no column 'b', which ROOT/table-schema.json names")
+case("csv-duplicate-column.csv", b"a,b,b,g,label\n1,x,x,p,1\n", CSV, "FILE: header: the column name 'b' appears twice (columns 2 and 3)")
+case("csv-unknown-category.csv", b"a,b,g,label\n1,x,p,1\n2,z,q,0\n", CSV, "FILE: row 2, column b: 'z' is not one of the categories ROOT/table-schema.json lists (x, y)")
+case("csv-empty-cell.csv", b"a,b,g,label\n1,x,p,1\n,y,q,0\n", CSV, "FILE: row 2, column a: empty cell (give the column's features a \"fill\" in ROOT/table-schema.json)")
+case("csv-not-a-number.csv", b"a,b,g,label\n1,x,p,1\n1e999x,y,q,0\n", CSV, "FILE: row 2, column a: '1e999x' is not a number")
+case("csv-infinite.csv", b"a,b,g,label\n1,x,p,1\n1e999,y,q,0\n", CSV, "FILE: row 2, column a: '1e999' is not a number")
+case("csv-header-only.csv", b"a,b,g,label\n", CSV, "FILE: the table has a header but no rows")
+case("schema-not-json.json", b"features: a, b\n", SCHEMA, "FILE: not a schema: line 1, column 8: unexpected identifier `features', expected value")
+case("schema-array.json", b"[1, 2, 3]", SCHEMA, "FILE: not a schema (no JSON object)")
+case("schema-no-features.json", b'{"label": {"column": "label", "positive": "1"}}', SCHEMA, "FILE: 'features' must be a non-empty list")
+case("schema-std-zero.json", b'{"features": [{"column": "a", "mean": 0, "std": 0}, {"column": "b", "equals": "x"}, {"column": "b", "equals": "y"}]}', SCHEMA, "FILE: feature 1 (a): 'std' must be a positive number")
+case("schema-wrong-width.json", b'{"features": [{"column": "a", "mean": 0, "std": 1}]}', SCHEMA, "FILE: the schema encodes 1 feature(s); the model's input 'x' takes 3")
+case("schema-feature-not-object.json", b'{"features": ["a", "b", "c"]}', SCHEMA, "FILE: feature 1 must be an object")
+case("schema-favourable-out-of-range.json", TABLE_SCHEMA.replace(b'"favourable_output": 1', b'"favourable_output": 7'), SCHEMA, "ROOT/table-relu.onnx: favourable_output 7 is not an output of the model (it has 3)")
+
+# ---- sessions -----------------------------------------------------------
+SESSION = "report --out ROOT/never.pdf --session FILE"
+case("session-not-json.candor", b"candor_session = 1\n", SESSION, "FILE: not a session file: line 1, column 14: unexpected identifier `candor_session', expected value")
+case("session-array.candor", b"[]", SESSION, "FILE: not a session file (no JSON object)")
+case("session-no-version.candor", b'{"model": {"path": "good-relu.onnx"}}', SESSION, "FILE: member 'candor_session' is missing: this is not a Candor session")
+case("session-version-9.candor", b'{"candor_session": 9, "model": {"path": "good-relu.onnx"}}', SESSION, "FILE: member 'candor_session' is 9: the session was saved by a newer Candor (this one reads version 1)")
+case("session-no-model.candor", b'{"candor_session": 1}', SESSION, "FILE: member 'model' is missing")
+case("session-steps-string.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "methods": {"ig_steps": "many"}}', SESSION, "FILE: member 'ig_steps' must be a number")
+case("session-findings-not-objects.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "findings": [1, 2]}', SESSION, "FILE: member 'findings' must hold objects")
+case("session-latin1.candor", b'{"candor_session": 1, "model": {"path": "M\xfcnchen.onnx"}}', SESSION, "FILE: not valid UTF-8")
+case("session-climbs-out.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "data": {"path": "."}, "selected": ["../../etc/passwd"]}', SESSION, "FILE: sample '../../etc/passwd' is not a file name")
+
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("# file\tcommand (FILE: this file, ROOT: this folder)\texpected stderr after 'candor-cli: '\n")
     for name, command, expected in cases:

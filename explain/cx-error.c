@@ -5,6 +5,8 @@
  */
 #include "cx-error.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (cx-error-quark, cx_error)
 
 void
@@ -13,4 +15,27 @@ cx_error_prefix (GError **error, const char *prefix)
   if (error == NULL || *error == NULL || prefix == NULL)
     return;
   g_prefix_error (error, "%s: ", prefix);
+}
+
+char *
+cx_json_error_text (const GError *error)
+{
+  const char *m = error->message;
+  const char *rest;
+  char *end;
+  guint64 line, column;
+
+  /* json-glib: "<data>:LINE:COLUMN: Parse error: WHAT" */
+  if (!g_str_has_prefix (m, "<data>:"))
+    return g_strdup (m);
+  line = g_ascii_strtoull (m + 7, &end, 10);
+  if (*end != ':')
+    return g_strdup (m);
+  column = g_ascii_strtoull (end + 1, &end, 10);
+  if (!g_str_has_prefix (end, ": "))
+    return g_strdup (m);
+  rest = end + 2;
+  if (g_str_has_prefix (rest, "Parse error: "))
+    rest += strlen ("Parse error: ");
+  return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s", line, column, rest);
 }

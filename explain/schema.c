@@ -389,7 +389,8 @@ cx_schema_parse (const char *data, gsize len, const char *name, GError **error)
     }
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     {
-      bad (error, name, "not a schema: %s", local->message);
+      g_autofree char *why = cx_json_error_text (local);
+      bad (error, name, "not a schema: %s", why);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -527,7 +528,7 @@ cx_schema_check_model (const CxSchema *schema, const CxModel *model, GError **er
   if (in->ndim == 2 && in->dims[1] >= 0 && in->dims[1] != schema->n_features)
     {
       g_set_error (error, CX_ERROR, CX_ERROR_SHAPE,
-                   "%s: the schema encodes %d features; the model's input '%s' takes %" G_GINT64_FORMAT,
+                   "%s: the schema encodes %d feature(s); the model's input '%s' takes %" G_GINT64_FORMAT,
                    schema->path, schema->n_features, in->name, in->dims[1]);
       return FALSE;
     }

@@ -140,7 +140,8 @@ get_number (Reader *r, JsonObject *o, const char *name, double def, double lo, d
   v = t == G_TYPE_INT64 ? (double) json_node_get_int (n) : json_node_get_double (n);
   if (!(v >= lo && v <= hi))
     {
-      bad (r, name, "is out of range");
+      g_autofree char *why = g_strdup_printf ("is %g, outside %g to %g", v, lo, hi);
+      bad (r, name, why);
       return def;
     }
   return v;
@@ -183,13 +184,7 @@ read_strings (Reader *r, JsonObject *o, const char *name, GPtrArray *into)
 CxSession *
 cx_session_load (const char *path, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
-  g_autoptr(CxSession) s = cx_session_new ();
-  Reader r = { path, error, FALSE };
-  JsonNode *root;
-  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
-  JsonNode *n;
   g_autofree char *data = NULL;
   gsize len;
 
@@ -198,6 +193,20 @@ cx_session_load (const char *path, GError **error)
       g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);
       return NULL;
     }
+  return cx_session_parse (data, len, path, error);
+}
+
+CxSession *
+cx_session_parse (const char *data, gsize len, const char *path, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CxSession) s = cx_session_new ();
+  Reader r = { path, error, FALSE };
+  JsonNode *root;
+  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
+  JsonNode *n;
+
   if (len > 64 << 20)
     {
       g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a session file of %" G_GSIZE_FORMAT
@@ -211,7 +220,8 @@ cx_session_load (const char *path, GError **error)
     }
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", path, local->message);
+      g_autofree char *why = cx_json_error_text (local);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", path, why);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -221,7 +231,16 @@ cx_session_load (const char *path, GError **error)
       return NULL;
     }
   o = json_node_get_object (root);
-  if (get_number (&r, o, "candor_session", 0, 1, CX_SESSION_VERSION) < 1 && !r.failed)
+  n = member (&r, o, "candor_session", JSON_NODE_VALUE, FALSE);
+  if (n != NULL && json_node_get_value_type (n) == G_TYPE_INT64
+      && json_node_get_int (n) > CX_SESSION_VERSION)
+    {
+      g_autofree char *why = g_strdup_printf ("is %" G_GINT64_FORMAT ": the session was saved by a newer "
+                                              "Candor (this one reads version %d)",
+                                              json_node_get_int (n), CX_SESSION_VERSION);
+      bad (&r, "candor_session", why);
+    }
+  else if (get_number (&r, o, "candor_session", 0, 1, CX_SESSION_VERSION) < 1 && !r.failed)
     bad (&r, "candor_session", "is missing: this is not a Candor session");
   g_clear_pointer (&s->ig_rule, g_free);
   g_clear_pointer (&s->ig_baseline, g_free);
@@ -309,11 +328,18 @@ write_strings (JsonBuilder *b, const char *name, GPtrArray *a)
 gboolean
 cx_session_save (const CxSession *s, const char *path, GError **error)
 {
+  gsize len;
+  g_autofree char *text = cx_session_to_data (s, &len);
+
+  return cx_atomic_write (path, text, len, error);
+}
+
+char *
+cx_session_to_data (const CxSession *s, gsize *len)
+{
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "candor_session");
@@ -377,8 +403,7 @@ cx_session_save (const CxSession *s, const char *path, GError **error)
   root = json_builder_get_root (b);
   json_generator_set_pretty (gen, TRUE);
   json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &len);
-  return cx_atomic_write (path, text, len, error);
+  return json_generator_to_data (gen, len);
 }
 
 char *
