@@ -20,8 +20,15 @@ CandorSession *candor_fairness_page_get_session (CandorFairnessPage *self);
 void           candor_fairness_page_set_session (CandorFairnessPage *self,
                                                  CandorSession      *session);
 
+/* Picks a group as clicking it does: highlights it and emits
+ * ::group-activated. @column is a column or two joined by a comma
+ * ("afam,single"), @value the group's value or values ("yes,no"). */
+void           candor_fairness_page_select_group (CandorFairnessPage *self,
+                                                  const char         *column,
+                                                  const char         *value);
+
 /* The page's figures, as members of the open object of @b (`--state`). */
-void candor_fairness_page_add_state (CandorFairnessPage *self,
-                                 JsonBuilder *b);
+void           candor_fairness_page_add_state    (CandorFairnessPage *self,
+                                                  JsonBuilder        *b);
 
 G_END_DECLS

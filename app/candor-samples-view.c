@@ -38,9 +38,11 @@ struct _CandorSamplesView
   GtkStringFilter *filter;
   GtkCustomFilter *outcome_filter;  /* right/wrong and the group */
   GtkFilterListModel *filtered;
-  char *group_column;
-  char *group_value;
-  int group_index;                  /* of group_column in the table, or −1 */
+  char *group_column;              /* a column, or two joined by a comma */
+  char *group_value;                /* its value, or theirs joined by a comma */
+  int group_index[2];               /* of the filtered columns in the table */
+  char **group_values;              /* the value of each */
+  int n_group_columns;              /* 0: no group filter */
   GtkSingleSelection *selection;
 
   gboolean syncing;
@@ -423,10 +425,10 @@ outcome_match (gpointer item,
     return FALSE;
   if (outcome == 2 && candor_sample_get_correct (sample) != 0)
     return FALSE;
-  if (self->group_index >= 0)
+  for (int i = 0; i < self->n_group_columns; i++)
     {
       const char * const *values = candor_sample_get_values (sample);
-      if (values == NULL || g_strcmp0 (values[self->group_index], self->group_value) != 0)
+      if (values == NULL || g_strcmp0 (values[self->group_index[i]], self->group_values[i]) != 0)
         return FALSE;
     }
   return TRUE;
@@ -484,23 +486,58 @@ candor_samples_view_set_group_filter (CandorSamplesView *self,
                                       const char        *column,
                                       const char        *value)
 {
+  g_auto(GStrv) columns = NULL;
+  g_auto(GStrv) values = NULL;
+
   g_return_if_fail (CANDOR_IS_SAMPLES_VIEW (self));
 
   g_free (self->group_column);
   g_free (self->group_value);
+  g_clear_pointer (&self->group_values, g_strfreev);
   self->group_column = column && value ? g_strdup (column) : NULL;
   self->group_value = column && value ? g_strdup (value) : NULL;
-  self->group_index = self->group_column && self->dataset
-                    ? candor_dataset_find_column (self->dataset, self->group_column) : -1;
-  if (self->group_index < 0)
-    g_clear_pointer (&self->group_column, g_free);
-  if (self->group_column != NULL)
+  self->n_group_columns = 0;
+  if (self->group_column != NULL && self->dataset != NULL)
+    {
+      /* A column, or an intersection of two ("afam,single" = "yes,no"). */
+      self->group_index[0] = candor_dataset_find_column (self->dataset, column);
+      columns = g_strsplit (column, ",", 2);
+      values = g_strsplit (value, ",", 2);
+      if (self->group_index[0] >= 0)
+        {
+          self->group_values = g_strdupv ((char *[]) { self->group_value, NULL });
+          self->n_group_columns = 1;
+        }
+      else if (g_strv_length (columns) == 2 && g_strv_length (values) == 2)
+        {
+          self->group_index[0] = candor_dataset_find_column (self->dataset, columns[0]);
+          self->group_index[1] = candor_dataset_find_column (self->dataset, columns[1]);
+          if (self->group_index[0] >= 0 && self->group_index[1] >= 0)
+            {
+              self->group_values = g_steal_pointer (&values);
+              self->n_group_columns = 2;
+            }
+        }
+    }
+  if (self->n_group_columns == 0)
+    {
+      g_clear_pointer (&self->group_column, g_free);
+      g_clear_pointer (&self->group_value, g_free);
+    }
+  else if (self->n_group_columns == 1)
     {
       /* Translators: the group the samples are filtered by: column = value */
       g_autofree char *text = g_strdup_printf (_("Only %s = %s"), self->group_column, self->group_value);
       gtk_label_set_label (self->group_label, text);
     }
-  gtk_widget_set_visible (self->group_chip, self->group_column != NULL);
+  else
+    {
+      /* Translators: the intersection the samples are filtered by */
+      g_autofree char *text = g_strdup_printf (_("Only %s = %s, %s = %s"), columns[0], self->group_values[0],
+                                               columns[1], self->group_values[1]);
+      gtk_label_set_label (self->group_label, text);
+    }
+  gtk_widget_set_visible (self->group_chip, self->n_group_columns > 0);
   refilter (self);
 }
 
@@ -560,6 +597,7 @@ candor_samples_view_dispose (GObject *object)
   g_clear_object (&self->outcome_filter);
   g_clear_pointer (&self->group_column, g_free);
   g_clear_pointer (&self->group_value, g_free);
+  g_clear_pointer (&self->group_values, g_strfreev);
 
   G_OBJECT_CLASS (candor_samples_view_parent_class)->dispose (object);
 }
@@ -638,7 +676,6 @@ candor_samples_view_init (CandorSamplesView *self)
   GtkFilter *every;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->group_index = -1;
 
   expression = gtk_property_expression_new (CANDOR_TYPE_SAMPLE, NULL, "search-text");
   self->filter = gtk_string_filter_new (expression);

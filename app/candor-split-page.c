@@ -59,6 +59,13 @@ candor_split_page_set_session (CandorSplitPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+CandorFairnessPage *
+candor_split_page_get_fairness_page (CandorSplitPage *self)
+{
+  g_return_val_if_fail (CANDOR_IS_SPLIT_PAGE (self), NULL);
+  return self->fairness_page;
+}
+
 /* Halve the space the first time there is space to halve. */
 static void
 candor_split_page_size_allocate (GtkWidget *widget,

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "candor-fairness-page.h"
 #include "candor-types.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,7 @@ G_DECLARE_FINAL_TYPE (CandorSplitPage, candor_split_page, CANDOR, SPLIT_PAGE, Ad
 CandorSession *candor_split_page_get_session (CandorSplitPage *self);
 void           candor_split_page_set_session (CandorSplitPage *self,
                                               CandorSession   *session);
+/* The subgroup breakdown half (transfer none). */
+CandorFairnessPage *candor_split_page_get_fairness_page (CandorSplitPage *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "candor-dataset.h"
+#include "candor-fairness-analysis.h"
 #include "candor-model.h"
 #include "candor-sample.h"
 #include "candor-session.h"
@@ -388,6 +389,48 @@ filter_group_activated (GSimpleAction *action,
                                         *column ? value : NULL);
 }
 
+/* Fairness: the decision threshold, the columns compared ("" as the
+ * second: none) and a group to pick, as the Fairness view's controls do. */
+static void
+set_threshold_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  candor_fairness_analysis_set_threshold (candor_fairness_analysis_get_for_session (self->session),
+                                          g_variant_get_double (parameter));
+}
+
+static void
+set_fairness_columns_activated (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  const char *first, *second;
+
+  g_variant_get (parameter, "(&s&s)", &first, &second);
+  if (!candor_fairness_analysis_set_columns (candor_fairness_analysis_get_for_session (self->session),
+                                             first, second))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” cannot be compared: it is not a sensitive column"),
+                                                  *second && !g_str_equal (first, second) ? second : first);
+      candor_window_show_toast (self, message, 5);
+    }
+}
+
+static void
+select_group_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  const char *column, *value;
+
+  g_variant_get (parameter, "(&s&s)", &column, &value);
+  candor_fairness_page_select_group (self->fairness_page, column, value);
+}
+
 static void
 set_view_activated (GSimpleAction *action,
                     GVariant      *parameter,
@@ -427,6 +470,9 @@ static const GActionEntry win_actions[] = {
   { "filter-outcome", filter_outcome_activated, "i" },
   { "filter-group", filter_group_activated, "(ss)" },
   { "set-view", set_view_activated, "s" },
+  { "set-threshold", set_threshold_activated, "d" },
+  { "set-fairness-columns", set_fairness_columns_activated, "(ss)" },
+  { "select-group", select_group_activated, "(ss)" },
 };
 
 void

@@ -348,12 +348,23 @@ candor_window_export_png (CandorWindow  *self,
 
 /* ---- views ---- */
 
-/* Side by Side needs the width of two pages: the model card makes way
- * while it is shown, and comes back after. */
+/* A group picked in a fairness chart or table: list its rows. */
+static void
+on_fairness_group_activated (CandorWindow *self,
+                             const char   *column,
+                             const char   *value)
+{
+  candor_samples_view_set_group_filter (self->samples_view, column, value);
+}
+
+/* Side by Side needs the width of two pages, and Fairness the width of
+ * its charts and table: the model card makes way while they are shown,
+ * and comes back after. */
 static void
 on_view_changed (CandorWindow *self)
 {
-  gboolean split = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "split") == 0;
+  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  gboolean split = g_strcmp0 (view, "split") == 0 || g_strcmp0 (view, "fairness") == 0;
 
   if (split && adw_flap_get_reveal_flap (self->flap)
       && gtk_widget_get_width (GTK_WIDGET (self)) < 1600)
@@ -592,6 +603,10 @@ candor_window_init (CandorWindow *self)
   g_object_set (self->whatif_page, "session", self->session, NULL);
   g_object_set (self->fairness_page, "session", self->session, NULL);
   g_object_set (self->split_page, "session", self->session, NULL);
+  g_signal_connect_swapped (self->fairness_page, "group-activated",
+                            G_CALLBACK (on_fairness_group_activated), self);
+  g_signal_connect_swapped (candor_split_page_get_fairness_page (self->split_page), "group-activated",
+                            G_CALLBACK (on_fairness_group_activated), self);
 
   g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
                             G_CALLBACK (candor_window_update_state), self);
