@@ -20,6 +20,7 @@
 #include "npy.h"
 #include "tensor.h"
 #include "gui-util.h"
+#include "testutil.h"
 
 static char *tmpdir;
 
@@ -674,7 +675,7 @@ main (int argc, char **argv)
       g_free (hmda.p);
       g_free (hmda.y);
     }
-  remove_tree (tmpdir);
+  cx_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }
