@@ -29,6 +29,9 @@ void           candor_explain_page_set_params  (CandorExplainPage         *self,
                                                 const CandorExplainParams *params);
 /* TRUE while the maps of the selected sample are being computed. */
 gboolean       candor_explain_page_get_computing (CandorExplainPage       *self);
+/* TRUE when the selected sample is a table row (its controls are the
+ * method and the table's baseline). */
+gboolean       candor_explain_page_get_showing_row (CandorExplainPage     *self);
 /* Lists @findings (CxFinding *, or NULL for none). */
 void           candor_explain_page_set_findings (CandorExplainPage        *self,
                                                  GPtrArray                *findings);
