@@ -362,6 +362,24 @@ set_explain_param_activated (GSimpleAction *action,
   else if (g_str_equal (name, "set-sign")
            && !cx_sign_from_name (g_variant_get_string (parameter, NULL), &params.sign))
     return;
+  else if (g_str_equal (name, "set-explain-method")
+           && (!cx_method_from_name (g_variant_get_string (parameter, NULL), &params.table_method)
+               || !candor_explain_is_table_method (params.table_method)))
+    return;
+  else if (g_str_equal (name, "set-ig-baseline"))
+    {
+      /* The baseline control the page shows: a table row's or an image's. */
+      CxBaselineKind kind;
+
+      if (!cx_baseline_from_name (g_variant_get_string (parameter, NULL), &kind))
+        return;
+      if (!candor_explain_page_get_showing_row (self->explain_page))
+        params.ig_baseline = kind;
+      else if (kind == CX_BASELINE_MEAN || kind == CX_BASELINE_ZEROS)
+        params.table_baseline = kind;
+      else
+        return;
+    }
   candor_explain_page_set_params (self->explain_page, &params);
 }
 
@@ -424,6 +442,8 @@ static const GActionEntry win_actions[] = {
   { "set-outlier-percent", set_explain_param_activated, "d" },
   { "set-ig-rule", set_explain_param_activated, "s" },
   { "set-sign", set_explain_param_activated, "s" },
+  { "set-ig-baseline", set_explain_param_activated, "s" },
+  { "set-explain-method", set_explain_param_activated, "s" },
   { "filter-outcome", filter_outcome_activated, "i" },
   { "filter-group", filter_group_activated, "(ss)" },
   { "set-view", set_view_activated, "s" },

@@ -27,6 +27,12 @@ sample_session (int findings)
   g_ptr_array_add (s->sensitive, g_strdup ("afam"));
   s->ig_steps = 64;
   s->seed = 7;
+  g_free (s->ig_baseline);
+  s->ig_baseline = g_strdup ("blur");
+  g_free (s->table_method);
+  s->table_method = g_strdup ("shap");
+  g_free (s->table_baseline);
+  s->table_baseline = g_strdup ("zeros");
   s->threshold = 0.35;
   for (int i = 0; i < findings; i++)
     {
@@ -58,6 +64,29 @@ test_round_trip (void)
                    "finding 2: the map lights up the background — «ü»");
   g_assert_cmpstr (back->selected->pdata[0], ==, "sneaker-1.png");
   g_assert_cmpstr (back->sensitive->pdata[0], ==, "afam");
+  g_assert_cmpstr (back->ig_baseline, ==, "blur");
+  g_assert_cmpstr (back->table_method, ==, "shap");
+  g_assert_cmpstr (back->table_baseline, ==, "zeros");
+}
+
+/* A session saved before table rows had a method and a baseline opens
+ * with the defaults (integrated gradients from the table's mean). */
+static void
+test_old_file_defaults (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "old.candor", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxSession) s = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+    "{\"candor_session\": 1, \"model\": {\"path\": \"m.onnx\"},"
+    " \"methods\": {\"ig_steps\": 32, \"ig_rule\": \"riemann_left\", \"ig_baseline\": \"uniform\"}}", -1, NULL));
+  s = cx_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s->ig_steps, ==, 32);
+  g_assert_cmpstr (s->ig_baseline, ==, "uniform");
+  g_assert_cmpstr (s->table_method, ==, "ig");
+  g_assert_cmpstr (s->table_baseline, ==, "mean");
 }
 
 static void
@@ -159,6 +188,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("candor-session-XXXXXX", NULL);
   g_test_add_func ("/session/round-trip", test_round_trip);
+  g_test_add_func ("/session/old-file-gets-table-defaults", test_old_file_defaults);
   g_test_add_func ("/session/hostile-files-are-refused", test_hostile);
   g_test_add_func ("/session/kill-during-save-loses-nothing", test_kill_during_save);
   status = g_test_run ();
