@@ -417,7 +417,8 @@ candor_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "win.open", { "<Control>o", NULL } },
-    { "win.export-png", { "<Control>e", NULL } },
+    { "win.export-numbers", { "<Control>e", NULL } },
+    { "win.export-png", { "<Control><Shift>e", NULL } },
     { "win.save-session", { "<Control>s", NULL } },
     { "win.open-session", { "<Control><Shift>o", NULL } },
     { "win.export-report", { "<Control>p", NULL } },

@@ -237,6 +237,7 @@ explain_thread (GTask        *task,
   CxRenderOptions render;
   int64_t explained;
 
+  result->params = job->params;
   x = cx_input_load (model, job->path, &result->input_sha256, &error);
   if (x == NULL || !predict (model, x, &job->params, result, &explained, &error))
     {
@@ -353,6 +354,7 @@ explain_row_thread (GTask        *task,
   CxExplainParams p;
   int64_t explained;
 
+  result->params = job->params;
   if (schema == NULL || csv == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

@@ -54,6 +54,7 @@ typedef struct
 
 typedef struct
 {
+  CandorExplainParams params;  /* what the job was asked for */
   char *input_sha256;          /* the image, or the CSV a row comes from */
   int n_classes;
   double *probabilities;       /* n_classes */

@@ -13,11 +13,13 @@
 #include "candor-config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "candor-bar-chart.h"
 #include "candor-color-bar.h"
 #include "candor-dataset.h"
+#include "candor-explain-export.h"
 #include "candor-explain-job.h"
 #include "candor-explain-page.h"
 #include "candor-model.h"
@@ -474,7 +476,7 @@ show_maps (CandorExplainPage *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->map_views[i]),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, alt, -1);
     }
-  candor_color_bar_set_sign (self->color_bar, self->params.sign);
+  candor_color_bar_set_sign (self->color_bar, r->params.sign);
 }
 
 /* A cell as a person reads it: "0.221000003814697" → "0.221", text as is. */
@@ -522,7 +524,7 @@ bars_caption (CandorExplainPage *self)
 {
   const CandorExplainResult *r = self->result;
   g_autofree char *target = class_name (self, r->target);
-  const char *baseline = self->params.table_baseline == CX_BASELINE_MEAN
+  const char *baseline = r->params.table_baseline == CX_BASELINE_MEAN
                          ? _("the table’s average row") : _("a row of zeros");
 
   switch (r->method)
@@ -536,7 +538,7 @@ bars_caption (CandorExplainPage *self)
       return g_strdup_printf (_("Shapley sampling against %s: each bar is what putting in this row’s value "
                                 "of a column adds to the score of “%s”, averaged over %d random orders of "
                                 "the columns. Point at a bar for its exact value."),
-                              baseline, target, self->params.shap_permutations);
+                              baseline, target, r->params.shap_permutations);
     case CX_METHOD_GRADXINPUT:
       return g_strdup_printf (_("Gradient × input: how steeply the score of “%s” changes with each column, "
                                 "times the column’s encoded value, a first-order share of the score. "
@@ -1096,6 +1098,81 @@ candor_explain_page_get_computing (CandorExplainPage *self)
 {
   g_return_val_if_fail (CANDOR_IS_EXPLAIN_PAGE (self), FALSE);
   return self->cancellable != NULL;
+}
+
+gboolean
+candor_explain_page_has_explanation (CandorExplainPage *self)
+{
+  g_return_val_if_fail (CANDOR_IS_EXPLAIN_PAGE (self), FALSE);
+  return self->result != NULL;
+}
+
+/* "hmda-mlp-row-3-ig", "fashion-cnn-ankle-boot-1": a file name for the
+ * numbers of what is shown, without extension. */
+char *
+candor_explain_page_suggest_name (CandorExplainPage *self)
+{
+  CandorModel *model;
+  CandorSample *sample;
+  const char *model_name, *dot;
+  g_autofree char *stem = NULL;
+  g_autofree char *sample_stem = NULL;
+
+  g_return_val_if_fail (CANDOR_IS_EXPLAIN_PAGE (self), NULL);
+
+  model = self->session ? candor_session_get_model (self->session) : NULL;
+  sample = self->session ? candor_session_get_selected_sample (self->session) : NULL;
+  model_name = model ? candor_model_get_name (model) : "candor";
+  dot = strrchr (model_name, '.');
+  stem = g_strndup (model_name, dot ? (gsize) (dot - model_name) : strlen (model_name));
+  if (self->result != NULL && self->result->table)
+    return g_strdup_printf ("%s-row-%u-%s", stem, self->result->row + 1, cx_method_name (self->result->method));
+  if (sample != NULL)
+    {
+      const char *name = candor_sample_get_name (sample);
+      dot = strrchr (name, '.');
+      sample_stem = g_strndup (name, dot ? (gsize) (dot - name) : strlen (name));
+      return g_strdup_printf ("%s-%s", stem, sample_stem);
+    }
+  return g_steal_pointer (&stem);
+}
+
+gboolean
+candor_explain_page_export_numbers (CandorExplainPage  *self,
+                                    const char         *path,
+                                    GError            **error)
+{
+  CandorModel *model;
+  CandorDataset *dataset;
+  CandorSample *sample;
+  g_autofree char *model_file = NULL;
+  g_autofree char *input_file = NULL;
+  CandorExplainSource source = { 0 };
+  GFile *file;
+
+  g_return_val_if_fail (CANDOR_IS_EXPLAIN_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->result == NULL || self->session == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("There is no explanation to export yet"));
+      return FALSE;
+    }
+  model = candor_session_get_model (self->session);
+  dataset = candor_session_get_dataset (self->session);
+  sample = candor_session_get_selected_sample (self->session);
+  model_file = g_file_get_path (candor_model_get_file (model));
+  file = self->result->table ? (dataset ? candor_dataset_get_file (dataset) : NULL)
+                             : (sample ? candor_sample_get_file (sample) : NULL);
+  input_file = file ? g_file_get_path (file) : NULL;
+  source.model_file = model_file;
+  source.model_sha256 = candor_model_get_sha256 (model);
+  source.input_file = input_file;
+  source.input_sha256 = self->result->input_sha256;
+  source.sample = sample ? candor_sample_get_name (sample) : NULL;
+  source.classes = candor_model_get_classes (model);
+  return candor_explain_export_numbers (self->result, &source, path, error);
 }
 
 gboolean
