@@ -394,24 +394,36 @@ true_class (CandorExplainPage *self)
   return -1;
 }
 
+/* A class, its probability above a bar, and what it is to this sample. */
 static GtkWidget *
 add_probability_row (CandorExplainPage *self,
                      GtkListBox        *list,
                      int64_t            k)
 {
   g_autofree char *name = class_name (self, k);
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
   g_autofree char *percent = g_strdup_printf ("%.1f %%", 100.0 * self->result->probabilities[k]);
-  GtkWidget *row = add_row (list, name, percent);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *value = gtk_label_new (percent);
   GtkWidget *bar = gtk_progress_bar_new ();
 
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_text (row, name);
+  gtk_label_set_xalign (GTK_LABEL (value), 1.0f);
+  gtk_widget_add_css_class (value, "numeric");
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), self->result->probabilities[k]);
-  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-  gtk_widget_set_size_request (bar, 60, -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  gtk_widget_add_css_class (bar, "probability");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_box_append (GTK_BOX (box), bar);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   if (k == true_class (self))
     add_tag (row, _("true"), _("The sample’s label"), "accent");
   if (k == self->result->target)
     add_tag (row, _("explained"), _("The attributions explain this class"), "warning");
+  gtk_list_box_append (list, row);
   return row;
 }
 

@@ -20,8 +20,10 @@
 #define LABEL_GAP 12      /* between the labels and the plot */
 #define VALUE_GAP 6       /* between a bar's end and its value */
 #define SWATCH 10
-/* Even the smallest bar keeps this much colour, so it stays visible. */
+/* Even the smallest bar keeps this much colour, so it stays visible; on a
+ * dark background the map's darkest ends would vanish, so they are left out. */
 #define MIN_INTENSITY 0.4
+#define MAX_INTENSITY_DARK 0.8
 
 struct _CandorBarChart
 {
@@ -172,14 +174,23 @@ compute_geometry (CandorBarChart *self,
   }
 }
 
+/* A light foreground means a dark background. */
+static gboolean
+is_dark (const GdkRGBA *fg)
+{
+  return 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue > 0.5;
+}
+
 /* The colour of a bar: its sign, deeper the larger it is. */
 static void
-bar_color (double   v,
-           double   max,
-           GdkRGBA *color)
+bar_color (double         v,
+           double         max,
+           const GdkRGBA *fg,
+           GdkRGBA       *color)
 {
   double t = MIN (fabs (v) / max, 1.0);
-  double s = (v < 0 ? -1 : 1) * (MIN_INTENSITY + (1 - MIN_INTENSITY) * t);
+  double hi = is_dark (fg) ? MAX_INTENSITY_DARK : 1.0;
+  double s = (v < 0 ? -1 : 1) * (MIN_INTENSITY + (hi - MIN_INTENSITY) * t);
   guint8 rgb[3];
 
   cx_render_color (CX_COLORMAP_DIVERGING, CX_SIGN_ALL, s, rgb);
@@ -240,7 +251,8 @@ append_key (CandorBarChart *self,
 {
   GdkRGBA color;
 
-  bar_color (v, 1, &color);
+  /* The key shows a strong bar's colour. */
+  bar_color (v * 0.8, 1, fg, &color);
   append_rounded (snapshot, &color,
                   &GRAPHENE_RECT_INIT ((float) x, (float) (y - SWATCH / 2.0), SWATCH, SWATCH), 2);
   append_text (self, snapshot, text, x + SWATCH + 6, y, MAX (max_width - SWATCH - 6, 1), 0.f, fg);
@@ -313,7 +325,7 @@ draw_static (CandorBarChart *self,
       GdkRGBA color;
 
       append_text (self, snapshot, g_ptr_array_index (self->labels, i), 0, mid, g.label_width, 0.f, fg);
-      bar_color (v, g.max, &color);
+      bar_color (v, g.max, fg, &color);
       if (len >= 0.5)
         append_rounded (snapshot, &color,
                         &GRAPHENE_RECT_INIT ((float) x0, (float) (mid - g.bar_height / 2.0),
