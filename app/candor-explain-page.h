@@ -29,6 +29,18 @@ void           candor_explain_page_set_params  (CandorExplainPage         *self,
                                                 const CandorExplainParams *params);
 /* TRUE while the maps of the selected sample are being computed. */
 gboolean       candor_explain_page_get_computing (CandorExplainPage       *self);
+/* TRUE when the selected sample is a table row (its controls are the
+ * method and the table's baseline). */
+gboolean       candor_explain_page_get_showing_row (CandorExplainPage     *self);
+/* TRUE once the selected sample's explanation is shown. */
+gboolean       candor_explain_page_has_explanation (CandorExplainPage     *self);
+/* A file name (without extension) for the numbers of what is shown. */
+char          *candor_explain_page_suggest_name (CandorExplainPage        *self);
+/* Writes the numbers of the explanation shown to @path, CSV or JSON by its
+ * extension, atomically (candor-explain-export.h). */
+gboolean       candor_explain_page_export_numbers (CandorExplainPage      *self,
+                                                   const char             *path,
+                                                   GError                **error);
 /* Lists @findings (CxFinding *, or NULL for none). */
 void           candor_explain_page_set_findings (CandorExplainPage        *self,
                                                  GPtrArray                *findings);

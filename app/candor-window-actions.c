@@ -314,6 +314,103 @@ export_png_activated (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* ---- numbers ---- */
+
+static gboolean
+export_numbers (CandorWindow *self,
+                const char   *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+
+  if (!candor_explain_page_export_numbers (self->explain_page, path, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not export the numbers: %s"), error->message);
+      candor_window_show_toast (self, message, 10);
+      /* Scripted runs have no one to read toasts. */
+      if (self->scripted)
+        g_printerr ("candor: %s\n", message);
+      return FALSE;
+    }
+  {
+    g_autofree char *message = g_strdup_printf (_("Exported “%s”"), name);
+    candor_window_show_toast (self, message, 3);
+  }
+  return TRUE;
+}
+
+static void
+on_export_numbers_response (GtkNativeDialog *dialog,
+                            int              response,
+                            CandorWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
+
+      if (path == NULL)
+        candor_window_show_toast (self, _("Exports can only be saved to local folders"), 5);
+      else
+        {
+          /* A name without .csv or .json gets the one of the filter shown. */
+          if (!has_suffix_ci (path, ".csv") && !has_suffix_ci (path, ".json"))
+            {
+              gboolean json = filter != NULL && g_object_get_data (G_OBJECT (filter), "json") != NULL;
+              g_autofree char *named = g_strconcat (path, json ? ".json" : ".csv", NULL);
+              g_free (path);
+              path = g_steal_pointer (&named);
+            }
+          export_numbers (self, path);
+        }
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_numbers_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+
+  if (self->chooser != NULL || !candor_explain_page_has_explanation (self->explain_page))
+    return;
+  stem = candor_explain_page_suggest_name (self->explain_page);
+  name = g_strconcat (stem, ".csv", NULL);
+  self->chooser = gtk_file_chooser_native_new (_("Export Numbers"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_file_filter_set_name (csv, _("CSV Tables (*.csv)"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  gtk_file_filter_set_name (json, _("JSON Documents (*.json)"));
+  gtk_file_filter_add_suffix (json, "json");
+  g_object_set_data (G_OBJECT (json), "json", GINT_TO_POINTER (1));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), csv);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), json);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_numbers_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* The test hook: the numbers to a path, without a dialog. */
+static void
+export_numbers_to_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  g_autofree char *path = g_canonicalize_filename (g_variant_get_string (parameter, NULL), NULL);
+
+  export_numbers (self, path);
+}
+
 /* ---- other actions ---- */
 
 static void
@@ -363,6 +460,24 @@ set_explain_param_activated (GSimpleAction *action,
   else if (g_str_equal (name, "set-sign")
            && !cx_sign_from_name (g_variant_get_string (parameter, NULL), &params.sign))
     return;
+  else if (g_str_equal (name, "set-explain-method")
+           && (!cx_method_from_name (g_variant_get_string (parameter, NULL), &params.table_method)
+               || !candor_explain_is_table_method (params.table_method)))
+    return;
+  else if (g_str_equal (name, "set-ig-baseline"))
+    {
+      /* The baseline control the page shows: a table row's or an image's. */
+      CxBaselineKind kind;
+
+      if (!cx_baseline_from_name (g_variant_get_string (parameter, NULL), &kind))
+        return;
+      if (!candor_explain_page_get_showing_row (self->explain_page))
+        params.ig_baseline = kind;
+      else if (kind == CX_BASELINE_MEAN || kind == CX_BASELINE_ZEROS)
+        params.table_baseline = kind;
+      else
+        return;
+    }
   candor_explain_page_set_params (self->explain_page, &params);
 }
 
@@ -459,6 +574,8 @@ static const GActionEntry win_actions[] = {
   { "open", open_activated },
   { "open-demo", open_demo_activated, "s" },
   { "export-png", export_png_activated },
+  { "export-numbers", export_numbers_activated },
+  { "export-numbers-to", export_numbers_to_activated, "s" },
   { "copy-sha256", copy_sha256_activated },
   { "select-sample", select_sample_activated, "u" },
   { "search-samples", search_samples_activated },
@@ -467,6 +584,8 @@ static const GActionEntry win_actions[] = {
   { "set-outlier-percent", set_explain_param_activated, "d" },
   { "set-ig-rule", set_explain_param_activated, "s" },
   { "set-sign", set_explain_param_activated, "s" },
+  { "set-ig-baseline", set_explain_param_activated, "s" },
+  { "set-explain-method", set_explain_param_activated, "s" },
   { "filter-outcome", filter_outcome_activated, "i" },
   { "filter-group", filter_group_activated, "(ss)" },
   { "set-view", set_view_activated, "s" },

@@ -110,6 +110,9 @@ fill_doc (CandorWindow *self,
   candor_explain_page_get_params (self->explain_page, &params);
   doc->ig_steps = params.ig_steps;
   replace (&doc->ig_rule, cx_ig_rule_name (params.ig_rule));
+  replace (&doc->ig_baseline, cx_baseline_name (params.ig_baseline));
+  replace (&doc->table_method, cx_method_name (params.table_method));
+  replace (&doc->table_baseline, cx_baseline_name (params.table_baseline));
   doc->smoothgrad_samples = params.smoothgrad_samples;
   doc->smoothgrad_noise = params.smoothgrad_noise;
   doc->seed = params.seed;
@@ -408,6 +411,13 @@ candor_window_open_session (CandorWindow *self,
   params.ig_steps = doc->ig_steps;
   if (doc->ig_rule != NULL)
     cx_ig_rule_from_name (doc->ig_rule, &params.ig_rule);
+  /* Unknown names (a newer file, or a hand edit) keep what is set. */
+  if (doc->ig_baseline != NULL)
+    cx_baseline_from_name (doc->ig_baseline, &params.ig_baseline);
+  if (doc->table_method != NULL)
+    cx_method_from_name (doc->table_method, &params.table_method);
+  if (doc->table_baseline != NULL)
+    cx_baseline_from_name (doc->table_baseline, &params.table_baseline);
   if (doc->sign != NULL)
     cx_sign_from_name (doc->sign, &params.sign);
   params.outlier_percent = doc->outlier_percent;

@@ -105,6 +105,8 @@ candor_window_update_state (CandorWindow *self)
                                     have_content && adw_view_switcher_title_get_title_visible (self->switcher_title));
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-png");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), have_content);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-numbers");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), candor_explain_page_has_explanation (self->explain_page));
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "copy-sha256");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), model != NULL);
 

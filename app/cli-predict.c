@@ -19,6 +19,7 @@
 #include "render.h"
 #include "sanity.h"
 #include "schema.h"
+#include "tabular.h"
 
 typedef struct
 {
@@ -241,14 +242,10 @@ cli_cmd_predict (int argc, char **argv)
 static gboolean
 parse_baseline (const char *spec, CxExplainParams *p, CxTensor **owned, GError **error)
 {
-  if (spec == NULL || g_str_equal (spec, "zeros"))
+  if (spec == NULL)
     p->baseline = CX_BASELINE_ZEROS;
-  else if (g_str_equal (spec, "blur"))
-    p->baseline = CX_BASELINE_BLUR;
-  else if (g_str_equal (spec, "uniform"))
-    p->baseline = CX_BASELINE_UNIFORM;
-  else if (g_str_equal (spec, "mean"))
-    p->baseline = CX_BASELINE_MEAN;
+  else if (cx_baseline_from_name (spec, &p->baseline))
+    return TRUE;
   else if (g_str_has_suffix (spec, ".npy"))
     {
       *owned = cx_npy_load (spec, error);
@@ -384,6 +381,8 @@ run_explain (int argc, char **argv, gboolean sanity)
   g_autoptr(CxTensor) x = NULL;
   g_autoptr(CxTensor) baseline = NULL;
   g_autoptr(CxTensor) table = NULL;
+  g_autofree char *table_path = NULL;
+  int64_t table_row;
   g_autoptr(CxExplanation) e = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -458,15 +457,16 @@ run_explain (int argc, char **argv, gboolean sanity)
                a.input, x->shape[0]);
       return 1;
     }
-  /* A table row's data set is its table: the mean baseline is its mean row. */
-  if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL && a.schema != NULL && x->ndim == 2)
+  if (p.baseline == CX_BASELINE_MEAN && a.schema != NULL
+      && cx_schema_split_row_spec (a.input, &table_path, &table_row))
     {
-      table = cx_schema_table_load (model, a.input, a.schema, &error);
+      /* A table row's mean baseline is the mean of its table, as the app's. */
+      table = cx_schema_table_load (a.schema, table_path, &error);
       if (table == NULL)
         return cli_fail (error);
       p.baseline_tensor = table;
     }
-  if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL)
+  else if (p.baseline == CX_BASELINE_MEAN && p.baseline_tensor == NULL)
     fprintf (stderr, "candor-cli: no data set given: the mean baseline is the input's own "
              "per-channel mean\n");
   classes = cx_model_class_names (model);
@@ -483,11 +483,8 @@ run_explain (int argc, char **argv, gboolean sanity)
         return cli_fail (error);
       if (schema->n_features == x->shape[1])
         {
-          groups = g_new (int, schema->n_features);
-          for (int f = 0; f < schema->n_features; f++)
-            groups[f] = schema->features[f].raw;
-          p.groups = groups;
-          p.n_groups = schema->n_columns;
+          groups = cx_schema_players (schema);
+          cx_schema_set_players (schema, x, groups, &p);
         }
     }
 
@@ -593,20 +590,16 @@ run_explain (int argc, char **argv, gboolean sanity)
     }
   if (schema != NULL && groups != NULL)
     {
-      /* One bar per raw CSV column: its features summed (Shapley sampling
-       * already gives every feature of a column the column's value). */
+      /* One bar per raw CSV column. */
+      g_autofree double *columns = g_new (double, MAX (schema->n_columns, 1));
+      if (!cx_schema_column_attribution (schema, e, columns))
+        g_assert_not_reached ();
       json_builder_set_member_name (b, "columns");
       json_builder_begin_object (b);
       for (int c = 0; c < schema->n_columns; c++)
         {
-          const CxSchemaColumn *col = &schema->columns[c];
-          double v = 0;
-          for (int k = 0; k < col->n_features; k++)
-            v += e->attribution->data.f[col->features[k]];
-          if (method == CX_METHOD_SHAP && col->n_features > 0)
-            v = e->attribution->data.f[col->features[0]];
-          json_builder_set_member_name (b, col->name);
-          json_builder_add_double_value (b, v);
+          json_builder_set_member_name (b, schema->columns[c].name);
+          json_builder_add_double_value (b, columns[c]);
         }
       json_builder_end_object (b);
     }

@@ -68,6 +68,18 @@ cx_baseline_name (CxBaselineKind kind)
   return baseline_names[kind];
 }
 
+gboolean
+cx_baseline_from_name (const char *name, CxBaselineKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (baseline_names); i++)
+    if (i != CX_BASELINE_TENSOR && g_str_equal (name, baseline_names[i]))
+      {
+        *kind = (CxBaselineKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 cx_explain_params_init (CxExplainParams *p, CxMethod method)
 {

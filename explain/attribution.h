@@ -101,6 +101,8 @@ gboolean        cx_method_from_name    (const char *name, CxMethod *method);
 const char     *cx_ig_rule_name        (CxIgRule rule);
 gboolean        cx_ig_rule_from_name   (const char *name, CxIgRule *rule);
 const char     *cx_baseline_name       (CxBaselineKind kind);
+/* "zeros", "blur", "uniform" or "mean" (not "file": a tensor needs data). */
+gboolean        cx_baseline_from_name  (const char *name, CxBaselineKind *kind);
 
 /* The integration points and weights of @rule with @n steps, as Captum's
  * approximation_methods (note Captum's trapezoid weights sum to 1 − 1/n). */

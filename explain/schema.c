@@ -821,18 +821,3 @@ cx_schema_input_load (const CxModel *model, const char *spec, const char *schema
   return cx_schema_encode_row (schema, csv, row - 1, error);
 }
 
-CxTensor *
-cx_schema_table_load (const CxModel *model, const char *spec, const char *schema_path,
-                      GError **error)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(CxSchema) schema = NULL;
-  g_autoptr(CxCsv) csv = NULL;
-  int64_t row;
-
-  if (!cx_schema_split_row_spec (spec, &path, &row))
-    path = g_strdup (spec);
-  if (!load_bound (model, path, schema_path, spec, &schema, &csv, error))
-    return NULL;
-  return cx_schema_encode (schema, csv, error);
-}

@@ -106,10 +106,6 @@ gboolean    cx_parse_number         (const char *text, double *value);
  * (optional) receives the CSV file's digest. */
 CxTensor   *cx_schema_input_load    (const CxModel *model, const char *spec,
                                      const char *schema_path, char **sha256, GError **error);
-/* Every row of the table @spec names ("T.csv:ROW" or "T.csv") encoded
- * through the schema: [N, F], the data set a mean baseline averages. */
-CxTensor   *cx_schema_table_load    (const CxModel *model, const char *spec,
-                                     const char *schema_path, GError **error);
 /* Splits "T.csv:ROW" into the path and the row (from 1); FALSE when @spec
  * does not end in ":ROW". */
 gboolean    cx_schema_split_row_spec (const char *spec, char **path, int64_t *row);

@@ -31,6 +31,8 @@ cx_session_new (void)
   s->ig_steps = 50;
   s->ig_rule = g_strdup ("gausslegendre");
   s->ig_baseline = g_strdup ("zeros");
+  s->table_method = g_strdup ("ig");
+  s->table_baseline = g_strdup ("mean");
   s->smoothgrad_samples = 50;
   s->smoothgrad_noise = 0.15;
   s->sign = g_strdup ("all");
@@ -57,6 +59,8 @@ cx_session_free (CxSession *s)
   g_ptr_array_unref (s->findings);
   g_free (s->ig_rule);
   g_free (s->ig_baseline);
+  g_free (s->table_method);
+  g_free (s->table_baseline);
   g_free (s->sign);
   g_free (s);
 }
@@ -244,6 +248,8 @@ cx_session_parse (const char *data, gsize len, const char *path, GError **error)
     bad (&r, "candor_session", "is missing: this is not a Candor session");
   g_clear_pointer (&s->ig_rule, g_free);
   g_clear_pointer (&s->ig_baseline, g_free);
+  g_clear_pointer (&s->table_method, g_free);
+  g_clear_pointer (&s->table_baseline, g_free);
   g_clear_pointer (&s->sign, g_free);
   read_file_ref (&r, o, "model", &s->model_path, &s->model_sha256, TRUE);
   read_file_ref (&r, o, "data", &s->data_path, &s->data_sha256, FALSE);
@@ -254,6 +260,9 @@ cx_session_parse (const char *data, gsize len, const char *path, GError **error)
   s->ig_steps = (int) get_number (&r, m, "ig_steps", 50, 2, 100000);
   s->ig_rule = get_string (&r, m, "ig_rule", "gausslegendre", FALSE);
   s->ig_baseline = get_string (&r, m, "ig_baseline", "zeros", FALSE);
+  /* Sessions saved before tables had methods do not name them. */
+  s->table_method = get_string (&r, m, "table_method", "ig", FALSE);
+  s->table_baseline = get_string (&r, m, "table_baseline", "mean", FALSE);
   s->smoothgrad_samples = (int) get_number (&r, m, "smoothgrad_samples", 50, 1, 100000);
   s->smoothgrad_noise = get_number (&r, m, "smoothgrad_noise", 0.15, 0, 100);
   s->occlusion_window = (int) get_number (&r, m, "occlusion_window", 0, 0, 100000);
@@ -356,6 +365,10 @@ cx_session_to_data (const CxSession *s, gsize *len)
   json_builder_add_string_value (b, s->ig_rule);
   json_builder_set_member_name (b, "ig_baseline");
   json_builder_add_string_value (b, s->ig_baseline);
+  json_builder_set_member_name (b, "table_method");
+  json_builder_add_string_value (b, s->table_method);
+  json_builder_set_member_name (b, "table_baseline");
+  json_builder_add_string_value (b, s->table_baseline);
   json_builder_set_member_name (b, "smoothgrad_samples");
   json_builder_add_int_value (b, s->smoothgrad_samples);
   json_builder_set_member_name (b, "smoothgrad_noise");

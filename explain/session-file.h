@@ -35,7 +35,9 @@ typedef struct
   /* method parameters */
   int ig_steps;
   char *ig_rule;
-  char *ig_baseline;
+  char *ig_baseline;   /* images */
+  char *table_method;  /* table rows: ig, shap, gradxinput or saliency (default ig) */
+  char *table_baseline; /* table rows: mean or zeros (default mean) */
   int smoothgrad_samples;
   double smoothgrad_noise;
   int occlusion_window;

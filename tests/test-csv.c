@@ -478,7 +478,7 @@ test_schema_hmda (void)
     g_autoptr(CxSchema) short_schema = schema_ok ("{\"features\": [{\"column\": \"pirat\"}]}");
     g_assert_false (cx_schema_check_model (short_schema, model, &error));
     g_assert_error (error, CX_ERROR, CX_ERROR_SHAPE);
-    g_assert_cmpstr (error->message, ==, "s.json: the schema encodes 1 features; the model's input 'features' takes 28");
+    g_assert_cmpstr (error->message, ==, "s.json: the schema encodes 1 feature(s); the model's input 'features' takes 28");
   }
 }
 

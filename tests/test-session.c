@@ -27,6 +27,12 @@ sample_session (int findings)
   g_ptr_array_add (s->sensitive, g_strdup ("afam"));
   s->ig_steps = 64;
   s->seed = 7;
+  g_free (s->ig_baseline);
+  s->ig_baseline = g_strdup ("blur");
+  g_free (s->table_method);
+  s->table_method = g_strdup ("shap");
+  g_free (s->table_baseline);
+  s->table_baseline = g_strdup ("zeros");
   s->threshold = 0.35;
   for (int i = 0; i < findings; i++)
     {
@@ -58,6 +64,29 @@ test_round_trip (void)
                    "finding 2: the map lights up the background — «ü»");
   g_assert_cmpstr (back->selected->pdata[0], ==, "sneaker-1.png");
   g_assert_cmpstr (back->sensitive->pdata[0], ==, "afam");
+  g_assert_cmpstr (back->ig_baseline, ==, "blur");
+  g_assert_cmpstr (back->table_method, ==, "shap");
+  g_assert_cmpstr (back->table_baseline, ==, "zeros");
+}
+
+/* A session saved before table rows had a method and a baseline opens
+ * with the defaults (integrated gradients from the table's mean). */
+static void
+test_old_file_defaults (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "old.candor", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxSession) s = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+    "{\"candor_session\": 1, \"model\": {\"path\": \"m.onnx\"},"
+    " \"methods\": {\"ig_steps\": 32, \"ig_rule\": \"riemann_left\", \"ig_baseline\": \"uniform\"}}", -1, NULL));
+  s = cx_session_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s->ig_steps, ==, 32);
+  g_assert_cmpstr (s->ig_baseline, ==, "uniform");
+  g_assert_cmpstr (s->table_method, ==, "ig");
+  g_assert_cmpstr (s->table_baseline, ==, "mean");
 }
 
 static void
@@ -78,18 +107,18 @@ expect_error (const char *name, const char *content, const char *message)
 static void
 test_hostile (void)
 {
-  expect_error ("not-json.candor", "{ nope", "not a session file: <data>:1:1: Parse error: unexpected character `{', expected string constant");
+  expect_error ("not-json.candor", "{ nope", "not a session file: line 1, column 1: unexpected character `{', expected string constant");
   expect_error ("array.candor", "[1, 2]", "not a session file (no JSON object)");
   expect_error ("no-version.candor", "{\"model\": {\"path\": \"m.onnx\"}}",
                 "member 'candor_session' is missing: this is not a Candor session");
   expect_error ("future.candor", "{\"candor_session\": 9, \"model\": {\"path\": \"m.onnx\"}}",
-                "member 'candor_session' is out of range");
+                "member 'candor_session' is 9: the session was saved by a newer Candor (this one reads version 1)");
   expect_error ("no-model.candor", "{\"candor_session\": 1}", "member 'model' is missing");
   expect_error ("model-number.candor", "{\"candor_session\": 1, \"model\": 3}", "member 'model' must be an object");
   expect_error ("bad-sha.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\", \"sha256\": \"xyz\"}}",
                 "member 'model' has a malformed sha256");
   expect_error ("steps.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"methods\": {\"ig_steps\": -4}}",
-                "member 'ig_steps' is out of range");
+                "member 'ig_steps' is -4, outside 2 to 100000");
   expect_error ("findings.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [3]}",
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
@@ -159,6 +188,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("candor-session-XXXXXX", NULL);
   g_test_add_func ("/session/round-trip", test_round_trip);
+  g_test_add_func ("/session/old-file-gets-table-defaults", test_old_file_defaults);
   g_test_add_func ("/session/hostile-files-are-refused", test_hostile);
   g_test_add_func ("/session/kill-during-save-loses-nothing", test_kill_during_save);
   status = g_test_run ();
