@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cx-error.h"
 #include "model.h"
 #include "cli-commands.h"
 
@@ -84,11 +85,8 @@ cli_command_line (int    argc,
 int
 cli_fail (GError *error)
 {
-  /* One line: collapse any newline a library put in the message. */
-  g_autofree char *msg = g_strdup (error ? error->message : "unknown error");
-  for (char *p = msg; *p; p++)
-    if (*p == '\n' || *p == '\r')
-      *p = ' ';
+  /* One line, whatever user text the message quotes. */
+  g_autofree char *msg = cx_error_line (error ? error->message : "unknown error");
   fprintf (stderr, "candor-cli: %s\n", msg);
   return 1;
 }

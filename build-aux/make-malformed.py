@@ -252,6 +252,8 @@ case("session-no-model.candor", b'{"candor_session": 1}', SESSION, "FILE: member
 case("session-steps-string.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "methods": {"ig_steps": "many"}}', SESSION, "FILE: member 'ig_steps' must be a number")
 case("session-findings-not-objects.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "findings": [1, 2]}', SESSION, "FILE: member 'findings' must hold objects")
 case("session-latin1.candor", b'{"candor_session": 1, "model": {"path": "M\xfcnchen.onnx"}}', SESSION, "FILE: not valid UTF-8")
+case("session-newline-in-token.candor", b'{"candor_session": 1, "a\nb" "c": 2}', SESSION,
+     "FILE: not a session file: line 2, column 2: unexpected string constant \"a\\nb\", expected character `:'")
 case("session-climbs-out.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "data": {"path": "."}, "selected": ["../../etc/passwd"]}', SESSION, "FILE: sample '../../etc/passwd' is not a file name")
 
 with open(os.path.join(out, "cases.txt"), "w") as f:

@@ -18,6 +18,23 @@ cx_error_prefix (GError **error, const char *prefix)
 }
 
 char *
+cx_error_line (const char *message)
+{
+  GString *line = g_string_sized_new (strlen (message));
+
+  for (const char *c = message; *c; c++)
+    switch (*c)
+      {
+      case '\n': g_string_append (line, "\\n"); break;
+      case '\r': g_string_append (line, "\\r"); break;
+      case '\t': g_string_append (line, "\\t"); break;
+      default:
+        g_string_append_c (line, (guchar) *c < 0x20 || *c == 0x7f ? '?' : *c);
+      }
+  return g_string_free (line, FALSE);
+}
+
+char *
 cx_json_error_text (const GError *error)
 {
   const char *m = error->message;
@@ -37,5 +54,8 @@ cx_json_error_text (const GError *error)
   rest = end + 2;
   if (g_str_has_prefix (rest, "Parse error: "))
     rest += strlen ("Parse error: ");
-  return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s", line, column, rest);
+  {
+    g_autofree char *what = cx_error_line (rest);
+    return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s", line, column, what);
+  }
 }

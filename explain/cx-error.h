@@ -26,6 +26,11 @@ typedef enum
 
 GQuark cx_error_quark (void);
 
+/* @message on one line: line breaks and tabs written as \n, \r, \t, other
+ * control characters as '?' (messages quote the user's text, which may
+ * hold anything). Free with g_free. */
+char *cx_error_line (const char *message);
+
 /* A JSON parser's message without its "<data>:L:C: Parse error:" prefix:
  * "line L, column C: …". Free with g_free. */
 char *cx_json_error_text (const GError *error);
