@@ -86,6 +86,7 @@ struct _CandorExplainPage
 
   CandorExplainParams params;
   gboolean updating_controls;
+  gboolean stale;              /* something changed while the page was hidden */
 
   /* owned */
   CandorSession *session;
@@ -725,6 +726,11 @@ recompute (CandorExplainPage *self)
   Request *request;
 
   cancel_job (self);
+  /* A page nobody sees (Explain behind Side by Side, or the other way
+   * round) computes when it is shown, not twice for every selection. */
+  self->stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (self->stale)
+    return;
   if (model == NULL || (ops != NULL && ops[0] != NULL) || !(image || row))
     return;
 
@@ -1315,6 +1321,16 @@ candor_explain_page_set_property (GObject      *object,
 }
 
 static void
+candor_explain_page_map (GtkWidget *widget)
+{
+  CandorExplainPage *self = CANDOR_EXPLAIN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (candor_explain_page_parent_class)->map (widget);
+  if (self->stale)
+    recompute (self);
+}
+
+static void
 candor_explain_page_class_init (CandorExplainPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1323,6 +1339,7 @@ candor_explain_page_class_init (CandorExplainPageClass *klass)
   object_class->dispose = candor_explain_page_dispose;
   object_class->get_property = candor_explain_page_get_property;
   object_class->set_property = candor_explain_page_set_property;
+  widget_class->map = candor_explain_page_map;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, CANDOR_TYPE_SESSION,
