@@ -9,7 +9,11 @@
 #include "model.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
+
+/* Largest session file read (it holds names and notes, not data). */
+#define SESSION_MAX_BYTES (64u << 20)
 
 static void
 finding_free (gpointer data)
@@ -90,6 +94,17 @@ bad (Reader *r, const char *member, const char *problem)
   g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' %s", r->path, member, problem);
 }
 
+/* @v as short as it reads back exactly, whatever the locale; @buf holds
+ * G_ASCII_DTOSTR_BUF_SIZE bytes. */
+static const char *
+number_text (char *buf, double v)
+{
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.15g", v);
+  if (g_ascii_strtod (buf, NULL) != v)
+    g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.17g", v);
+  return buf;
+}
+
 static JsonNode *
 member (Reader *r, JsonObject *o, const char *name, JsonNodeType type, gboolean required)
 {
@@ -140,7 +155,11 @@ get_number (Reader *r, JsonObject *o, const char *name, double def, double lo, d
   v = t == G_TYPE_INT64 ? (double) json_node_get_int (n) : json_node_get_double (n);
   if (!(v >= lo && v <= hi))
     {
-      bad (r, name, "is out of range");
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *problem = g_strdup_printf ("is %s, out of range (%s to %s)",
+                                                  number_text (a, v), number_text (b, lo),
+                                                  number_text (c, hi));
+      bad (r, name, problem);
       return def;
     }
   return v;
@@ -180,49 +199,75 @@ read_strings (Reader *r, JsonObject *o, const char *name, GPtrArray *into)
     }
 }
 
+/* "candor_session": the format version, an integer from 1 to CX_SESSION_VERSION. */
+static void
+read_version (Reader *r, JsonObject *o)
+{
+  JsonNode *n = member (r, o, "candor_session", JSON_NODE_VALUE, FALSE);
+  g_autofree char *problem = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GType t;
+  double v;
+
+  if (n == NULL)
+    {
+      if (!r->failed)
+        bad (r, "candor_session", "is missing: this is not a Candor session");
+      return;
+    }
+  t = json_node_get_value_type (n);
+  if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+    {
+      bad (r, "candor_session", "must be a version number");
+      return;
+    }
+  v = t == G_TYPE_INT64 ? (double) json_node_get_int (n) : json_node_get_double (n);
+  if (v > CX_SESSION_VERSION)
+    problem = g_strdup_printf ("is version %s, newer than this Candor reads (%d)",
+                               number_text (buf, v), CX_SESSION_VERSION);
+  else if (!(v >= 1) || v != floor (v))
+    problem = g_strdup_printf ("is %s, not a version number (1 to %d)", number_text (buf, v),
+                               CX_SESSION_VERSION);
+  if (problem != NULL)
+    bad (r, "candor_session", problem);
+}
+
 CxSession *
-cx_session_load (const char *path, GError **error)
+cx_session_parse (const char *data, gsize len, const char *name, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
   g_autoptr(CxSession) s = cx_session_new ();
-  Reader r = { path, error, FALSE };
+  Reader r = { name, error, FALSE };
   JsonNode *root;
   JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
   JsonNode *n;
-  g_autofree char *data = NULL;
-  gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, &local))
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
-  if (len > 64 << 20)
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  if (len > SESSION_MAX_BYTES)
     {
       g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a session file of %" G_GSIZE_FORMAT
-                   " MiB is too large", path, len >> 20);
+                   " MiB is too large", name, len >> 20);
       return NULL;
     }
   if (!g_utf8_validate (data, (gssize) len, NULL))
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not valid UTF-8", path);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not valid UTF-8", name);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", path, local->message);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", name, local->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || JSON_NODE_TYPE (root) != JSON_NODE_OBJECT)
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file (no JSON object)", path);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file (no JSON object)", name);
       return NULL;
     }
   o = json_node_get_object (root);
-  if (get_number (&r, o, "candor_session", 0, 1, CX_SESSION_VERSION) < 1 && !r.failed)
-    bad (&r, "candor_session", "is missing: this is not a Candor session");
+  read_version (&r, o);
   g_clear_pointer (&s->ig_rule, g_free);
   g_clear_pointer (&s->ig_baseline, g_free);
   g_clear_pointer (&s->sign, g_free);
@@ -274,6 +319,21 @@ cx_session_load (const char *path, GError **error)
   return g_steal_pointer (&s);
 }
 
+CxSession *
+cx_session_load (const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);
+      return NULL;
+    }
+  return cx_session_parse (data, len, path, error);
+}
+
 /* ---- writing ------------------------------------------------------- */
 
 static void
@@ -306,14 +366,12 @@ write_strings (JsonBuilder *b, const char *name, GPtrArray *a)
   json_builder_end_array (b);
 }
 
-gboolean
-cx_session_save (const CxSession *s, const char *path, GError **error)
+char *
+cx_session_to_data (const CxSession *s, gsize *len)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  gsize len;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "candor_session");
@@ -377,7 +435,15 @@ cx_session_save (const CxSession *s, const char *path, GError **error)
   root = json_builder_get_root (b);
   json_generator_set_pretty (gen, TRUE);
   json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, &len);
+  return json_generator_to_data (gen, len);
+}
+
+gboolean
+cx_session_save (const CxSession *s, const char *path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = cx_session_to_data (s, &len);
+
   return cx_atomic_write (path, text, len, error);
 }
 

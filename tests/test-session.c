@@ -83,13 +83,13 @@ test_hostile (void)
   expect_error ("no-version.candor", "{\"model\": {\"path\": \"m.onnx\"}}",
                 "member 'candor_session' is missing: this is not a Candor session");
   expect_error ("future.candor", "{\"candor_session\": 9, \"model\": {\"path\": \"m.onnx\"}}",
-                "member 'candor_session' is out of range");
+                "member 'candor_session' is version 9, newer than this Candor reads (1)");
   expect_error ("no-model.candor", "{\"candor_session\": 1}", "member 'model' is missing");
   expect_error ("model-number.candor", "{\"candor_session\": 1, \"model\": 3}", "member 'model' must be an object");
   expect_error ("bad-sha.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\", \"sha256\": \"xyz\"}}",
                 "member 'model' has a malformed sha256");
   expect_error ("steps.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"methods\": {\"ig_steps\": -4}}",
-                "member 'ig_steps' is out of range");
+                "member 'ig_steps' is -4, out of range (2 to 100000)");
   expect_error ("findings.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [3]}",
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
