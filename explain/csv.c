@@ -335,6 +335,12 @@ cx_csv_append_field (GString *out, const char *text)
 void
 cx_csv_append_record (GString *out, const char *const *fields, int n)
 {
+  /* A lone empty field unquoted is an empty line, which readers skip. */
+  if (n == 1 && fields[0][0] == '\0')
+    {
+      g_string_append (out, "\"\"\n");
+      return;
+    }
   for (int k = 0; k < n; k++)
     {
       if (k > 0)

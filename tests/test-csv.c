@@ -146,6 +146,17 @@ test_csv_writer_round_trip (void)
   g_assert_cmpint (csv->n_rows, ==, 1);
   for (guint c = 0; c < G_N_ELEMENTS (fields); c++)
     g_assert_cmpstr (cx_csv_cell (csv, 0, (int) c), ==, fields[c]);
+
+  /* One column: an empty cell must not turn into a blank line. */
+  g_string_truncate (out, 0);
+  cx_csv_append_record (out, (const char *[]) { "a" }, 1);
+  cx_csv_append_record (out, (const char *[]) { "" }, 1);
+  cx_csv_append_record (out, (const char *[]) { "b" }, 1);
+  g_assert_cmpstr (out->str, ==, "a\n\"\"\nb\n");
+  g_clear_pointer (&csv, cx_csv_free);
+  csv = parse_ok (out->str);
+  g_assert_cmpint (csv->n_rows, ==, 2);
+  g_assert_cmpstr (cx_csv_cell (csv, 0, 0), ==, "");
 }
 
 /* 100 000 rows of HMDA's shape, read and encoded well under a second. */
