@@ -317,6 +317,9 @@ cx_csv_append_field (GString *out, const char *text)
 
   if (!quote)
     quote = strpbrk (text, ",\"\r\n") != NULL;
+  /* A leading byte-order mark would be skipped as the file's own. */
+  if (!quote)
+    quote = g_str_has_prefix (text, "\xEF\xBB\xBF");
   if (!quote)
     {
       g_string_append_len (out, text, (gssize) n);

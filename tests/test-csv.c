@@ -157,6 +157,14 @@ test_csv_writer_round_trip (void)
   csv = parse_ok (out->str);
   g_assert_cmpint (csv->n_rows, ==, 2);
   g_assert_cmpstr (cx_csv_cell (csv, 0, 0), ==, "");
+
+  /* A first field that starts with a byte-order mark keeps it. */
+  g_string_truncate (out, 0);
+  cx_csv_append_record (out, (const char *[]) { "\xEF\xBB\xBF" "a", "b" }, 2);
+  g_assert_cmpstr (out->str, ==, "\"\xEF\xBB\xBF" "a\",b\n");
+  g_clear_pointer (&csv, cx_csv_free);
+  csv = parse_ok (out->str);
+  g_assert_cmpstr (csv->header[0], ==, "\xEF\xBB\xBF" "a");
 }
 
 /* 100 000 rows of HMDA's shape, read and encoded well under a second. */
