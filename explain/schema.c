@@ -7,6 +7,7 @@
 #include "schema.h"
 #include "cx-error.h"
 #include "engine.h"
+#include "json-input.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -371,9 +372,8 @@ cx_schema_parse (const char *data, gsize len, const char *name, GError **error)
   static const char *const keys[] = { "features", "label", "favourable_output", "sensitive",
                                       "locked", "name", "description", NULL };
   g_autoptr(CxSchema) s = g_new0 (CxSchema, 1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
-  JsonNode *root, *n;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *n;
   JsonObject *o;
   JsonArray *features;
   char **fills;
@@ -382,22 +382,9 @@ cx_schema_parse (const char *data, gsize len, const char *name, GError **error)
   s->path = g_strdup (name);
   s->favourable_output = 1;
   s->label_csv_column = -1;
-  if (!g_utf8_validate_len (data, len, NULL))
-    {
-      bad (error, name, "not valid UTF-8");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      bad (error, name, "not a schema: %s", local->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad (error, name, "not a schema (no JSON object)");
-      return NULL;
-    }
+  root = cx_json_parse_object (data, len, name, "a schema", error);
+  if (root == NULL)
+    return NULL;
   o = json_node_get_object (root);
   if (!check_keys (o, keys, name, "the schema", error))
     return NULL;

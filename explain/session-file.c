@@ -6,6 +6,7 @@
 #include "session-file.h"
 #include "atomic-file.h"
 #include "cx-error.h"
+#include "json-input.h"
 #include "model.h"
 
 #include <json-glib/json-glib.h>
@@ -235,11 +236,9 @@ read_version (Reader *r, JsonObject *o)
 CxSession *
 cx_session_parse (const char *data, gsize len, const char *name, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
   g_autoptr(CxSession) s = cx_session_new ();
+  g_autoptr(JsonNode) root = NULL;
   Reader r = { name, error, FALSE };
-  JsonNode *root;
   JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
   JsonNode *n;
 
@@ -250,22 +249,9 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
                    " MiB is too large", name, len >> 20);
       return NULL;
     }
-  if (!g_utf8_validate (data, (gssize) len, NULL))
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not valid UTF-8", name);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", name, local->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || JSON_NODE_TYPE (root) != JSON_NODE_OBJECT)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file (no JSON object)", name);
-      return NULL;
-    }
+  root = cx_json_parse_object (data, len, name, "a session file", error);
+  if (root == NULL)
+    return NULL;
   o = json_node_get_object (root);
   read_version (&r, o);
   g_clear_pointer (&s->ig_rule, g_free);

@@ -299,6 +299,15 @@ test_schema_errors (void)
     g_assert_true (g_str_has_prefix (error->message, "s.json: not a schema: "));
   }
   assert_schema_error ("[]", "s.json: not a schema (no JSON object)");
+  /* What JSON-GLib would crash on or pass on wrongly is refused first. */
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    assert_schema_error (deep, "s.json: line 1: arrays and objects nested more than 64 deep");
+  }
+  assert_schema_error ("{\"features\": [{\"column\": \"a\\ud800\"}]}",
+                       "s.json: line 1: a string holds \\uD800, half of a UTF-16 surrogate pair");
+  assert_schema_error ("{\n\"features\": [{\"column\": \"a\\u0000b\"}]}",
+                       "s.json: line 2: a string holds \\u0000 (a NUL character)");
   assert_schema_error ("{\"features\": []}", "s.json: 'features' must be a non-empty list");
   assert_schema_error ("{\"features\": [{\"column\": \"a\", \"mena\": 1}]}",
                        "s.json: feature 1: unknown key 'mena' (expected column, mean, std, equals, fill)");

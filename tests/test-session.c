@@ -94,6 +94,14 @@ test_hostile (void)
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
                 "member 'selected' must hold strings only");
+  {
+    g_autofree char *deep = g_strnfill (100000, '{');
+    expect_error ("deep.candor", deep, "line 1: arrays and objects nested more than 64 deep");
+  }
+  expect_error ("surrogate.candor", "{\"candor_session\": 1,\n \"model\": {\"path\": \"\\udc00\"}}",
+                "line 2: a string holds \\uDC00, half of a UTF-16 surrogate pair");
+  expect_error ("nul.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\\u0000.x\"}}",
+                "line 1: a string holds \\u0000 (a NUL character)");
   expect_error ("latin1.candor", "{\"candor_session\": 1, \"note\": \"\xe9\"}", "not valid UTF-8");
 }
 
