@@ -6,6 +6,9 @@
 #include "json-input.h"
 #include "cx-error.h"
 
+#include <stdio.h>
+#include <string.h>
+
 /* The value of the four hex digits at @p, or −1. */
 static int
 hex4 (const char *p, const char *end)
@@ -91,6 +94,23 @@ check_text (const char *data, gsize len, const char *name, GError **error)
   return TRUE;
 }
 
+/* JSON-GLib says "<data>:3:14: Parse error: unexpected …"; this says
+ * "line 3, column 14: unexpected …". */
+static char *
+parse_message (const char *message)
+{
+  int line, column, n = 0;
+
+  if (sscanf (message, "<data>:%d:%d: %n", &line, &column, &n) == 2 && n > 0)
+    {
+      const char *rest = message + n;
+      if (g_str_has_prefix (rest, "Parse error: "))
+        rest += strlen ("Parse error: ");
+      return g_strdup_printf ("line %d, column %d: %s", line, column, rest);
+    }
+  return g_strdup (message);
+}
+
 JsonNode *
 cx_json_parse_object (const char *data, gsize len, const char *name, const char *what,
                       GError **error)
@@ -112,7 +132,8 @@ cx_json_parse_object (const char *data, gsize len, const char *name, const char 
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not %s: %s", name, what, local->message);
+      g_autofree char *message = parse_message (local->message);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not %s: %s", name, what, message);
       return NULL;
     }
   root = json_parser_steal_root (parser);

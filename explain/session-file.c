@@ -84,6 +84,7 @@ typedef struct
   const char *path;
   GError **error;
   gboolean failed;
+  const char *scope;   /* what holds the members read now ("'methods'"), or NULL: the root */
 } Reader;
 
 static void
@@ -92,7 +93,11 @@ bad (Reader *r, const char *member, const char *problem)
   if (r->failed)
     return;
   r->failed = TRUE;
-  g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' %s", r->path, member, problem);
+  if (r->scope != NULL)
+    g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' of %s %s", r->path, member,
+                 r->scope, problem);
+  else
+    g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' %s", r->path, member, problem);
 }
 
 /* @v as short as it reads back exactly, whatever the locale; @buf holds
@@ -170,14 +175,17 @@ static void
 read_file_ref (Reader *r, JsonObject *root, const char *name, char **path, char **sha, gboolean required)
 {
   JsonNode *n = member (r, root, name, JSON_NODE_OBJECT, required);
+  g_autofree char *scope = g_strdup_printf ("'%s'", name);
   JsonObject *o;
   if (n == NULL)
     return;
   o = json_node_get_object (n);
+  r->scope = scope;
   *path = get_string (r, o, "path", NULL, TRUE);
   *sha = get_string (r, o, "sha256", NULL, FALSE);
   if (*sha != NULL && (strlen (*sha) != 64 || strspn (*sha, "0123456789abcdef") != 64))
-    bad (r, name, "has a malformed sha256");
+    bad (r, "sha256", "must be 64 lowercase hex digits");
+  r->scope = NULL;
 }
 
 static void
@@ -263,6 +271,7 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
   read_strings (&r, o, "selected", s->selected);
   if ((n = member (&r, o, "methods", JSON_NODE_OBJECT, FALSE)) != NULL)
     m = json_node_get_object (n);
+  r.scope = "'methods'";
   s->ig_steps = (int) get_number (&r, m, "ig_steps", 50, 2, 100000);
   s->ig_rule = get_string (&r, m, "ig_rule", "gausslegendre", FALSE);
   s->ig_baseline = get_string (&r, m, "ig_baseline", "zeros", FALSE);
@@ -271,22 +280,28 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
   s->occlusion_window = (int) get_number (&r, m, "occlusion_window", 0, 0, 100000);
   s->occlusion_stride = (int) get_number (&r, m, "occlusion_stride", 0, 0, 100000);
   s->seed = (guint64) get_number (&r, m, "seed", 0, 0, 4294967295.0);
+  r.scope = NULL;
   if ((n = member (&r, o, "render", JSON_NODE_OBJECT, FALSE)) != NULL)
     render = json_node_get_object (n);
+  r.scope = "'render'";
   s->sign = get_string (&r, render, "sign", "all", FALSE);
   s->outlier_percent = get_number (&r, render, "outlier_percent", 2.0, 0, 100);
   s->alpha = get_number (&r, render, "alpha", 0.6, 0, 1);
+  r.scope = NULL;
   if ((n = member (&r, o, "fairness", JSON_NODE_OBJECT, FALSE)) != NULL)
     fair = json_node_get_object (n);
+  r.scope = "'fairness'";
   read_strings (&r, fair, "sensitive", s->sensitive);
   s->threshold = get_number (&r, fair, "threshold", 0.5, 0, 1);
   s->bootstrap = (int) get_number (&r, fair, "bootstrap", 1000, 0, 1000000);
+  r.scope = NULL;
   if ((n = member (&r, o, "findings", JSON_NODE_ARRAY, FALSE)) != NULL)
     {
       JsonArray *a = json_node_get_array (n);
       for (guint i = 0; i < json_array_get_length (a) && !r.failed; i++)
         {
           JsonNode *e = json_array_get_element (a, i);
+          g_autofree char *scope = g_strdup_printf ("finding %u", i + 1);
           CxFinding *f;
           if (JSON_NODE_TYPE (e) != JSON_NODE_OBJECT)
             {
@@ -294,9 +309,11 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
               break;
             }
           f = g_new0 (CxFinding, 1);
+          r.scope = scope;
           f->sample = get_string (&r, json_node_get_object (e), "sample", "", FALSE);
           f->note = get_string (&r, json_node_get_object (e), "note", NULL, TRUE);
           f->created = get_string (&r, json_node_get_object (e), "created", "", FALSE);
+          r.scope = NULL;
           g_ptr_array_add (s->findings, f);
         }
     }

@@ -78,7 +78,7 @@ expect_error (const char *name, const char *content, const char *message)
 static void
 test_hostile (void)
 {
-  expect_error ("not-json.candor", "{ nope", "not a session file: <data>:1:1: Parse error: unexpected character `{', expected string constant");
+  expect_error ("not-json.candor", "{ nope", "not a session file: line 1, column 1: unexpected character `{', expected string constant");
   expect_error ("array.candor", "[1, 2]", "not a session file (no JSON object)");
   expect_error ("no-version.candor", "{\"model\": {\"path\": \"m.onnx\"}}",
                 "member 'candor_session' is missing: this is not a Candor session");
@@ -87,9 +87,11 @@ test_hostile (void)
   expect_error ("no-model.candor", "{\"candor_session\": 1}", "member 'model' is missing");
   expect_error ("model-number.candor", "{\"candor_session\": 1, \"model\": 3}", "member 'model' must be an object");
   expect_error ("bad-sha.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\", \"sha256\": \"xyz\"}}",
-                "member 'model' has a malformed sha256");
+                "member 'sha256' of 'model' must be 64 lowercase hex digits");
   expect_error ("steps.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"methods\": {\"ig_steps\": -4}}",
-                "member 'ig_steps' is -4, out of range (2 to 100000)");
+                "member 'ig_steps' of 'methods' is -4, out of range (2 to 100000)");
+  expect_error ("note.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [{\"note\": \"a\"}, {}]}",
+                "member 'note' of finding 2 is missing");
   expect_error ("findings.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [3]}",
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
