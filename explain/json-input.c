@@ -137,9 +137,17 @@ cx_json_parse_object (const char *data, gsize len, const char *name, const char 
       return NULL;
     }
   root = json_parser_steal_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
     {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not %s (no JSON object)", name, what);
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not %s: the file is empty", name, what);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      const char *found = JSON_NODE_HOLDS_ARRAY (root) ? "an array" :
+                          JSON_NODE_HOLDS_NULL (root) ? "null" : "a single value";
+      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not %s: the file holds %s, not a JSON object",
+                   name, what, found);
       return NULL;
     }
   return g_steal_pointer (&root);

@@ -298,7 +298,7 @@ test_schema_errors (void)
     g_assert_error (error, CX_ERROR, CX_ERROR_PARSE);
     g_assert_true (g_str_has_prefix (error->message, "s.json: not a schema: "));
   }
-  assert_schema_error ("[]", "s.json: not a schema (no JSON object)");
+  assert_schema_error ("[]", "s.json: not a schema: the file holds an array, not a JSON object");
   /* What JSON-GLib would crash on or pass on wrongly is refused first. */
   {
     g_autofree char *deep = g_strnfill (100000, '[');

@@ -79,7 +79,7 @@ static void
 test_hostile (void)
 {
   expect_error ("not-json.candor", "{ nope", "not a session file: line 1, column 1: unexpected character `{', expected string constant");
-  expect_error ("array.candor", "[1, 2]", "not a session file (no JSON object)");
+  expect_error ("array.candor", "[1, 2]", "not a session file: the file holds an array, not a JSON object");
   expect_error ("no-version.candor", "{\"model\": {\"path\": \"m.onnx\"}}",
                 "member 'candor_session' is missing: this is not a Candor session");
   expect_error ("future.candor", "{\"candor_session\": 9, \"model\": {\"path\": \"m.onnx\"}}",
