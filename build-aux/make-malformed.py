@@ -203,58 +203,99 @@ case("png-truncated-idat.png", full[: len(full) - 20], IMG, "FILE: corrupt PNG: 
 case("png-garbage-zlib.png", png(4, 4, idat=chunk(b"IDAT", b"\x78\x9c\xff\xff\xff\xff")), IMG, "FILE: corrupt PNG: IDAT: invalid block type")
 case("png-bad-depth.png", png(4, 4, depth=7), IMG, "FILE: corrupt PNG: Invalid bit depth in IHDR")
 
-# ---- CSV tables and schemas ----------------------------------------------
-# A model reading 3 features: a (numeric, standardised), b = x / b = y.
-save("table-relu.onnx", good)
-TABLE_SCHEMA = b"""{
+# ---- CSV tables for a tabular model ([N, 3] -> [N, 2]) and its schema ----
+gemm = helper.make_node("Gemm", ["x", "W", "B"], ["y"], name="gemm")
+W = numpy_helper.from_array(np.array([[0.5, -0.5], [1.0, -1.0], [-1.0, 1.0]], np.float32), "W")
+B = numpy_helper.from_array(np.zeros(2, np.float32), "B")
+save("tab-model.onnx", raw(relu_model(nodes=[gemm], inits=[W, B])))
+TAB_SCHEMA = b"""{
   "features": [
-    {"column": "a", "mean": 1.0, "std": 2.0},
-    {"column": "b", "equals": "x"},
-    {"column": "b", "equals": "y"}
+    {"column": "income", "mean": 50000, "std": 20000},
+    {"column": "purpose", "equals": "car"},
+    {"column": "purpose", "equals": "education"}
   ],
-  "label": {"column": "label", "positive": "1"},
-  "favourable_output": 1,
-  "sensitive": ["g"]
+  "label": {"column": "approved", "positive": "yes"},
+  "sensitive": ["sex"]
 }
 """
-save("table-schema.json", TABLE_SCHEMA)
-save("table.csv", b"a,b,g,label\n1.5,x,p,1\n2,y,q,0\n")
-CSV = "fairness --model ROOT/table-relu.onnx --schema ROOT/table-schema.json --bootstrap 0 --data FILE"
-SCHEMA = "fairness --model ROOT/table-relu.onnx --data ROOT/table.csv --bootstrap 0 --schema FILE"
+save("tab-schema.json", TAB_SCHEMA)
+HEADER = b"income,purpose,sex,approved\n"
+save("tab-data.csv", HEADER + b"52000,car,f,yes\n31000,education,m,no\n")
+CSV = "fairness --model ROOT/tab-model.onnx --data FILE --schema ROOT/tab-schema.json"
 case("csv-empty.csv", b"", CSV, "FILE: empty file (no header)")
-case("csv-ragged.csv", b"a,b,g,label\n1,x,p,1\n2,y,q\n", CSV, "FILE: row 2: 3 fields, the header has 4")
-case("csv-unclosed-quote.csv", b"a,b,g,label\n1,\"x,p,1\n", CSV, "FILE: row 1, column b: unterminated quoted field")
-case("csv-quote-in-field.csv", b"a,b,g,label\n1,x\"y,p,1\n", CSV, "FILE: row 1, column b: 'x\"y' is not one of the categories ROOT/table-schema.json lists (x, y)")
-case("csv-latin1.csv", b"a,b,g,label\n1,x,M\xfcnchen,1\n", CSV, "FILE: row 1, column g: invalid UTF-8")
-case("csv-nul.csv", b"a,b,g,label\n1,x,p\x00q,1\n", CSV, "FILE: row 1, column g: a NUL byte")
-case("csv-missing-column.csv", b"a,g,label\n1,p,1\n", CSV, "FILE: no column 'b', which ROOT/table-schema.json names")
-case("csv-duplicate-column.csv", b"a,b,b,g,label\n1,x,x,p,1\n", CSV, "FILE: header: the column name 'b' appears twice (columns 2 and 3)")
-case("csv-unknown-category.csv", b"a,b,g,label\n1,x,p,1\n2,z,q,0\n", CSV, "FILE: row 2, column b: 'z' is not one of the categories ROOT/table-schema.json lists (x, y)")
-case("csv-empty-cell.csv", b"a,b,g,label\n1,x,p,1\n,y,q,0\n", CSV, "FILE: row 2, column a: empty cell (give the column's features a \"fill\" in ROOT/table-schema.json)")
-case("csv-not-a-number.csv", b"a,b,g,label\n1,x,p,1\n1e999x,y,q,0\n", CSV, "FILE: row 2, column a: '1e999x' is not a number")
-case("csv-infinite.csv", b"a,b,g,label\n1,x,p,1\n1e999,y,q,0\n", CSV, "FILE: row 2, column a: '1e999' is not a number")
-case("csv-header-only.csv", b"a,b,g,label\n", CSV, "FILE: the table has a header but no rows")
-case("schema-not-json.json", b"features: a, b\n", SCHEMA, "FILE: not a schema: line 1, column 8: unexpected identifier `features', expected value")
-case("schema-array.json", b"[1, 2, 3]", SCHEMA, "FILE: not a schema (no JSON object)")
-case("schema-no-features.json", b'{"label": {"column": "label", "positive": "1"}}', SCHEMA, "FILE: 'features' must be a non-empty list")
-case("schema-std-zero.json", b'{"features": [{"column": "a", "mean": 0, "std": 0}, {"column": "b", "equals": "x"}, {"column": "b", "equals": "y"}]}', SCHEMA, "FILE: feature 1 (a): 'std' must be a positive number")
-case("schema-wrong-width.json", b'{"features": [{"column": "a", "mean": 0, "std": 1}]}', SCHEMA, "FILE: the schema encodes 1 feature(s); the model's input 'x' takes 3")
-case("schema-feature-not-object.json", b'{"features": ["a", "b", "c"]}', SCHEMA, "FILE: feature 1 must be an object")
-case("schema-favourable-out-of-range.json", TABLE_SCHEMA.replace(b'"favourable_output": 1', b'"favourable_output": 7'), SCHEMA, "ROOT/table-relu.onnx: favourable_output 7 is not an output of the model (it has 3)")
+case("csv-ragged-row.csv", HEADER + b"52000,car,f,yes\n31000,car,m\n", CSV, "FILE: row 2: 3 fields, the header has 4")
+case("csv-unclosed-quote.csv", HEADER + b"52000,car,f,yes\n31000,\"car,m,no\n", CSV,
+     "FILE: row 2, column purpose: unterminated quoted field")
+case("csv-text-after-quote.csv", HEADER + b"52000,\"car\"s,f,yes\n", CSV,
+     "FILE: row 1, column purpose: text after the closing quote")
+case("csv-invalid-utf8.csv", HEADER + b"52000,caf\xe9,f,yes\n", CSV, "FILE: row 1, column purpose: invalid UTF-8")
+case("csv-nul-byte.csv", HEADER + b"52000,car,f\x00,yes\n", CSV, "FILE: row 1, column sex: a NUL byte")
+case("csv-duplicate-column.csv", b"income,purpose,sex,income\n1,car,f,2\n", CSV,
+     "FILE: header: the column name 'income' appears twice (columns 1 and 4)")
+case("csv-missing-column.csv", b"income,sex,approved\n52000,f,yes\n", CSV,
+     "FILE: no column 'purpose', which ROOT/tab-schema.json names")
+case("csv-unknown-category.csv", HEADER + b"52000,car,f,yes\n31000,boat,m,no\n", CSV,
+     "FILE: row 2, column purpose: 'boat' is not one of the categories ROOT/tab-schema.json lists (car, education)")
+case("csv-empty-cell.csv", HEADER + b"52000,car,f,yes\n,car,m,no\n", CSV,
+     "FILE: row 2, column income: empty cell (give the column's features a \"fill\" in ROOT/tab-schema.json)")
+case("csv-not-a-number.csv", HEADER + b"52k,car,f,yes\n", CSV, "FILE: row 1, column income: '52k' is not a number")
+case("csv-header-only.csv", HEADER, CSV, "FILE: the table has a header but no rows")
+case("csv-empty-label.csv", HEADER + b"52000,car,f,\n", CSV, "FILE: row 1, column approved: empty label")
 
-# ---- sessions -----------------------------------------------------------
-SESSION = "report --out ROOT/never.pdf --session FILE"
-case("session-not-json.candor", b"candor_session = 1\n", SESSION, "FILE: not a session file: line 1, column 14: unexpected identifier `candor_session', expected value")
-case("session-array.candor", b"[]", SESSION, "FILE: not a session file (no JSON object)")
-case("session-no-version.candor", b'{"model": {"path": "good-relu.onnx"}}', SESSION, "FILE: member 'candor_session' is missing: this is not a Candor session")
-case("session-version-9.candor", b'{"candor_session": 9, "model": {"path": "good-relu.onnx"}}', SESSION, "FILE: member 'candor_session' is 9: the session was saved by a newer Candor (this one reads version 1)")
-case("session-no-model.candor", b'{"candor_session": 1}', SESSION, "FILE: member 'model' is missing")
-case("session-steps-string.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "methods": {"ig_steps": "many"}}', SESSION, "FILE: member 'ig_steps' must be a number")
-case("session-findings-not-objects.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "findings": [1, 2]}', SESSION, "FILE: member 'findings' must hold objects")
-case("session-latin1.candor", b'{"candor_session": 1, "model": {"path": "M\xfcnchen.onnx"}}', SESSION, "FILE: not valid UTF-8")
-case("session-newline-in-token.candor", b'{"candor_session": 1, "a\nb" "c": 2}', SESSION,
-     "FILE: not a session file: line 2, column 2: unexpected string constant \"a\\nb\", expected character `:'")
-case("session-climbs-out.candor", b'{"candor_session": 1, "model": {"path": "good-relu.onnx"}, "data": {"path": "."}, "selected": ["../../etc/passwd"]}', SESSION, "FILE: sample '../../etc/passwd' is not a file name")
+SCHEMA = "fairness --model ROOT/tab-model.onnx --data ROOT/tab-data.csv --schema FILE"
+case("schema-empty.json", b"", SCHEMA, "FILE: not a schema: the file is empty")
+case("schema-not-json.json", b'{"features": [{"column": income}]}\n', SCHEMA,
+     "FILE: not a schema: line 1, column 31: unexpected identifier `income', expected value")
+case("schema-array.json", b"[]\n", SCHEMA, "FILE: not a schema: the file holds an array, not a JSON object")
+case("schema-invalid-utf8.json", b'{"features": [{"column": "caf\xe9"}]}\n', SCHEMA, "FILE: not valid UTF-8")
+case("schema-nested-65.json", b'{"features": ' + b"[" * 65 + b"\n", SCHEMA,
+     "FILE: line 1: arrays and objects nested more than 64 deep")
+case("schema-surrogate.json", b'{"features": [{"column": "income\\ud800"}]}\n', SCHEMA,
+     "FILE: line 1: a string holds \\uD800, half of a UTF-16 surrogate pair")
+case("schema-nul-escape.json", b'{"features": [{"column": "income\\u0000"}]}\n', SCHEMA,
+     "FILE: line 1: a string holds \\u0000 (a NUL character)")
+case("schema-no-features.json", b'{"label": {"column": "approved", "positive": "yes"}}\n', SCHEMA,
+     "FILE: 'features' must be a non-empty list")
+case("schema-unknown-key.json", b'{"features": [{"column": "income"}], "sensitve": ["sex"]}\n', SCHEMA,
+     "FILE: the schema: unknown key 'sensitve' (expected features, label, favourable_output, sensitive, locked, name, description)")
+case("schema-std-zero.json", b'{"features": [{"column": "income", "std": 0}]}\n', SCHEMA,
+     "FILE: feature 1 (income): 'std' must be a positive number")
+case("schema-both-kinds.json", b'{"features": [{"column": "purpose"}, {"column": "purpose", "equals": "car"}]}\n', SCHEMA,
+     "FILE: feature 2 (purpose): the column is both numeric and categorical")
+case("schema-fill-not-category.json", b'{"features": [{"column": "purpose", "equals": "car", "fill": "boat"}]}\n', SCHEMA,
+     "FILE: column purpose: 'fill' 'boat' is not one of its categories")
+case("schema-wrong-width.json", b'{"features": [{"column": "income"}, {"column": "purpose", "equals": "car"}]}\n', SCHEMA,
+     "FILE: the schema encodes 2 feature(s); the model's input 'x' takes 3")
+case("schema-favourable-output.json", TAB_SCHEMA.replace(b'"sensitive"', b'"favourable_output": 5, "sensitive"'), SCHEMA,
+     "ROOT/tab-model.onnx: favourable_output 5 is not an output of the model (it has 2)")
+
+# ---- .candor session files -------------------------------------------
+SESSION = "report --session FILE --out ROOT/never-written.pdf"
+def session(extra=b"", model=b'{"path": "tab-model.onnx"}', version=b"1"):
+    return b'{"candor_session": ' + version + b', "model": ' + model + extra + b"}\n"
+case("session-empty.candor", b"", SESSION, "FILE: not a session file: the file is empty")
+case("session-not-json.candor", b"candor_session = 1\n", SESSION,
+     "FILE: not a session file: line 1, column 14: unexpected identifier `candor_session', expected value")
+case("session-array.candor", b"[1]\n", SESSION, "FILE: not a session file: the file holds an array, not a JSON object")
+case("session-invalid-utf8.candor", session(b', "findings": [{"note": "caf\xe9"}]'), SESSION, "FILE: not valid UTF-8")
+case("session-nested-65.candor", b'{"candor_session": 1, "extra": ' + b"[" * 65 + b"\n", SESSION,
+     "FILE: line 1: arrays and objects nested more than 64 deep")
+case("session-surrogate.candor", session(model=b'{"path": "\\udc00.onnx"}'), SESSION,
+     "FILE: line 1: a string holds \\uDC00, half of a UTF-16 surrogate pair")
+case("session-no-version.candor", b'{"model": {"path": "tab-model.onnx"}}\n', SESSION,
+     "FILE: member 'candor_session' is missing: this is not a Candor session")
+case("session-version-9.candor", session(version=b"9"), SESSION,
+     "FILE: member 'candor_session' is version 9, newer than this Candor reads (1)")
+case("session-version-text.candor", session(version=b'"1"'), SESSION, "FILE: member 'candor_session' must be a version number")
+case("session-no-model.candor", b'{"candor_session": 1}\n', SESSION, "FILE: member 'model' is missing")
+case("session-model-no-path.candor", session(model=b'{"sha256": null}'), SESSION, "FILE: member 'path' of 'model' is missing")
+case("session-bad-sha256.candor", session(model=b'{"path": "tab-model.onnx", "sha256": "XYZ"}'), SESSION,
+     "FILE: member 'sha256' of 'model' must be 64 lowercase hex digits")
+case("session-steps-range.candor", session(b', "methods": {"ig_steps": 0}'), SESSION,
+     "FILE: member 'ig_steps' of 'methods' is 0, out of range (2 to 100000)")
+case("session-selected-numbers.candor", session(b', "selected": [3]'), SESSION, "FILE: member 'selected' must hold strings only")
+case("session-finding-no-note.candor", session(b', "findings": [{"note": "a"}, {"sample": "row 2"}]'), SESSION,
+     "FILE: member 'note' of finding 2 is missing")
 
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("# file\tcommand (FILE: this file, ROOT: this folder)\texpected stderr after 'candor-cli: '\n")

@@ -317,6 +317,9 @@ cx_csv_append_field (GString *out, const char *text)
 
   if (!quote)
     quote = strpbrk (text, ",\"\r\n") != NULL;
+  /* A leading byte-order mark would be skipped as the file's own. */
+  if (!quote)
+    quote = g_str_has_prefix (text, "\xEF\xBB\xBF");
   if (!quote)
     {
       g_string_append_len (out, text, (gssize) n);
@@ -335,6 +338,12 @@ cx_csv_append_field (GString *out, const char *text)
 void
 cx_csv_append_record (GString *out, const char *const *fields, int n)
 {
+  /* A lone empty field unquoted is an empty line, which readers skip. */
+  if (n == 1 && fields[0][0] == '\0')
+    {
+      g_string_append (out, "\"\"\n");
+      return;
+    }
   for (int k = 0; k < n; k++)
     {
       if (k > 0)

@@ -50,9 +50,10 @@ cx_csv_cell (const CxCsv *csv, int64_t row, int column)
 int          cx_csv_column       (const CxCsv *csv, const char *name);
 
 /* Appends @text as one field, quoted when it holds a comma, a quote, a line
- * break or leading or trailing space. */
+ * break, leading or trailing space or a leading byte-order mark. */
 void         cx_csv_append_field (GString *out, const char *text);
-/* Appends a record of @n fields and a line break (LF). */
+/* Appends a record of @n fields and a line break (LF); a record of one
+ * empty field is written as "" so that it is not read as an empty line. */
 void         cx_csv_append_record (GString *out, const char *const *fields, int n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CxCsv, cx_csv_free)

@@ -33,29 +33,3 @@ cx_error_line (const char *message)
       }
   return g_string_free (line, FALSE);
 }
-
-char *
-cx_json_error_text (const GError *error)
-{
-  const char *m = error->message;
-  const char *rest;
-  char *end;
-  guint64 line, column;
-
-  /* json-glib: "<data>:LINE:COLUMN: Parse error: WHAT" */
-  if (!g_str_has_prefix (m, "<data>:"))
-    return g_strdup (m);
-  line = g_ascii_strtoull (m + 7, &end, 10);
-  if (*end != ':')
-    return g_strdup (m);
-  column = g_ascii_strtoull (end + 1, &end, 10);
-  if (!g_str_has_prefix (end, ": "))
-    return g_strdup (m);
-  rest = end + 2;
-  if (g_str_has_prefix (rest, "Parse error: "))
-    rest += strlen ("Parse error: ");
-  {
-    g_autofree char *what = cx_error_line (rest);
-    return g_strdup_printf ("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s", line, column, what);
-  }
-}

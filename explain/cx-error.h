@@ -31,10 +31,6 @@ GQuark cx_error_quark (void);
  * hold anything). Free with g_free. */
 char *cx_error_line (const char *message);
 
-/* A JSON parser's message without its "<data>:L:C: Parse error:" prefix:
- * "line L, column C: …". Free with g_free. */
-char *cx_json_error_text (const GError *error);
-
 /* Prepends "PREFIX: " to the message of *error, if set. */
 void cx_error_prefix (GError **error, const char *prefix);
 

@@ -7,6 +7,7 @@
 #include "schema.h"
 #include "cx-error.h"
 #include "engine.h"
+#include "json-input.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ cx_schema_free (CxSchema *schema)
 {
   if (schema == NULL)
     return;
+  g_clear_pointer (&schema->column_index, g_hash_table_unref);
   for (int f = 0; f < schema->n_features; f++)
     {
       g_free (schema->features[f].column);
@@ -28,6 +30,7 @@ cx_schema_free (CxSchema *schema)
   g_free (schema->features);
   for (int c = 0; c < schema->n_columns; c++)
     {
+      g_clear_pointer (&schema->columns[c].category_index, g_hash_table_unref);
       g_free (schema->columns[c].name);
       g_free (schema->columns[c].features);
       g_free (schema->columns[c].categories);  /* borrowed from the features */
@@ -46,10 +49,12 @@ cx_schema_free (CxSchema *schema)
 int
 cx_schema_find_column (const CxSchema *schema, const char *name)
 {
-  for (int c = 0; c < schema->n_columns; c++)
-    if (strcmp (schema->columns[c].name, name) == 0)
-      return c;
-  return -1;
+  gpointer c;
+
+  if (schema->column_index == NULL ||
+      !g_hash_table_lookup_extended (schema->column_index, name, NULL, &c))
+    return -1;
+  return GPOINTER_TO_INT (c);
 }
 
 /* Exact powers of ten a double holds. */
@@ -308,29 +313,45 @@ parse_feature (CxSchema *s, int f, JsonNode *node, char **fill, GError **error)
   return TRUE;
 }
 
-/* Groups the features into raw columns and checks they agree. */
+/* Groups the features into raw columns and checks they agree. Columns and
+ * categories are found through hash tables: a schema may list many. */
 static gboolean
 build_columns (CxSchema *s, char **fills, GError **error)
 {
+  g_autofree int *count = g_new0 (int, s->n_features);
+
   s->columns = g_new0 (CxSchemaColumn, s->n_features);
+  s->column_index = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Each feature's column, and how many features each column has. */
   for (int f = 0; f < s->n_features; f++)
     {
       CxSchemaFeature *feat = &s->features[f];
       int c = cx_schema_find_column (s, feat->column);
-      CxSchemaColumn *col;
 
       if (c < 0)
         {
-          c = s->n_columns++;
-          col = &s->columns[c];
+          CxSchemaColumn *col = &s->columns[c = s->n_columns++];
           col->name = g_strdup (feat->column);
           col->kind = feat->equals ? CX_COLUMN_CATEGORICAL : CX_COLUMN_NUMERIC;
-          col->features = g_new (int, s->n_features);
-          col->categories = g_new0 (char *, s->n_features + 1);
           col->csv_column = -1;
+          g_hash_table_insert (s->column_index, col->name, GINT_TO_POINTER (c));
         }
-      col = &s->columns[c];
       feat->raw = c;
+      count[c]++;
+    }
+  for (int c = 0; c < s->n_columns; c++)
+    {
+      CxSchemaColumn *col = &s->columns[c];
+      col->features = g_new (int, count[c]);
+      col->categories = g_new0 (char *, count[c] + 1);
+      if (col->kind == CX_COLUMN_CATEGORICAL)
+        col->category_index = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+  for (int f = 0; f < s->n_features; f++)
+    {
+      CxSchemaFeature *feat = &s->features[f];
+      CxSchemaColumn *col = &s->columns[feat->raw];
+
       if ((col->kind == CX_COLUMN_CATEGORICAL) != (feat->equals != NULL))
         return bad (error, s->path, "feature %d (%s): the column is both numeric and categorical",
                     f + 1, feat->column);
@@ -338,12 +359,13 @@ build_columns (CxSchema *s, char **fills, GError **error)
         return bad (error, s->path, "feature %d (%s): the numeric column appears twice",
                     f + 1, feat->column);
       if (col->kind == CX_COLUMN_CATEGORICAL)
-        for (int k = 0; k < col->n_features; k++)
-          if (strcmp (col->categories[k], feat->equals) == 0)
+        {
+          if (!g_hash_table_insert (col->category_index, feat->equals,
+                                    GINT_TO_POINTER (col->n_features)))
             return bad (error, s->path, "feature %d (%s): the category '%s' appears twice",
                         f + 1, feat->column, feat->equals);
-      if (col->kind == CX_COLUMN_CATEGORICAL)
-        col->categories[col->n_features] = feat->equals;
+          col->categories[col->n_features] = feat->equals;
+        }
       col->features[col->n_features++] = f;
       if (fills[f] != NULL)
         {
@@ -358,7 +380,7 @@ build_columns (CxSchema *s, char **fills, GError **error)
     {
       CxSchemaColumn *col = &s->columns[c];
       if (col->kind == CX_COLUMN_CATEGORICAL && col->fill != NULL &&
-          !g_strv_contains ((const char *const *) col->categories, col->fill))
+          !g_hash_table_contains (col->category_index, col->fill))
         return bad (error, s->path, "column %s: 'fill' '%s' is not one of its categories",
                     col->name, col->fill);
     }
@@ -371,9 +393,8 @@ cx_schema_parse (const char *data, gsize len, const char *name, GError **error)
   static const char *const keys[] = { "features", "label", "favourable_output", "sensitive",
                                       "locked", "name", "description", NULL };
   g_autoptr(CxSchema) s = g_new0 (CxSchema, 1);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
-  JsonNode *root, *n;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *n;
   JsonObject *o;
   JsonArray *features;
   char **fills;
@@ -382,23 +403,9 @@ cx_schema_parse (const char *data, gsize len, const char *name, GError **error)
   s->path = g_strdup (name);
   s->favourable_output = 1;
   s->label_csv_column = -1;
-  if (!g_utf8_validate_len (data, len, NULL))
-    {
-      bad (error, name, "not valid UTF-8");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      g_autofree char *why = cx_json_error_text (local);
-      bad (error, name, "not a schema: %s", why);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad (error, name, "not a schema (no JSON object)");
-      return NULL;
-    }
+  root = cx_json_parse_object (data, len, name, "a schema", error);
+  if (root == NULL)
+    return NULL;
   o = json_node_get_object (root);
   if (!check_keys (o, keys, name, "the schema", error))
     return NULL;
@@ -547,39 +554,48 @@ cx_schema_check_model (const CxSchema *schema, const CxModel *model, GError **er
   return TRUE;
 }
 
+/* @header maps each of @csv's column names to its index. */
 static gboolean
-find_in_csv (const CxCsv *csv, const char *column, const char *schema_path, int *index,
-             GError **error)
+find_in_csv (const CxCsv *csv, GHashTable *header, const char *column, const char *schema_path,
+             int *index, GError **error)
 {
-  *index = cx_csv_column (csv, column);
-  if (*index < 0)
+  gpointer c;
+
+  if (!g_hash_table_lookup_extended (header, column, NULL, &c))
     {
+      *index = -1;
       g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: no column '%s', which %s names",
                    csv->path, column, schema_path);
       return FALSE;
     }
+  *index = GPOINTER_TO_INT (c);
   return TRUE;
 }
 
 gboolean
 cx_schema_bind (CxSchema *schema, const CxCsv *csv, GError **error)
 {
+  g_autoptr(GHashTable) header = g_hash_table_new (g_str_hash, g_str_equal);
   int k = 0, unused;
 
+  for (int c = 0; c < csv->n_columns; c++)
+    g_hash_table_insert (header, csv->header[c], GINT_TO_POINTER (c));
   for (int c = 0; c < schema->n_columns; c++)
-    if (!find_in_csv (csv, schema->columns[c].name, schema->path, &schema->columns[c].csv_column, error))
+    if (!find_in_csv (csv, header, schema->columns[c].name, schema->path,
+                      &schema->columns[c].csv_column, error))
       return FALSE;
   schema->label_csv_column = -1;
   if (schema->label_column != NULL &&
-      !find_in_csv (csv, schema->label_column, schema->path, &schema->label_csv_column, error))
+      !find_in_csv (csv, header, schema->label_column, schema->path, &schema->label_csv_column,
+                    error))
     return FALSE;
   g_free (schema->sensitive_csv_columns);
   schema->sensitive_csv_columns = g_new (int, g_strv_length (schema->sensitive) + 1);
   for (char **s = schema->sensitive; *s; s++, k++)
-    if (!find_in_csv (csv, *s, schema->path, &schema->sensitive_csv_columns[k], error))
+    if (!find_in_csv (csv, header, *s, schema->path, &schema->sensitive_csv_columns[k], error))
       return FALSE;
   for (char **l = schema->locked; *l; l++)
-    if (!find_in_csv (csv, *l, schema->path, &unused, error))
+    if (!find_in_csv (csv, header, *l, schema->path, &unused, error))
       return FALSE;
   return TRUE;
 }
@@ -616,12 +632,14 @@ encode_column (const CxSchema *s, const CxSchemaColumn *col, const char *text, f
     }
   for (int k = 0; k < col->n_features; k++)
     out[col->features[k]] = 0.0f;
-  for (int k = 0; k < col->n_features; k++)
-    if (strcmp (col->categories[k], text) == 0)
+  {
+    gpointer k;
+    if (g_hash_table_lookup_extended (col->category_index, text, NULL, &k))
       {
-        out[col->features[k]] = 1.0f;
+        out[col->features[GPOINTER_TO_INT (k)]] = 1.0f;
         return TRUE;
       }
+  }
   {
     g_autofree char *list = g_strjoinv (", ", col->categories);
     g_set_error (error, CX_ERROR, CX_ERROR_INVALID,
@@ -770,24 +788,6 @@ cx_schema_split_row_spec (const char *spec, char **path, int64_t *row)
   return TRUE;
 }
 
-/* The schema at @schema_path, checked against @model, and the table at
- * @path, bound to it. @spec names the input in messages. */
-static gboolean
-load_bound (const CxModel *model, const char *path, const char *schema_path, const char *spec,
-            CxSchema **schema, CxCsv **csv, GError **error)
-{
-  if (schema_path == NULL)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: a table row needs --schema S.json", spec);
-      return FALSE;
-    }
-  *schema = cx_schema_load (schema_path, error);
-  if (*schema == NULL || !cx_schema_check_model (*schema, model, error))
-    return FALSE;
-  *csv = cx_csv_load (path, error);
-  return *csv != NULL && cx_schema_bind (*schema, *csv, error);
-}
-
 CxTensor *
 cx_schema_input_load (const CxModel *model, const char *spec, const char *schema_path,
                       char **sha256, GError **error)
@@ -803,7 +803,16 @@ cx_schema_input_load (const CxModel *model, const char *spec, const char *schema
                    "%s: a table row is given as T.csv:ROW (ROW from 1)", spec);
       return NULL;
     }
-  if (!load_bound (model, path, schema_path, spec, &schema, &csv, error))
+  if (schema_path == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: a table row needs --schema S.json", spec);
+      return NULL;
+    }
+  schema = cx_schema_load (schema_path, error);
+  if (schema == NULL || !cx_schema_check_model (schema, model, error))
+    return NULL;
+  csv = cx_csv_load (path, error);
+  if (csv == NULL || !cx_schema_bind (schema, csv, error))
     return NULL;
   if (row < 1 || row > csv->n_rows)
     {
@@ -820,4 +829,3 @@ cx_schema_input_load (const CxModel *model, const char *spec, const char *schema
     }
   return cx_schema_encode_row (schema, csv, row - 1, error);
 }
-

@@ -46,6 +46,8 @@ typedef struct
   char *fill;                  /* text of an empty cell, or NULL: an empty cell is an error */
   gboolean locked;             /* listed in the schema's "locked" */
   int csv_column;              /* after cx_schema_bind (), else −1 */
+  /* private */
+  GHashTable *category_index;  /* categorical: category → position in categories */
 } CxSchemaColumn;
 
 typedef struct
@@ -64,6 +66,9 @@ typedef struct
   /* Set by cx_schema_bind (): CSV column indices, −1 when absent. */
   int label_csv_column;
   int *sensitive_csv_columns;
+
+  /* private */
+  GHashTable *column_index;    /* column name → index into columns */
 } CxSchema;
 
 /* Reads and checks a schema. Errors name the file, the feature and the key. */

@@ -6,10 +6,15 @@
 #include "session-file.h"
 #include "atomic-file.h"
 #include "cx-error.h"
+#include "json-input.h"
 #include "model.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
+
+/* Largest session file read (it holds names and notes, not data). */
+#define SESSION_MAX_BYTES (64u << 20)
 
 static void
 finding_free (gpointer data)
@@ -83,6 +88,7 @@ typedef struct
   const char *path;
   GError **error;
   gboolean failed;
+  const char *scope;   /* what holds the members read now ("'methods'"), or NULL: the root */
 } Reader;
 
 static void
@@ -91,7 +97,22 @@ bad (Reader *r, const char *member, const char *problem)
   if (r->failed)
     return;
   r->failed = TRUE;
-  g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' %s", r->path, member, problem);
+  if (r->scope != NULL)
+    g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' of %s %s", r->path, member,
+                 r->scope, problem);
+  else
+    g_set_error (r->error, CX_ERROR, CX_ERROR_PARSE, "%s: member '%s' %s", r->path, member, problem);
+}
+
+/* @v as short as it reads back exactly, whatever the locale; @buf holds
+ * G_ASCII_DTOSTR_BUF_SIZE bytes. */
+static const char *
+number_text (char *buf, double v)
+{
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.15g", v);
+  if (g_ascii_strtod (buf, NULL) != v)
+    g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.17g", v);
+  return buf;
 }
 
 static JsonNode *
@@ -144,8 +165,11 @@ get_number (Reader *r, JsonObject *o, const char *name, double def, double lo, d
   v = t == G_TYPE_INT64 ? (double) json_node_get_int (n) : json_node_get_double (n);
   if (!(v >= lo && v <= hi))
     {
-      g_autofree char *why = g_strdup_printf ("is %g, outside %g to %g", v, lo, hi);
-      bad (r, name, why);
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *problem = g_strdup_printf ("is %s, out of range (%s to %s)",
+                                                  number_text (a, v), number_text (b, lo),
+                                                  number_text (c, hi));
+      bad (r, name, problem);
       return def;
     }
   return v;
@@ -155,14 +179,17 @@ static void
 read_file_ref (Reader *r, JsonObject *root, const char *name, char **path, char **sha, gboolean required)
 {
   JsonNode *n = member (r, root, name, JSON_NODE_OBJECT, required);
+  g_autofree char *scope = g_strdup_printf ("'%s'", name);
   JsonObject *o;
   if (n == NULL)
     return;
   o = json_node_get_object (n);
+  r->scope = scope;
   *path = get_string (r, o, "path", NULL, TRUE);
   *sha = get_string (r, o, "sha256", NULL, FALSE);
   if (*sha != NULL && (strlen (*sha) != 64 || strspn (*sha, "0123456789abcdef") != 64))
-    bad (r, name, "has a malformed sha256");
+    bad (r, "sha256", "must be 64 lowercase hex digits");
+  r->scope = NULL;
 }
 
 static void
@@ -185,6 +212,125 @@ read_strings (Reader *r, JsonObject *o, const char *name, GPtrArray *into)
     }
 }
 
+/* "candor_session": the format version, an integer from 1 to CX_SESSION_VERSION. */
+static void
+read_version (Reader *r, JsonObject *o)
+{
+  JsonNode *n = member (r, o, "candor_session", JSON_NODE_VALUE, FALSE);
+  g_autofree char *problem = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GType t;
+  double v;
+
+  if (n == NULL)
+    {
+      if (!r->failed)
+        bad (r, "candor_session", "is missing: this is not a Candor session");
+      return;
+    }
+  t = json_node_get_value_type (n);
+  if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+    {
+      bad (r, "candor_session", "must be a version number");
+      return;
+    }
+  v = t == G_TYPE_INT64 ? (double) json_node_get_int (n) : json_node_get_double (n);
+  if (v > CX_SESSION_VERSION)
+    problem = g_strdup_printf ("is version %s, newer than this Candor reads (%d)",
+                               number_text (buf, v), CX_SESSION_VERSION);
+  else if (!(v >= 1) || v != floor (v))
+    problem = g_strdup_printf ("is %s, not a version number (1 to %d)", number_text (buf, v),
+                               CX_SESSION_VERSION);
+  if (problem != NULL)
+    bad (r, "candor_session", problem);
+}
+
+CxSession *
+cx_session_parse (const char *data, gsize len, const char *name, GError **error)
+{
+  g_autoptr(CxSession) s = cx_session_new ();
+  g_autoptr(JsonNode) root = NULL;
+  Reader r = { name, error, FALSE };
+  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
+  JsonNode *n;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  if (len > SESSION_MAX_BYTES)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a session file of %" G_GSIZE_FORMAT
+                   " MiB is too large", name, len >> 20);
+      return NULL;
+    }
+  root = cx_json_parse_object (data, len, name, "a session file", error);
+  if (root == NULL)
+    return NULL;
+  o = json_node_get_object (root);
+  read_version (&r, o);
+  g_clear_pointer (&s->ig_rule, g_free);
+  g_clear_pointer (&s->ig_baseline, g_free);
+  g_clear_pointer (&s->table_method, g_free);
+  g_clear_pointer (&s->table_baseline, g_free);
+  g_clear_pointer (&s->sign, g_free);
+  read_file_ref (&r, o, "model", &s->model_path, &s->model_sha256, TRUE);
+  read_file_ref (&r, o, "data", &s->data_path, &s->data_sha256, FALSE);
+  read_file_ref (&r, o, "schema", &s->schema_path, &s->schema_sha256, FALSE);
+  read_strings (&r, o, "selected", s->selected);
+  if ((n = member (&r, o, "methods", JSON_NODE_OBJECT, FALSE)) != NULL)
+    m = json_node_get_object (n);
+  r.scope = "'methods'";
+  s->ig_steps = (int) get_number (&r, m, "ig_steps", 50, 2, 100000);
+  s->ig_rule = get_string (&r, m, "ig_rule", "gausslegendre", FALSE);
+  s->ig_baseline = get_string (&r, m, "ig_baseline", "zeros", FALSE);
+  /* Sessions saved before tables had methods do not name them. */
+  s->table_method = get_string (&r, m, "table_method", "ig", FALSE);
+  s->table_baseline = get_string (&r, m, "table_baseline", "mean", FALSE);
+  s->smoothgrad_samples = (int) get_number (&r, m, "smoothgrad_samples", 50, 1, 100000);
+  s->smoothgrad_noise = get_number (&r, m, "smoothgrad_noise", 0.15, 0, 100);
+  s->occlusion_window = (int) get_number (&r, m, "occlusion_window", 0, 0, 100000);
+  s->occlusion_stride = (int) get_number (&r, m, "occlusion_stride", 0, 0, 100000);
+  s->seed = (guint64) get_number (&r, m, "seed", 0, 0, 4294967295.0);
+  r.scope = NULL;
+  if ((n = member (&r, o, "render", JSON_NODE_OBJECT, FALSE)) != NULL)
+    render = json_node_get_object (n);
+  r.scope = "'render'";
+  s->sign = get_string (&r, render, "sign", "all", FALSE);
+  s->outlier_percent = get_number (&r, render, "outlier_percent", 2.0, 0, 100);
+  s->alpha = get_number (&r, render, "alpha", 0.6, 0, 1);
+  r.scope = NULL;
+  if ((n = member (&r, o, "fairness", JSON_NODE_OBJECT, FALSE)) != NULL)
+    fair = json_node_get_object (n);
+  r.scope = "'fairness'";
+  read_strings (&r, fair, "sensitive", s->sensitive);
+  s->threshold = get_number (&r, fair, "threshold", 0.5, 0, 1);
+  s->bootstrap = (int) get_number (&r, fair, "bootstrap", 1000, 0, 1000000);
+  r.scope = NULL;
+  if ((n = member (&r, o, "findings", JSON_NODE_ARRAY, FALSE)) != NULL)
+    {
+      JsonArray *a = json_node_get_array (n);
+      for (guint i = 0; i < json_array_get_length (a) && !r.failed; i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+          g_autofree char *scope = g_strdup_printf ("finding %u", i + 1);
+          CxFinding *f;
+          if (JSON_NODE_TYPE (e) != JSON_NODE_OBJECT)
+            {
+              bad (&r, "findings", "must hold objects");
+              break;
+            }
+          f = g_new0 (CxFinding, 1);
+          r.scope = scope;
+          f->sample = get_string (&r, json_node_get_object (e), "sample", "", FALSE);
+          f->note = get_string (&r, json_node_get_object (e), "note", NULL, TRUE);
+          f->created = get_string (&r, json_node_get_object (e), "created", "", FALSE);
+          r.scope = NULL;
+          g_ptr_array_add (s->findings, f);
+        }
+    }
+  if (r.failed)
+    return NULL;
+  return g_steal_pointer (&s);
+}
+
 CxSession *
 cx_session_load (const char *path, GError **error)
 {
@@ -198,108 +344,6 @@ cx_session_load (const char *path, GError **error)
       return NULL;
     }
   return cx_session_parse (data, len, path, error);
-}
-
-CxSession *
-cx_session_parse (const char *data, gsize len, const char *path, GError **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local = NULL;
-  g_autoptr(CxSession) s = cx_session_new ();
-  Reader r = { path, error, FALSE };
-  JsonNode *root;
-  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
-  JsonNode *n;
-
-  if (len > 64 << 20)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_LIMIT, "%s: a session file of %" G_GSIZE_FORMAT
-                   " MiB is too large", path, len >> 20);
-      return NULL;
-    }
-  if (!g_utf8_validate (data, (gssize) len, NULL))
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not valid UTF-8", path);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      g_autofree char *why = cx_json_error_text (local);
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file: %s", path, why);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || JSON_NODE_TYPE (root) != JSON_NODE_OBJECT)
-    {
-      g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: not a session file (no JSON object)", path);
-      return NULL;
-    }
-  o = json_node_get_object (root);
-  n = member (&r, o, "candor_session", JSON_NODE_VALUE, FALSE);
-  if (n != NULL && json_node_get_value_type (n) == G_TYPE_INT64
-      && json_node_get_int (n) > CX_SESSION_VERSION)
-    {
-      g_autofree char *why = g_strdup_printf ("is %" G_GINT64_FORMAT ": the session was saved by a newer "
-                                              "Candor (this one reads version %d)",
-                                              json_node_get_int (n), CX_SESSION_VERSION);
-      bad (&r, "candor_session", why);
-    }
-  else if (get_number (&r, o, "candor_session", 0, 1, CX_SESSION_VERSION) < 1 && !r.failed)
-    bad (&r, "candor_session", "is missing: this is not a Candor session");
-  g_clear_pointer (&s->ig_rule, g_free);
-  g_clear_pointer (&s->ig_baseline, g_free);
-  g_clear_pointer (&s->table_method, g_free);
-  g_clear_pointer (&s->table_baseline, g_free);
-  g_clear_pointer (&s->sign, g_free);
-  read_file_ref (&r, o, "model", &s->model_path, &s->model_sha256, TRUE);
-  read_file_ref (&r, o, "data", &s->data_path, &s->data_sha256, FALSE);
-  read_file_ref (&r, o, "schema", &s->schema_path, &s->schema_sha256, FALSE);
-  read_strings (&r, o, "selected", s->selected);
-  if ((n = member (&r, o, "methods", JSON_NODE_OBJECT, FALSE)) != NULL)
-    m = json_node_get_object (n);
-  s->ig_steps = (int) get_number (&r, m, "ig_steps", 50, 2, 100000);
-  s->ig_rule = get_string (&r, m, "ig_rule", "gausslegendre", FALSE);
-  s->ig_baseline = get_string (&r, m, "ig_baseline", "zeros", FALSE);
-  /* Sessions saved before tables had methods do not name them. */
-  s->table_method = get_string (&r, m, "table_method", "ig", FALSE);
-  s->table_baseline = get_string (&r, m, "table_baseline", "mean", FALSE);
-  s->smoothgrad_samples = (int) get_number (&r, m, "smoothgrad_samples", 50, 1, 100000);
-  s->smoothgrad_noise = get_number (&r, m, "smoothgrad_noise", 0.15, 0, 100);
-  s->occlusion_window = (int) get_number (&r, m, "occlusion_window", 0, 0, 100000);
-  s->occlusion_stride = (int) get_number (&r, m, "occlusion_stride", 0, 0, 100000);
-  s->seed = (guint64) get_number (&r, m, "seed", 0, 0, 4294967295.0);
-  if ((n = member (&r, o, "render", JSON_NODE_OBJECT, FALSE)) != NULL)
-    render = json_node_get_object (n);
-  s->sign = get_string (&r, render, "sign", "all", FALSE);
-  s->outlier_percent = get_number (&r, render, "outlier_percent", 2.0, 0, 100);
-  s->alpha = get_number (&r, render, "alpha", 0.6, 0, 1);
-  if ((n = member (&r, o, "fairness", JSON_NODE_OBJECT, FALSE)) != NULL)
-    fair = json_node_get_object (n);
-  read_strings (&r, fair, "sensitive", s->sensitive);
-  s->threshold = get_number (&r, fair, "threshold", 0.5, 0, 1);
-  s->bootstrap = (int) get_number (&r, fair, "bootstrap", 1000, 0, 1000000);
-  if ((n = member (&r, o, "findings", JSON_NODE_ARRAY, FALSE)) != NULL)
-    {
-      JsonArray *a = json_node_get_array (n);
-      for (guint i = 0; i < json_array_get_length (a) && !r.failed; i++)
-        {
-          JsonNode *e = json_array_get_element (a, i);
-          CxFinding *f;
-          if (JSON_NODE_TYPE (e) != JSON_NODE_OBJECT)
-            {
-              bad (&r, "findings", "must hold objects");
-              break;
-            }
-          f = g_new0 (CxFinding, 1);
-          f->sample = get_string (&r, json_node_get_object (e), "sample", "", FALSE);
-          f->note = get_string (&r, json_node_get_object (e), "note", NULL, TRUE);
-          f->created = get_string (&r, json_node_get_object (e), "created", "", FALSE);
-          g_ptr_array_add (s->findings, f);
-        }
-    }
-  if (r.failed)
-    return NULL;
-  return g_steal_pointer (&s);
 }
 
 /* ---- writing ------------------------------------------------------- */
@@ -334,13 +378,42 @@ write_strings (JsonBuilder *b, const char *name, GPtrArray *a)
   json_builder_end_array (b);
 }
 
-gboolean
-cx_session_save (const CxSession *s, const char *path, GError **error)
+/* JSON-GLib 1.6 appends ".0" to a double it prints without a '.', also to
+ * one in exponent form ("1e-300.0"), which is not JSON: drop that ".0". */
+static char *
+repair_exponents (const char *text, gsize *len)
 {
-  gsize len;
-  g_autofree char *text = cx_session_to_data (s, &len);
+  GString *out = g_string_sized_new (strlen (text));
+  gboolean in_string = FALSE;
 
-  return cx_atomic_write (path, text, len, error);
+  for (const char *p = text; *p; p++)
+    {
+      g_string_append_c (out, *p);
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
+        {
+          const char *q = p + 1;
+          if (*q == '+' || *q == '-')
+            q++;
+          while (g_ascii_isdigit (*q))
+            q++;
+          g_string_append_len (out, p + 1, q - (p + 1));
+          p = q - 1;
+          if (q[0] == '.' && q[1] == '0' && !g_ascii_isdigit (q[2]))
+            p += 2;
+        }
+    }
+  if (len != NULL)
+    *len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -349,6 +422,7 @@ cx_session_to_data (const CxSession *s, gsize *len)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "candor_session");
@@ -416,7 +490,17 @@ cx_session_to_data (const CxSession *s, gsize *len)
   root = json_builder_get_root (b);
   json_generator_set_pretty (gen, TRUE);
   json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, len);
+  text = json_generator_to_data (gen, NULL);
+  return repair_exponents (text, len);
+}
+
+gboolean
+cx_session_save (const CxSession *s, const char *path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = cx_session_to_data (s, &len);
+
+  return cx_atomic_write (path, text, len, error);
 }
 
 char *

@@ -58,12 +58,12 @@ CxSession  *cx_session_new        (void);
 void        cx_session_free       (CxSession *s);
 /* Reads @path; errors name the file and the member at fault. */
 CxSession  *cx_session_load       (const char *path, GError **error);
-/* The same from memory; @path names the file in messages. */
-CxSession  *cx_session_parse      (const char *data, gsize len, const char *path, GError **error);
-/* The JSON text of @s (what cx_session_save writes). */
-char       *cx_session_to_data    (const CxSession *s, gsize *len);
+/* Parses @len bytes of @data as cx_session_load () does; @name is used in messages. */
+CxSession  *cx_session_parse      (const char *data, gsize len, const char *name, GError **error);
 /* Writes atomically (a crash mid-save leaves the previous file intact). */
 gboolean    cx_session_save       (const CxSession *s, const char *path, GError **error);
+/* The document cx_session_save () writes, as NUL-terminated JSON text. */
+char       *cx_session_to_data    (const CxSession *s, gsize *len);
 /* Adds a finding stamped now. */
 void        cx_session_add_finding (CxSession *s, const char *sample, const char *note);
 /* @path resolved against the session file's folder when relative. */

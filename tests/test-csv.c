@@ -146,6 +146,25 @@ test_csv_writer_round_trip (void)
   g_assert_cmpint (csv->n_rows, ==, 1);
   for (guint c = 0; c < G_N_ELEMENTS (fields); c++)
     g_assert_cmpstr (cx_csv_cell (csv, 0, (int) c), ==, fields[c]);
+
+  /* One column: an empty cell must not turn into a blank line. */
+  g_string_truncate (out, 0);
+  cx_csv_append_record (out, (const char *[]) { "a" }, 1);
+  cx_csv_append_record (out, (const char *[]) { "" }, 1);
+  cx_csv_append_record (out, (const char *[]) { "b" }, 1);
+  g_assert_cmpstr (out->str, ==, "a\n\"\"\nb\n");
+  g_clear_pointer (&csv, cx_csv_free);
+  csv = parse_ok (out->str);
+  g_assert_cmpint (csv->n_rows, ==, 2);
+  g_assert_cmpstr (cx_csv_cell (csv, 0, 0), ==, "");
+
+  /* A first field that starts with a byte-order mark keeps it. */
+  g_string_truncate (out, 0);
+  cx_csv_append_record (out, (const char *[]) { "\xEF\xBB\xBF" "a", "b" }, 2);
+  g_assert_cmpstr (out->str, ==, "\"\xEF\xBB\xBF" "a\",b\n");
+  g_clear_pointer (&csv, cx_csv_free);
+  csv = parse_ok (out->str);
+  g_assert_cmpstr (csv->header[0], ==, "\xEF\xBB\xBF" "a");
 }
 
 /* 100 000 rows of HMDA's shape, read and encoded well under a second. */
@@ -279,7 +298,16 @@ test_schema_errors (void)
     g_assert_error (error, CX_ERROR, CX_ERROR_PARSE);
     g_assert_true (g_str_has_prefix (error->message, "s.json: not a schema: "));
   }
-  assert_schema_error ("[]", "s.json: not a schema (no JSON object)");
+  assert_schema_error ("[]", "s.json: not a schema: the file holds an array, not a JSON object");
+  /* What JSON-GLib would crash on or pass on wrongly is refused first. */
+  {
+    g_autofree char *deep = g_strnfill (100000, '[');
+    assert_schema_error (deep, "s.json: line 1: arrays and objects nested more than 64 deep");
+  }
+  assert_schema_error ("{\"features\": [{\"column\": \"a\\ud800\"}]}",
+                       "s.json: line 1: a string holds \\uD800, half of a UTF-16 surrogate pair");
+  assert_schema_error ("{\n\"features\": [{\"column\": \"a\\u0000b\"}]}",
+                       "s.json: line 2: a string holds \\u0000 (a NUL character)");
   assert_schema_error ("{\"features\": []}", "s.json: 'features' must be a non-empty list");
   assert_schema_error ("{\"features\": [{\"column\": \"a\", \"mena\": 1}]}",
                        "s.json: feature 1: unknown key 'mena' (expected column, mean, std, equals, fill)");

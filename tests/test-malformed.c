@@ -100,7 +100,7 @@ main (int argc, char *argv[])
       g_test_add_data_func (name, c, test_case);
       g_ptr_array_add (cases, c);
     }
-  g_assert_cmpuint (cases->len, >=, 60);
+  g_assert_cmpuint (cases->len, >=, 100);
   {
     int status = g_test_run ();
     g_free (root);

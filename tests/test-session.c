@@ -108,21 +108,31 @@ static void
 test_hostile (void)
 {
   expect_error ("not-json.candor", "{ nope", "not a session file: line 1, column 1: unexpected character `{', expected string constant");
-  expect_error ("array.candor", "[1, 2]", "not a session file (no JSON object)");
+  expect_error ("array.candor", "[1, 2]", "not a session file: the file holds an array, not a JSON object");
   expect_error ("no-version.candor", "{\"model\": {\"path\": \"m.onnx\"}}",
                 "member 'candor_session' is missing: this is not a Candor session");
   expect_error ("future.candor", "{\"candor_session\": 9, \"model\": {\"path\": \"m.onnx\"}}",
-                "member 'candor_session' is 9: the session was saved by a newer Candor (this one reads version 1)");
+                "member 'candor_session' is version 9, newer than this Candor reads (1)");
   expect_error ("no-model.candor", "{\"candor_session\": 1}", "member 'model' is missing");
   expect_error ("model-number.candor", "{\"candor_session\": 1, \"model\": 3}", "member 'model' must be an object");
   expect_error ("bad-sha.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\", \"sha256\": \"xyz\"}}",
-                "member 'model' has a malformed sha256");
+                "member 'sha256' of 'model' must be 64 lowercase hex digits");
   expect_error ("steps.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"methods\": {\"ig_steps\": -4}}",
-                "member 'ig_steps' is -4, outside 2 to 100000");
+                "member 'ig_steps' of 'methods' is -4, out of range (2 to 100000)");
+  expect_error ("note.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [{\"note\": \"a\"}, {}]}",
+                "member 'note' of finding 2 is missing");
   expect_error ("findings.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"findings\": [3]}",
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
                 "member 'selected' must hold strings only");
+  {
+    g_autofree char *deep = g_strnfill (100000, '{');
+    expect_error ("deep.candor", deep, "line 1: arrays and objects nested more than 64 deep");
+  }
+  expect_error ("surrogate.candor", "{\"candor_session\": 1,\n \"model\": {\"path\": \"\\udc00\"}}",
+                "line 2: a string holds \\uDC00, half of a UTF-16 surrogate pair");
+  expect_error ("nul.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\\u0000.x\"}}",
+                "line 1: a string holds \\u0000 (a NUL character)");
   expect_error ("latin1.candor", "{\"candor_session\": 1, \"note\": \"\xe9\"}", "not valid UTF-8");
 }
 

@@ -1,14 +1,15 @@
 /* fuzz-csv.c: CSV tables and their schemas from untrusted bytes.
  *
- * An input holding a NUL byte is a schema (before it) and a table (after
- * it); one without is a table read with the mortgage demo's schema. Each
- * goes through everything Candor does with a table before predicting:
- * parse, check the schema, bind it to the header, encode every row, read
- * the labels.
+ * An input holding a NUL byte is SCHEMA NUL TABLE: both are fuzzed. One
+ * without is a table alone, read with the demo HMDA schema. The pair goes
+ * through parse, the check against the demo HMDA model, bind, encode and
+ * labels. A table that parses must also survive being written back with
+ * cx_csv_append_record (), and one encoded row must match the whole table's.
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "candor-config.h"
 #include "csv.h"
 #include "schema.h"
 
@@ -17,68 +18,131 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static char *demo_schema;
-static gsize demo_schema_len;
-
-static void
-load_demo_schema (void)
+static const char *
+demo_schema (gsize *len)
 {
-  const char *src = g_getenv ("CANDOR_SOURCE_DIR");
-  g_autofree char *path = g_build_filename (src ? src : CANDOR_SOURCE_DIR, "resources", "demo",
-                                            "hmda-schema.json", NULL);
-  if (!g_file_get_contents (path, &demo_schema, &demo_schema_len, NULL))
-    g_error ("fuzz-csv: cannot read %s", path);
+  static char *text;
+  static gsize text_len;
+
+  if (text == NULL)
+    g_assert_true (g_file_get_contents (CANDOR_DEMO_DIR "/hmda-schema.json", &text, &text_len, NULL));
+  *len = text_len;
+  return text;
+}
+
+static const CxModel *
+demo_model (void)
+{
+  static CxModel *model;
+
+  if (model == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      model = cx_model_load (CANDOR_DEMO_DIR "/hmda-mlp.onnx", NULL, &error);
+      g_assert_no_error (error);
+    }
+  return model;
+}
+
+/* Writes the table back as CSV and reads it again: every cell must return. */
+static void
+check_round_trip (const CxCsv *csv)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree const char **row = g_new (const char *, csv->n_columns);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCsv) back = NULL;
+
+  cx_csv_append_record (text, (const char *const *) csv->header, csv->n_columns);
+  for (int64_t r = 0; r < csv->n_rows; r++)
+    {
+      for (int c = 0; c < csv->n_columns; c++)
+        row[c] = cx_csv_cell (csv, r, c);
+      cx_csv_append_record (text, row, csv->n_columns);
+    }
+  back = cx_csv_parse (text->str, text->len, "round-trip.csv", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->n_columns, ==, csv->n_columns);
+  g_assert_cmpint (back->n_rows, ==, csv->n_rows);
+  for (int c = 0; c < csv->n_columns; c++)
+    g_assert_cmpstr (back->header[c], ==, csv->header[c]);
+  for (int64_t r = 0; r < csv->n_rows; r++)
+    for (int c = 0; c < csv->n_columns; c++)
+      g_assert_cmpstr (cx_csv_cell (back, r, c), ==, cx_csv_cell (csv, r, c));
+}
+
+/* Row @r encoded alone, and from its cells, equals that row of @x. */
+static void
+check_row (const CxSchema *schema, const CxCsv *csv, const CxTensor *x, int64_t r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) one = cx_schema_encode_row (schema, csv, r, &error);
+  g_autofree const char **values = g_new (const char *, schema->n_columns);
+  g_autofree float *direct = g_new (float, schema->n_features);
+  gsize bytes = (gsize) schema->n_features * sizeof (float);
+
+  g_assert_no_error (error);
+  g_assert_cmpmem (one->data.f, bytes, x->data.f + r * schema->n_features, bytes);
+  for (int c = 0; c < schema->n_columns; c++)
+    values[c] = cx_csv_cell (csv, r, schema->columns[c].csv_column);
+  g_assert_true (cx_schema_encode_values (schema, values, direct, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (direct, bytes, one->data.f, bytes);
 }
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   const char *text = (const char *) data;
-  const char *nul = memchr (data, '\0', size);
+  const char *nul = size > 0 ? memchr (data, '\0', size) : NULL;
+  const char *schema_text = text;
+  gsize schema_len, table_len = size;
   g_autoptr(GError) error = NULL;
   g_autoptr(CxSchema) schema = NULL;
   g_autoptr(CxCsv) csv = NULL;
   g_autoptr(CxTensor) x = NULL;
   g_autofree guint8 *labels = NULL;
 
-  if (demo_schema == NULL)
-    load_demo_schema ();
   cx_tensor_set_limit (64 << 20);
   if (nul != NULL)
     {
-      schema = cx_schema_parse (text, nul - text, "fuzz.json", &error);
-      g_assert ((schema == NULL) == (error != NULL));
-      g_clear_error (&error);
-      size -= (nul - text) + 1;
+      schema_len = (gsize) (nul - text);
       text = nul + 1;
+      table_len = size - schema_len - 1;
     }
   else
-    {
-      schema = cx_schema_parse (demo_schema, demo_schema_len, "hmda-schema.json", &error);
-      g_assert (schema != NULL);
-    }
-  csv = cx_csv_parse (text, size, "fuzz.csv", &error);
+    schema_text = demo_schema (&schema_len);
+
+  csv = cx_csv_parse (text, table_len, "fuzz.csv", &error);
   g_assert ((csv == NULL) == (error != NULL));
-  if (csv == NULL || schema == NULL)
+  if (csv == NULL)
     return 0;
-  /* Every cell is readable. */
-  for (int64_t r = 0; r < csv->n_rows; r++)
-    for (int c = 0; c < csv->n_columns; c++)
-      g_assert (cx_csv_cell (csv, r, c) != NULL);
+  check_round_trip (csv);
+
+  schema = cx_schema_parse (schema_text, schema_len, "fuzz.json", &error);
+  g_assert ((schema == NULL) == (error != NULL));
+  if (schema == NULL)
+    return 0;
+  if (!cx_schema_check_model (schema, demo_model (), &error))
+    g_clear_error (&error);
   if (!cx_schema_bind (schema, csv, &error))
     {
-      g_assert (error != NULL);
+      g_assert_nonnull (error);
       return 0;
     }
+  g_assert_no_error (error);
+
   x = cx_schema_encode (schema, csv, &error);
   g_assert ((x == NULL) == (error != NULL));
   g_clear_error (&error);
   if (x != NULL)
-    g_assert (x->numel == csv->n_rows * schema->n_features);
-  if (schema->label_column != NULL)
     {
-      labels = cx_schema_labels (schema, csv, &error);
-      g_assert ((labels == NULL) == (error != NULL));
+      g_assert_cmpint (x->shape[0], ==, csv->n_rows);
+      g_assert_cmpint (x->shape[1], ==, schema->n_features);
+      check_row (schema, csv, x, 0);
+      check_row (schema, csv, x, csv->n_rows - 1);
     }
+  labels = cx_schema_labels (schema, csv, &error);
+  g_assert ((labels == NULL) == (error != NULL));
   return 0;
 }
