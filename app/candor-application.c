@@ -80,11 +80,14 @@ fail (CandorApplication *self,
 
 /* ---- --screenshot ---- */
 
+static void screenshot_check (CandorApplication *self);
+
 static gboolean
 screenshot_take (gpointer user_data)
 {
   CandorApplication *self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean acted;
 
   if (self->screenshot_taken || self->screenshot_window == NULL)
     return G_SOURCE_REMOVE;
@@ -105,6 +108,7 @@ screenshot_take (gpointer user_data)
         return G_SOURCE_REMOVE;
     }
   /* Scripted actions, each once the work of the one before has ended. */
+  acted = FALSE;
   while (self->actions != NULL && self->actions[self->next_action] != NULL)
     {
       const char *text = self->actions[self->next_action++];
@@ -123,8 +127,16 @@ screenshot_take (gpointer user_data)
           return G_SOURCE_REMOVE;
         }
       g_action_group_activate_action (group, name, target);
+      acted = TRUE;
       if (candor_window_get_busy (self->screenshot_window))
         return G_SOURCE_REMOVE;
+    }
+  /* What the actions changed without starting work is laid out and drawn
+   * before the capture: let the window settle again. */
+  if (acted)
+    {
+      screenshot_check (self);
+      return G_SOURCE_REMOVE;
     }
   if (self->state_path != NULL
       && !candor_window_write_state (self->screenshot_window, self->state_path, &error))
