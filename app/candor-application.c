@@ -41,6 +41,7 @@ struct _CandorApplication
   char **actions;                   /* --action, run in order */
   guint next_action;
   char *state_path;                 /* --state */
+  gboolean state_prepared;
   gboolean steps_done;
 
   char *session_path;               /* --session */
@@ -137,6 +138,13 @@ screenshot_take (gpointer user_data)
     {
       screenshot_check (self);
       return G_SOURCE_REMOVE;
+    }
+  if (self->state_path != NULL && !self->state_prepared)
+    {
+      self->state_prepared = TRUE;
+      candor_window_prepare_state (self->screenshot_window);
+      if (candor_window_get_busy (self->screenshot_window))
+        return G_SOURCE_REMOVE;
     }
   if (self->state_path != NULL
       && !candor_window_write_state (self->screenshot_window, self->state_path, &error))
