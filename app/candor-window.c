@@ -348,20 +348,22 @@ candor_window_export_png (CandorWindow  *self,
 
 /* ---- views ---- */
 
-/* Side by Side needs the width of two pages: the model card makes way
- * while it is shown, and comes back after. */
+/* Side by Side needs the width of two pages, What If the width of its
+ * table: the model card makes way while they are shown, and comes back
+ * after. */
 static void
 on_view_changed (CandorWindow *self)
 {
-  gboolean split = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "split") == 0;
+  const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
+  gboolean wide = g_strcmp0 (view, "split") == 0 || g_strcmp0 (view, "whatif") == 0;
 
-  if (split && adw_flap_get_reveal_flap (self->flap)
+  if (wide && adw_flap_get_reveal_flap (self->flap)
       && gtk_widget_get_width (GTK_WIDGET (self)) < 1600)
     {
       self->card_hidden_for_split = TRUE;
       adw_flap_set_reveal_flap (self->flap, FALSE);
     }
-  else if (!split && self->card_hidden_for_split)
+  else if (!wide && self->card_hidden_for_split)
     {
       self->card_hidden_for_split = FALSE;
       adw_flap_set_reveal_flap (self->flap, TRUE);
