@@ -591,6 +591,13 @@ show_image (CandorWhatifPage *self)
                                   "<b>%s</b>."), original_e, round (100.0 * p0), cf->steps, target_e,
                                 predicted_e);
   gtk_label_set_markup (self->image_sentence, sentence);
+  /* Nothing changed: only the image itself is worth showing. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->perturbed_view)),
+                          cf->target != cf->original_class);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->difference_view)),
+                          cf->target != cf->original_class);
+  gtk_widget_set_visible (GTK_WIDGET (self->difference_legend), cf->target != cf->original_class);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_list), cf->target != cf->original_class);
 
   candor_pixel_view_set_texture (self->input_view, input);
   candor_pixel_view_set_texture (self->perturbed_view, perturbed);

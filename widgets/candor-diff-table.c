@@ -49,6 +49,7 @@ struct _CandorDiffTable
   GPtrArray *rows;             /* Row */
   GPtrArray *infos;            /* Info */
   char *title;
+  char *refocus;               /* the feature whose lock had the focus */
 
   guint n_columns;
   guint n_top, n_bottom;
@@ -320,6 +321,13 @@ static void
 clear (CandorDiffTable *self)
 {
   GtkWidget *child;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  g_clear_pointer (&self->refocus, g_free);
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->grid))
+      && g_object_get_data (G_OBJECT (focus), "feature") != NULL)
+    self->refocus = g_strdup (g_object_get_data (G_OBJECT (focus), "feature"));
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))) != NULL)
     gtk_grid_remove (self->grid, child);
@@ -370,6 +378,7 @@ candor_diff_table_append_row (CandorDiffTable    *self,
   Row *row;
   int grid_row;
   GtkWidget *name_cell;
+  GtkWidget *lock_button;
   GtkLabel *label;
 
   g_return_if_fail (CANDOR_IS_DIFF_TABLE (self));
@@ -386,7 +395,15 @@ candor_diff_table_append_row (CandorDiffTable    *self,
 
   name_cell = add_cell (self, 0, grid_row, name, NULL, "name", NULL, &label);
   gtk_box_set_spacing (GTK_BOX (name_cell), 6);
-  gtk_box_prepend (GTK_BOX (name_cell), lock_widget (self, name, lock));
+  lock_button = lock_widget (self, name, lock);
+  gtk_box_prepend (GTK_BOX (name_cell), lock_button);
+  /* A lock clicked from the keyboard keeps the focus when the table is
+   * filled again with what the click asked for. */
+  if (g_strcmp0 (self->refocus, name) == 0)
+    {
+      gtk_widget_grab_focus (lock_button);
+      g_clear_pointer (&self->refocus, g_free);
+    }
   g_ptr_array_add (row->widgets, name_cell);
 
   for (guint c = 0; c < self->n_columns; c++)
@@ -548,6 +565,7 @@ candor_diff_table_finalize (GObject *object)
   g_clear_pointer (&self->infos, g_ptr_array_unref);
   g_clear_pointer (&self->titles, g_strfreev);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->refocus, g_free);
   G_OBJECT_CLASS (candor_diff_table_parent_class)->finalize (object);
 }
 
