@@ -570,6 +570,77 @@ search_samples_activated (GSimpleAction *action,
     candor_samples_view_focus_search (self->samples_view);
 }
 
+/* ---- What If ---- */
+
+static void
+lock_column_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  const char *column;
+  gboolean locked;
+
+  g_variant_get (parameter, "(&sb)", &column, &locked);
+  candor_whatif_page_set_locked (self->whatif_page, column, locked);
+}
+
+static void
+set_counterfactual_param_activated (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "set-counterfactual-count"))
+    candor_whatif_page_set_count (self->whatif_page, g_variant_get_int32 (parameter));
+  else
+    candor_whatif_page_set_target (self->whatif_page, g_variant_get_int32 (parameter));
+}
+
+static void
+show_all_columns_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  candor_whatif_page_set_show_all (self->whatif_page, g_variant_get_boolean (parameter));
+}
+
+static void
+export_counterfactuals_activated (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  candor_whatif_page_export (self->whatif_page);
+}
+
+static void
+export_counterfactuals_to_activated (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  CandorWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!candor_whatif_page_write_csv (self->whatif_page, g_variant_get_string (parameter, NULL), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
+      candor_window_show_toast (self, message, 10);
+    }
+}
+
+static void
+on_whatif_can_export (CandorWindow *self)
+{
+  gboolean can_export;
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-counterfactuals");
+
+  g_object_get (self->whatif_page, "can-export", &can_export, NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), can_export);
+}
+
 static const GActionEntry win_actions[] = {
   { "open", open_activated },
   { "open-demo", open_demo_activated, "s" },
@@ -592,6 +663,12 @@ static const GActionEntry win_actions[] = {
   { "set-threshold", set_threshold_activated, "d" },
   { "set-fairness-columns", set_fairness_columns_activated, "(ss)" },
   { "select-group", select_group_activated, "(ss)" },
+  { "lock-column", lock_column_activated, "(sb)" },
+  { "set-counterfactual-count", set_counterfactual_param_activated, "i" },
+  { "set-counterfactual-target", set_counterfactual_param_activated, "i" },
+  { "show-all-columns", show_all_columns_activated, "b" },
+  { "export-counterfactuals", export_counterfactuals_activated },
+  { "export-counterfactuals-to", export_counterfactuals_to_activated, "s" },
 };
 
 void
@@ -600,6 +677,8 @@ candor_window_actions_init (CandorWindow *self)
   GtkDropTarget *drop;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  g_signal_connect_swapped (self->whatif_page, "notify::can-export", G_CALLBACK (on_whatif_can_export), self);
+  on_whatif_can_export (self);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

@@ -95,6 +95,15 @@ add_sample (JsonBuilder  *b,
   json_builder_end_object (b);
 }
 
+void
+candor_window_prepare_state (CandorWindow *self)
+{
+  g_return_if_fail (CANDOR_IS_WINDOW (self));
+
+  /* What If searches only while shown; the document reports it anyway. */
+  candor_whatif_page_ensure (self->whatif_page);
+}
+
 gboolean
 candor_window_write_state (CandorWindow  *self,
                            const char    *path,

@@ -359,22 +359,23 @@ on_fairness_group_activated (CandorWindow *self,
   candor_samples_view_set_group_filter (self->samples_view, column, value);
 }
 
-/* Side by Side needs the width of two pages, and Fairness the width of
- * its charts and table: the model card makes way while they are shown,
- * and comes back after. */
+/* Side by Side needs the width of two pages, Fairness the width of its
+ * charts and table, What If the width of its table: the model card makes
+ * way while they are shown, and comes back after. */
 static void
 on_view_changed (CandorWindow *self)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
-  gboolean split = g_strcmp0 (view, "split") == 0 || g_strcmp0 (view, "fairness") == 0;
+  gboolean wide = g_strcmp0 (view, "split") == 0 || g_strcmp0 (view, "fairness") == 0
+                  || g_strcmp0 (view, "whatif") == 0;
 
-  if (split && adw_flap_get_reveal_flap (self->flap)
+  if (wide && adw_flap_get_reveal_flap (self->flap)
       && gtk_widget_get_width (GTK_WIDGET (self)) < 1600)
     {
       self->card_hidden_for_split = TRUE;
       adw_flap_set_reveal_flap (self->flap, FALSE);
     }
-  else if (!split && self->card_hidden_for_split)
+  else if (!wide && self->card_hidden_for_split)
     {
       self->card_hidden_for_split = FALSE;
       adw_flap_set_reveal_flap (self->flap, TRUE);

@@ -49,6 +49,9 @@ gboolean       candor_window_export_png  (CandorWindow      *self,
                                           const char        *path,
                                           GError           **error);
 
+/* Starts what the --state document needs that hidden pages have not
+ * computed; the window stays busy until it ends. */
+void           candor_window_prepare_state (CandorWindow    *self);
 /* Writes what the window shows as JSON to @path (atomically): the
  * selection, the filters and each page's figures (`candor --state`), and
  * @timing (an object, or NULL) as "timing". */
