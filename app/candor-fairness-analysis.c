@@ -361,11 +361,17 @@ reset (CandorFairnessAnalysis *self)
       gboolean has_labels;
       self->available = image_group_columns (self, &has_labels);
       self->favourable = 0;
-      if (self->available == NULL || self->available[0] == NULL)
+      if ((self->available == NULL || self->available[0] == NULL) && has_labels)
+        set_unavailable (self, TRUE,
+                         _("The labels.csv of %s gives each image its file and label, but no group to "
+                           "compare. Add a column per group, for example “file,label,skin_tone”: each image "
+                           "then belongs to the group its row names."),
+                         candor_dataset_get_name (dataset));
+      else if (self->available == NULL || self->available[0] == NULL)
         set_unavailable (self, TRUE,
                          _("The images of %s have no groups to compare. Add a labels.csv to the folder with "
                            "a column per group beside the file and its label, for example "
-                           "“file,label,skin_tone”; each image then belongs to the group its row names."),
+                           "“file,label,skin_tone”: each image then belongs to the group its row names."),
                          candor_dataset_get_name (dataset));
       else if (model == NULL)
         set_unavailable (self, FALSE, "%s", _("Open a model to see how its decisions differ between groups."));

@@ -79,6 +79,7 @@ struct _CandorFairnessPage
   char **shown_available;      /* what the combo rows list */
   char *shown_first;
   char **shown_classes;
+  char *shown_selected;        /* the group highlighted */
 
   /* borrowed: the session's */
   CandorFairnessAnalysis *analysis;
@@ -121,6 +122,30 @@ rate_title (CxRate rate)
       return _("False positive rate");
     case CX_RATE_FNR:
       return _("False negative rate");
+    case CX_RATE_PRECISION:
+      return _("Precision");
+    case CX_N_RATES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The same on short lines, for the table's narrow columns. */
+static const char *
+rate_heading (CxRate rate)
+{
+  switch (rate)
+    {
+    case CX_RATE_SELECTION:
+      return _("Selection\nrate");
+    case CX_RATE_ACCURACY:
+      return _("Accuracy");
+    case CX_RATE_TPR:
+      return _("True\npositive\nrate");
+    case CX_RATE_FPR:
+      return _("False\npositive\nrate");
+    case CX_RATE_FNR:
+      return _("False\nnegative\nrate");
     case CX_RATE_PRECISION:
       return _("Precision");
     case CX_N_RATES:
@@ -836,18 +861,24 @@ update_table (CandorFairnessPage        *self,
   gtk_grid_attach (self->table_grid, table_label (_("Rows"), 1, "header"), 1, 0, 1, 1);
   for (guint c = 0; c < n_rates; c++)
     {
-      g_autofree char *head = g_markup_escape_text (rate_title (columns[c]), -1);
+      g_autofree char *head = g_markup_escape_text (rate_heading (columns[c]), -1);
       GtkWidget *label = table_label (head, 1, "header");
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
       gtk_grid_attach (self->table_grid, label, 2 + c, 0, 1, 1);
     }
+  /* An empty last column takes the card's spare width, so rows shade across it. */
+  child = table_label ("", 0, "header");
+  gtk_widget_set_hexpand (child, TRUE);
+  gtk_grid_attach (self->table_grid, child, 2 + n_rates, 0, 1, 1);
 
   for (int g = 0; g < bd->n_groups; g++)
     {
       const CxFairnessGroup *grp = &bd->groups[g];
-      g_autofree char *name = group_label (bd, grp);
+      g_autofree char *label = group_label (bd, grp);
+      g_auto(GStrv) parts = g_strsplit (label, ", ", -1);
+      /* An intersection on two lines keeps the table narrow. */
+      g_autofree char *name = bd->n_columns == 2 && g_strv_length (parts) == 2 ? g_strjoinv ("\n", parts)
+                                                                                  : g_strdup (label);
       g_autofree char *rows = g_strdup_printf ("%'d", (int) grp->n);
       g_autofree char *rows_markup = NULL;
       const char *row_class = g == selected ? "selected" : (g % 2 ? "odd" : NULL);
@@ -893,9 +924,11 @@ update_table (CandorFairnessPage        *self,
                                                      "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
                                                      value, interval, gap);
           child = table_label (markup, 1, row_class);
+          gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_RIGHT);
           gtk_widget_add_css_class (child, "numeric");
           gtk_grid_attach (self->table_grid, child, 2 + c, 1 + g, 1, 1);
         }
+      gtk_grid_attach (self->table_grid, table_label ("", 0, row_class), 2 + n_rates, 1 + g, 1, 1);
     }
 }
 
@@ -1071,9 +1104,9 @@ update (CandorFairnessPage *self)
       self->shown_serial = candor_fairness_analysis_get_serial (self->analysis);
       update_results (self);
     }
-  else
+  else if (g_strcmp0 (self->shown_selected, candor_fairness_analysis_get_selected_group (self->analysis)) != 0)
     {
-      /* Only the selected group may have changed. */
+      /* Only the selected group changed. */
       const CxFairnessBreakdown *bd = candor_fairness_analysis_get_breakdown (self->analysis);
       const CxFairnessReport *report = candor_fairness_analysis_get_report (self->analysis);
       if (bd != NULL && report != NULL)
@@ -1084,6 +1117,8 @@ update (CandorFairnessPage *self)
           update_table (self, report, bd);
         }
     }
+  g_free (self->shown_selected);
+  self->shown_selected = g_strdup (candor_fairness_analysis_get_selected_group (self->analysis));
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 
@@ -1183,6 +1218,7 @@ candor_fairness_page_dispose (GObject *object)
   g_clear_pointer (&self->shown_available, g_strfreev);
   g_clear_pointer (&self->shown_first, g_free);
   g_clear_pointer (&self->shown_classes, g_strfreev);
+  g_clear_pointer (&self->shown_selected, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_FAIRNESS_PAGE);
 
   G_OBJECT_CLASS (candor_fairness_page_parent_class)->dispose (object);
