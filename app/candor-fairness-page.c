@@ -236,6 +236,24 @@ group_label (const CxFairnessBreakdown *bd,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* Clicking a group lists its rows: table rows carry their values, images do not. */
+static gboolean
+groups_listable (CandorFairnessPage *self)
+{
+  CandorDataset *dataset = candor_fairness_analysis_get_dataset (self->analysis);
+  return dataset != NULL && candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE;
+}
+
+/* "339 rows", or "15 images" for an image folder. */
+static char *
+count_text (CandorFairnessPage *self,
+            gint64              n)
+{
+  if (!groups_listable (self))
+    return g_strdup_printf (ngettext ("%'d image", "%'d images", (unsigned long) n), (int) n);
+  return g_strdup_printf (ngettext ("%'d row", "%'d rows", (unsigned long) n), (int) n);
+}
+
 static char *
 rows_text (gint64 n)
 {
@@ -506,10 +524,13 @@ update_verdict (CandorFairnessPage        *self,
   g_autofree char *lo_rate = NULL;
   g_autofree char *hi_rate = NULL;
   const char *title;
-  int n_small = 0;
+  int n_small = 0, n_tpr = 0;
 
   for (int g = 0; g < bd->n_groups; g++)
-    n_small += bd->groups[g].too_small;
+    {
+      n_small += bd->groups[g].too_small;
+      n_tpr += !isnan (bd->groups[g].rate[CX_RATE_TPR]);
+    }
 
   if (lo == NULL || hi == NULL || lo == hi || isnan (ratio))
     {
@@ -560,7 +581,8 @@ update_verdict (CandorFairnessPage        *self,
                               fav, lo_name, 100 * ratio, hi_name, lo_rate, hi_rate);
     }
 
-  if (report->has_labels && !isnan (bd->disparity[CX_DISPARITY_EOP_DIFFERENCE]))
+  /* Error rates compare only when two groups have rows with a favourable outcome. */
+  if (report->has_labels && n_tpr >= 2 && !isnan (bd->disparity[CX_DISPARITY_EOP_DIFFERENCE]))
     {
       double tpr_gap = bd->disparity[CX_DISPARITY_EOP_DIFFERENCE];
       double eo_gap = bd->disparity[CX_DISPARITY_EO_DIFFERENCE];
@@ -568,9 +590,15 @@ update_verdict (CandorFairnessPage        *self,
                                       "“%s” differ by %.1f points; counting the unfavourable ones too, "
                                       "by up to %.1f points."), fav, 100 * tpr_gap, 100 * eo_gap);
     }
-  if (lo->too_small)
-    g_string_append_printf (text, _(" <b>%s</b> has only %'d rows: too few to conclude."),
-                            lo_name, (int) lo->n);
+  if (n_small == bd->n_groups)
+    g_string_append_printf (text, _(" But every group has fewer than %d rows: too few to conclude either way."),
+                            report->params.min_group_size);
+  else if (lo->too_small)
+    {
+      g_autofree char *count = count_text (self, lo->n);
+      /* Translators: a group, then "15 rows" */
+      g_string_append_printf (text, _(" <b>%s</b> has only %s: too few to conclude."), lo_name, count);
+    }
   else if (n_small > 0)
     g_string_append_printf (text, ngettext (" %d group has fewer than %d rows: too few to conclude.",
                                             " %d groups have fewer than %d rows: too few to conclude.",
@@ -752,6 +780,7 @@ update_charts (CandorFairnessPage        *self,
   g_autofree char *good = NULL;
   g_autofree char *bad = NULL;
   int selected = selected_index (self, bd);
+  gboolean listable = groups_listable (self);
 
   truth_words (self, &good, &bad);
   for (int m = 0; m < CX_N_RATES; m++)
@@ -769,7 +798,7 @@ update_charts (CandorFairnessPage        *self,
         {
           const CxFairnessGroup *grp = &bd->groups[g];
           char *label = group_label (bd, grp);
-          char *rows = rows_text (grp->n);
+          char *rows = count_text (self, grp->n);
           char *detail, *tooltip, *value, *interval, *gap;
 
           if (grp->too_small)
@@ -787,12 +816,17 @@ update_charts (CandorFairnessPage        *self,
             tooltip = g_strdup_printf (_("%s: not defined (%s)"), label, rows);
           else if (g == bd->reference)
             /* Translators: group: rate (interval), rows */
-            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s. Click to list these rows."),
-                                       label, value, interval, rows);
+            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s."), label, value, interval, rows);
           else
             /* Translators: group: rate (interval), rows, gap to the best-off group */
-            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s; %s against %s. Click to list "
-                                         "these rows."), label, value, interval, rows, gap, ref_name);
+            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s; %s against %s."),
+                                       label, value, interval, rows, gap, ref_name);
+          if (listable)
+            {
+              char *longer = g_strconcat (tooltip, " ", _("Click to list these rows."), NULL);
+              g_free (tooltip);
+              tooltip = longer;
+            }
           bars[g] = (CandorMetricBar) {
             .label = label, .detail = detail, .value = grp->rate[m],
             .low = grp->rate_ci[m][0], .high = grp->rate_ci[m][1],
@@ -850,15 +884,21 @@ update_table (CandorFairnessPage        *self,
   GtkWidget *child;
 
   caption = g_strdup_printf (_("Each cell gives the rate, its 95 %% interval, and under it the gap to the "
-                               "best-off group (%s) in percentage points. Click a group to list its rows."),
-                             ref_name);
+                               "best-off group (%s) in percentage points."), ref_name);
+  if (groups_listable (self))
+    {
+      char *longer = g_strconcat (caption, " ", _("Click a group to list its rows."), NULL);
+      g_free (caption);
+      caption = longer;
+    }
   gtk_label_set_label (self->table_caption, caption);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table_grid))) != NULL)
     gtk_grid_remove (self->table_grid, child);
 
   gtk_grid_attach (self->table_grid, table_label (_("Group"), 0, "header"), 0, 0, 1, 1);
-  gtk_grid_attach (self->table_grid, table_label (_("Rows"), 1, "header"), 1, 0, 1, 1);
+  gtk_grid_attach (self->table_grid, table_label (groups_listable (self) ? _("Rows") : _("Images"), 1, "header"),
+                   1, 0, 1, 1);
   for (guint c = 0; c < n_rates; c++)
     {
       g_autofree char *head = g_markup_escape_text (rate_heading (columns[c]), -1);
@@ -900,7 +940,8 @@ update_table (CandorFairnessPage        *self,
       gtk_widget_add_css_class (button, "cell");
       if (row_class != NULL)
         gtk_widget_add_css_class (button, row_class);
-      gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
+      if (groups_listable (self))
+        gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
       g_object_set_data (G_OBJECT (button), "group", GINT_TO_POINTER (g));
       g_signal_connect (button, "clicked", G_CALLBACK (on_table_group_clicked), self);
       gtk_grid_attach (self->table_grid, button, 0, 1 + g, 1, 1);
@@ -920,9 +961,11 @@ update_table (CandorFairnessPage        *self,
           g_autofree char *value = format_percent (grp->rate[m]);
           g_autofree char *interval = format_interval_percent (grp->rate_ci[m]);
           g_autofree char *gap = g == bd->reference ? g_strdup ("") : format_points (grp->difference[m]);
-          g_autofree char *markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>"
-                                                     "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
-                                                     value, interval, gap);
+          g_autofree char *markup = isnan (grp->rate[m])
+                                    ? g_strdup (value)
+                                    : g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>"
+                                                       "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
+                                                       value, interval, gap);
           child = table_label (markup, 1, row_class);
           gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_RIGHT);
           gtk_widget_add_css_class (child, "numeric");
@@ -1024,7 +1067,7 @@ update_results (CandorFairnessPage *self)
 
   if (report == NULL || bd == NULL)
     return;
-  rows = rows_text (report->n_rows);
+  rows = count_text (self, report->n_rows);
   /* Translators: model, favourable decision, "2,380 rows", data */
   subtitle = g_strdup_printf (_("How %s decides “%s” for the %s of %s, group by group."),
                               model ? candor_model_get_name (model) : _("the model"), fav, rows,
@@ -1034,10 +1077,15 @@ update_results (CandorFairnessPage *self)
   update_verdict (self, report, bd);
   update_figures (self, report, bd);
   update_charts (self, report, bd);
-  gtk_label_set_label (self->charts_caption,
-                       _("Each bar is a group’s rate; the whisker is its 95 % interval, the range the rate "
-                         "could plausibly take in another sample of the same kind. Overlapping whiskers mean "
-                         "the gap may be chance. Click a group to list its rows."));
+  {
+    const char *caption = _("Each bar is a group’s rate; the whisker is its 95 % interval, the range the rate "
+                            "could plausibly take in another sample of the same kind. Overlapping whiskers "
+                            "mean the gap may be chance.");
+    g_autofree char *text = groups_listable (self)
+                            ? g_strconcat (caption, " ", _("Click a group to list its rows."), NULL)
+                            : g_strdup (caption);
+    gtk_label_set_label (self->charts_caption, text);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->more_expander), report->has_labels);
   update_table (self, report, bd);
   update_attribution (self);
