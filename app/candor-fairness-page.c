@@ -80,6 +80,8 @@ struct _CandorFairnessPage
   char *shown_first;
   char **shown_classes;
   char *shown_selected;        /* the group highlighted */
+  GArray *table_rows;          /* TableRow of each group in the table */
+  char *table_key;             /* what the table's layout was built for */
 
   /* borrowed: the session's */
   CandorFairnessAnalysis *analysis;
@@ -869,39 +871,37 @@ table_label (const char *markup,
   return label;
 }
 
-static void
-update_table (CandorFairnessPage        *self,
-              const CxFairnessReport    *report,
-              const CxFairnessBreakdown *bd)
-{
-  static const CxRate columns[] = {
-    CX_RATE_SELECTION, CX_RATE_TPR, CX_RATE_FPR, CX_RATE_ACCURACY, CX_RATE_FNR, CX_RATE_PRECISION,
-  };
-  guint n_rates = report->has_labels ? G_N_ELEMENTS (columns) : 1;
-  g_autofree char *ref_name = group_label (bd, &bd->groups[bd->reference]);
-  g_autofree char *caption = NULL;
-  int selected = selected_index (self, bd);
-  GtkWidget *child;
+static const CxRate table_rates[] = {
+  CX_RATE_SELECTION, CX_RATE_TPR, CX_RATE_FPR, CX_RATE_ACCURACY, CX_RATE_FNR, CX_RATE_PRECISION,
+};
 
-  caption = g_strdup_printf (_("Each cell gives the rate, its 95 %% interval, and under it the gap to the "
-                               "best-off group (%s) in percentage points."), ref_name);
-  if (groups_listable (self))
-    {
-      char *longer = g_strconcat (caption, " ", _("Click a group to list its rows."), NULL);
-      g_free (caption);
-      caption = longer;
-    }
-  gtk_label_set_label (self->table_caption, caption);
+/* The widgets of one group's row, kept so a new threshold only changes texts. */
+typedef struct
+{
+  GtkWidget *widgets[3 + CX_N_RATES];  /* group button, rows, rates…, spacer */
+  GtkLabel *group_label;
+  GtkLabel *rows;
+  GtkLabel *cells[CX_N_RATES];
+} TableRow;
+
+/* Lays out the table's headings and one row of widgets per group. */
+static void
+build_table (CandorFairnessPage        *self,
+             const CxFairnessBreakdown *bd,
+             guint                      n_rates)
+{
+  GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table_grid))) != NULL)
     gtk_grid_remove (self->table_grid, child);
+  g_array_set_size (self->table_rows, 0);
 
   gtk_grid_attach (self->table_grid, table_label (_("Group"), 0, "header"), 0, 0, 1, 1);
   gtk_grid_attach (self->table_grid, table_label (groups_listable (self) ? _("Rows") : _("Images"), 1, "header"),
                    1, 0, 1, 1);
   for (guint c = 0; c < n_rates; c++)
     {
-      g_autofree char *head = g_markup_escape_text (rate_heading (columns[c]), -1);
+      g_autofree char *head = g_markup_escape_text (rate_heading (table_rates[c]), -1);
       GtkWidget *label = table_label (head, 1, "header");
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
       gtk_grid_attach (self->table_grid, label, 2 + c, 0, 1, 1);
@@ -913,51 +913,112 @@ update_table (CandorFairnessPage        *self,
 
   for (int g = 0; g < bd->n_groups; g++)
     {
-      const CxFairnessGroup *grp = &bd->groups[g];
-      g_autofree char *label = group_label (bd, grp);
-      g_auto(GStrv) parts = g_strsplit (label, ", ", -1);
-      /* An intersection on two lines keeps the table narrow. */
-      g_autofree char *name = bd->n_columns == 2 && g_strv_length (parts) == 2 ? g_strjoinv ("\n", parts)
-                                                                                  : g_strdup (label);
-      g_autofree char *rows = g_strdup_printf ("%'d", (int) grp->n);
-      g_autofree char *rows_markup = NULL;
-      const char *row_class = g == selected ? "selected" : (g % 2 ? "odd" : NULL);
+      TableRow row = { { NULL } };
       GtkWidget *button = gtk_button_new ();
-      GtkWidget *button_label = gtk_label_new (NULL);
-      g_autofree char *button_markup = NULL;
-      g_autofree char *escaped = g_markup_escape_text (name, -1);
+      guint k = 0;
 
-      if (g == bd->reference)
-        button_markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>", escaped,
-                                         _("best-off group"));
-      else
-        button_markup = g_strdup (escaped);
-      gtk_label_set_markup (GTK_LABEL (button_label), button_markup);
-      gtk_label_set_xalign (GTK_LABEL (button_label), 0);
-      gtk_button_set_child (GTK_BUTTON (button), button_label);
+      row.group_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (row.group_label, 0);
+      gtk_button_set_child (GTK_BUTTON (button), GTK_WIDGET (row.group_label));
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_add_css_class (button, "group-button");
       gtk_widget_add_css_class (button, "cell");
-      if (row_class != NULL)
-        gtk_widget_add_css_class (button, row_class);
       if (groups_listable (self))
         gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
       g_object_set_data (G_OBJECT (button), "group", GINT_TO_POINTER (g));
       g_signal_connect (button, "clicked", G_CALLBACK (on_table_group_clicked), self);
       gtk_grid_attach (self->table_grid, button, 0, 1 + g, 1, 1);
+      row.widgets[k++] = button;
+
+      row.rows = GTK_LABEL (table_label ("", 1, NULL));
+      gtk_grid_attach (self->table_grid, GTK_WIDGET (row.rows), 1, 1 + g, 1, 1);
+      row.widgets[k++] = GTK_WIDGET (row.rows);
+      for (guint c = 0; c < n_rates; c++)
+        {
+          row.cells[c] = GTK_LABEL (table_label ("", 1, "numeric"));
+          gtk_label_set_justify (row.cells[c], GTK_JUSTIFY_RIGHT);
+          gtk_grid_attach (self->table_grid, GTK_WIDGET (row.cells[c]), 2 + c, 1 + g, 1, 1);
+          row.widgets[k++] = GTK_WIDGET (row.cells[c]);
+        }
+      row.widgets[k] = table_label ("", 0, NULL);
+      gtk_grid_attach (self->table_grid, row.widgets[k], 2 + n_rates, 1 + g, 1, 1);
+      g_array_append_val (self->table_rows, row);
+    }
+}
+
+static void
+update_table (CandorFairnessPage        *self,
+              const CxFairnessReport    *report,
+              const CxFairnessBreakdown *bd)
+{
+  guint n_rates = report->has_labels ? G_N_ELEMENTS (table_rates) : 1;
+  g_autofree char *ref_name = group_label (bd, &bd->groups[bd->reference]);
+  g_autofree char *caption = NULL;
+  g_autofree char *key = NULL;
+  int selected = selected_index (self, bd);
+
+  caption = g_strdup_printf (_("Each cell gives the rate, its 95 %% interval, and under it the gap to the "
+                               "best-off group (%s) in percentage points."), ref_name);
+  if (groups_listable (self))
+    {
+      char *longer = g_strconcat (caption, " ", _("Click a group to list its rows."), NULL);
+      g_free (caption);
+      caption = longer;
+    }
+  gtk_label_set_label (self->table_caption, caption);
+
+  /* The same groups and columns as shown: only the texts change. */
+  key = g_strdup_printf ("%s\x1f%d\x1f%u\x1f%d", bd->name, bd->n_groups, n_rates, groups_listable (self));
+  if (g_strcmp0 (key, self->table_key) != 0)
+    {
+      build_table (self, bd, n_rates);
+      g_free (self->table_key);
+      self->table_key = g_steal_pointer (&key);
+    }
+
+  for (int g = 0; g < bd->n_groups; g++)
+    {
+      const CxFairnessGroup *grp = &bd->groups[g];
+      TableRow *row = &g_array_index (self->table_rows, TableRow, g);
+      g_autofree char *label = group_label (bd, grp);
+      g_auto(GStrv) parts = g_strsplit (label, ", ", -1);
+      /* An intersection on two lines keeps the table narrow. */
+      g_autofree char *name = bd->n_columns == 2 && g_strv_length (parts) == 2 ? g_strjoinv ("\n", parts)
+                                                                                  : g_strdup (label);
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+      g_autofree char *group_markup = NULL;
+      g_autofree char *rows_markup = NULL;
+      const char *row_class = g == selected ? "selected" : (g % 2 ? "odd" : NULL);
+
+      for (guint k = 0; k < G_N_ELEMENTS (row->widgets) && row->widgets[k] != NULL; k++)
+        {
+          gtk_widget_remove_css_class (row->widgets[k], "selected");
+          gtk_widget_remove_css_class (row->widgets[k], "odd");
+          if (row_class != NULL)
+            gtk_widget_add_css_class (row->widgets[k], row_class);
+        }
+
+      if (g == bd->reference)
+        group_markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>", escaped,
+                                        _("best-off group"));
+      else
+        group_markup = g_strdup (escaped);
+      gtk_label_set_markup (row->group_label, group_markup);
 
       if (grp->too_small)
-        rows_markup = g_strdup_printf ("%s\n<span size=\"small\">%s</span>", rows, _("too few to conclude"));
+        rows_markup = g_strdup_printf ("%'d\n<span size=\"small\">%s</span>", (int) grp->n,
+                                       _("too few to conclude"));
       else
-        rows_markup = g_strdup (rows);
-      child = table_label (rows_markup, 1, row_class);
+        rows_markup = g_strdup_printf ("%'d", (int) grp->n);
+      gtk_label_set_markup (row->rows, rows_markup);
       if (grp->too_small)
-        gtk_widget_add_css_class (child, "warning");
-      gtk_grid_attach (self->table_grid, child, 1, 1 + g, 1, 1);
+        gtk_widget_add_css_class (GTK_WIDGET (row->rows), "warning");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (row->rows), "warning");
 
       for (guint c = 0; c < n_rates; c++)
         {
-          CxRate m = columns[c];
+          CxRate m = table_rates[c];
           g_autofree char *value = format_percent (grp->rate[m]);
           g_autofree char *interval = format_interval_percent (grp->rate_ci[m]);
           g_autofree char *gap = g == bd->reference ? g_strdup ("") : format_points (grp->difference[m]);
@@ -966,12 +1027,8 @@ update_table (CandorFairnessPage        *self,
                                     : g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>"
                                                        "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
                                                        value, interval, gap);
-          child = table_label (markup, 1, row_class);
-          gtk_label_set_justify (GTK_LABEL (child), GTK_JUSTIFY_RIGHT);
-          gtk_widget_add_css_class (child, "numeric");
-          gtk_grid_attach (self->table_grid, child, 2 + c, 1 + g, 1, 1);
+          gtk_label_set_markup (row->cells[c], markup);
         }
-      gtk_grid_attach (self->table_grid, table_label ("", 0, row_class), 2 + n_rates, 1 + g, 1, 1);
     }
 }
 
@@ -1267,6 +1324,8 @@ candor_fairness_page_dispose (GObject *object)
   g_clear_pointer (&self->shown_first, g_free);
   g_clear_pointer (&self->shown_classes, g_strfreev);
   g_clear_pointer (&self->shown_selected, g_free);
+  g_clear_pointer (&self->table_rows, g_array_unref);
+  g_clear_pointer (&self->table_key, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_FAIRNESS_PAGE);
 
   G_OBJECT_CLASS (candor_fairness_page_parent_class)->dispose (object);
@@ -1375,6 +1434,7 @@ candor_fairness_page_init (CandorFairnessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->table_rows = g_array_new (FALSE, TRUE, sizeof (TableRow));
   for (guint i = 0; i < G_N_ELEMENTS (prominent); i++)
     gtk_box_append (self->charts_box, chart_card (self, prominent[i]));
   for (guint i = 0; i < G_N_ELEMENTS (secondary); i++)
