@@ -152,15 +152,19 @@ timing_report (CandorApplication *self)
   return json_builder_get_root (b);
 }
 
+static void screenshot_check (CandorApplication *self);
+
 static gboolean
 screenshot_take (gpointer user_data)
 {
   CandorApplication *self = user_data;
   g_autoptr(GError) error = NULL;
+  guint first_action;
 
   if (self->screenshot_taken || self->screenshot_window == NULL)
     return G_SOURCE_REMOVE;
   /* Scripted actions, each once the work of the one before has ended. */
+  first_action = self->next_action;
   while (self->actions != NULL && self->actions[self->next_action] != NULL)
     {
       const char *text = self->actions[self->next_action++];
@@ -189,6 +193,12 @@ screenshot_take (gpointer user_data)
       if (candor_window_get_busy (self->screenshot_window))
         return G_SOURCE_REMOVE;
       timing_end (self);
+    }
+  /* What the actions changed is laid out and drawn before the capture. */
+  if (self->next_action != first_action)
+    {
+      screenshot_check (self);
+      return G_SOURCE_REMOVE;
     }
   /* Then the test hooks, as a user would before exporting; a report
    * makes the window busy, and the screenshot waits for it again. */
