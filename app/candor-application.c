@@ -155,6 +155,8 @@ timing_report (CandorApplication *self)
   return json_builder_get_root (b);
 }
 
+static void screenshot_check (CandorApplication *self);
+
 static gboolean
 screenshot_take (gpointer user_data)
 {

@@ -30,7 +30,6 @@
 
 /* Threshold changes closer together than this are one change. */
 #define DEBOUNCE_MS 150
-#define RESAMPLES 1000
 
 struct _CandorFairnessAnalysis
 {
@@ -43,6 +42,7 @@ struct _CandorFairnessAnalysis
   gboolean images;
   gboolean initialised;
   double threshold;
+  guint resamples;
   int favourable;
   guint holders;
   guint debounce_id;
@@ -88,6 +88,7 @@ typedef struct
   CandorModel *model;
   char *sensitive[3];
   double threshold;
+  guint resamples;
   int favourable;
   gboolean images;
   gboolean full;               /* a table's full run, with attribution */
@@ -166,7 +167,7 @@ fairness_thread (GTask        *task,
 
   cx_fairness_params_init (&params);
   params.threshold = job->threshold;
-  params.resamples = RESAMPLES;
+  params.resamples = (int) job->resamples;
   params.engine.progress = keep_going;
   params.engine.progress_data = cancellable;
 
@@ -271,9 +272,9 @@ set_unavailable (CandorFairnessAnalysis *self,
 static char *
 make_key (CandorFairnessAnalysis *self)
 {
-  return g_strdup_printf ("%p\x1f%p\x1f%s\x1f%s\x1f%d", (void *) self->dataset, (void *) self->model,
+  return g_strdup_printf ("%p\x1f%p\x1f%s\x1f%s\x1f%d\x1f%u", (void *) self->dataset, (void *) self->model,
                           self->columns[0] ? self->columns[0] : "",
-                          self->columns[1] ? self->columns[1] : "", self->favourable);
+                          self->columns[1] ? self->columns[1] : "", self->favourable, self->resamples);
 }
 
 /* The image folder's labels.csv: its group columns are those beside the
@@ -361,11 +362,17 @@ reset (CandorFairnessAnalysis *self)
       gboolean has_labels;
       self->available = image_group_columns (self, &has_labels);
       self->favourable = 0;
-      if (self->available == NULL || self->available[0] == NULL)
+      if ((self->available == NULL || self->available[0] == NULL) && has_labels)
+        set_unavailable (self, TRUE,
+                         _("The labels.csv of %s gives each image its file and label, but no group to "
+                           "compare. Add a column per group, for example “file,label,skin_tone”: each image "
+                           "then belongs to the group its row names."),
+                         candor_dataset_get_name (dataset));
+      else if (self->available == NULL || self->available[0] == NULL)
         set_unavailable (self, TRUE,
                          _("The images of %s have no groups to compare. Add a labels.csv to the folder with "
                            "a column per group beside the file and its label, for example "
-                           "“file,label,skin_tone”; each image then belongs to the group its row names."),
+                           "“file,label,skin_tone”: each image then belongs to the group its row names."),
                          candor_dataset_get_name (dataset));
       else if (model == NULL)
         set_unavailable (self, FALSE, "%s", _("Open a model to see how its decisions differ between groups."));
@@ -492,6 +499,7 @@ start_job (CandorFairnessAnalysis *self)
   job->sensitive[0] = g_strdup (self->columns[0]);
   job->sensitive[1] = g_strdup (self->columns[1]);
   job->threshold = self->threshold;
+  job->resamples = self->resamples;
   job->favourable = self->favourable;
   job->images = self->images;
   job->full = !self->images && run == NULL;
@@ -608,6 +616,7 @@ static void
 candor_fairness_analysis_init (CandorFairnessAnalysis *self)
 {
   self->threshold = 0.5;
+  self->resamples = 1000;
   self->status = CANDOR_FAIRNESS_UNAVAILABLE;
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) cx_fairness_report_free);
@@ -753,6 +762,28 @@ candor_fairness_analysis_set_threshold (CandorFairnessAnalysis *self,
     return;
   self->threshold = threshold;
   schedule (self, DEBOUNCE_MS);
+  emit_changed (self);
+}
+
+guint
+candor_fairness_analysis_get_resamples (CandorFairnessAnalysis *self)
+{
+  g_return_val_if_fail (CANDOR_IS_FAIRNESS_ANALYSIS (self), 0);
+  return self->resamples;
+}
+
+void
+candor_fairness_analysis_set_resamples (CandorFairnessAnalysis *self,
+                                        guint                   resamples)
+{
+  g_return_if_fail (CANDOR_IS_FAIRNESS_ANALYSIS (self));
+
+  /* The engine's limit. */
+  resamples = MIN (resamples, 1000000);
+  if (resamples == self->resamples)
+    return;
+  self->resamples = resamples;
+  schedule (self, 0);
   emit_changed (self);
 }
 

@@ -57,6 +57,11 @@ gboolean             candor_fairness_analysis_set_columns      (CandorFairnessAn
 double               candor_fairness_analysis_get_threshold    (CandorFairnessAnalysis *self);
 void                 candor_fairness_analysis_set_threshold    (CandorFairnessAnalysis *self,
                                                                 double                  threshold);
+/* Bootstrap resamples for the intervals (1000); 0: no intervals. Each
+ * number of resamples is a run of its own. */
+guint                candor_fairness_analysis_get_resamples    (CandorFairnessAnalysis *self);
+void                 candor_fairness_analysis_set_resamples    (CandorFairnessAnalysis *self,
+                                                                guint                   resamples);
 /* The model's classes, and the one whose decision counts as favourable
  * (a table's schema sets it; for images it can be chosen). */
 const char * const  *candor_fairness_analysis_get_classes      (CandorFairnessAnalysis *self);

@@ -79,6 +79,9 @@ struct _CandorFairnessPage
   char **shown_available;      /* what the combo rows list */
   char *shown_first;
   char **shown_classes;
+  char *shown_selected;        /* the group highlighted */
+  GArray *table_rows;          /* TableRow of each group in the table */
+  char *table_key;             /* what the table's layout was built for */
 
   /* borrowed: the session's */
   CandorFairnessAnalysis *analysis;
@@ -121,6 +124,30 @@ rate_title (CxRate rate)
       return _("False positive rate");
     case CX_RATE_FNR:
       return _("False negative rate");
+    case CX_RATE_PRECISION:
+      return _("Precision");
+    case CX_N_RATES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The same on short lines, for the table's narrow columns. */
+static const char *
+rate_heading (CxRate rate)
+{
+  switch (rate)
+    {
+    case CX_RATE_SELECTION:
+      return _("Selection\nrate");
+    case CX_RATE_ACCURACY:
+      return _("Accuracy");
+    case CX_RATE_TPR:
+      return _("True\npositive\nrate");
+    case CX_RATE_FPR:
+      return _("False\npositive\nrate");
+    case CX_RATE_FNR:
+      return _("False\nnegative\nrate");
     case CX_RATE_PRECISION:
       return _("Precision");
     case CX_N_RATES:
@@ -209,6 +236,24 @@ group_label (const CxFairnessBreakdown *bd,
       g_string_append_printf (s, _("%s = %s"), bd->columns[c], *v ? v : _("(empty)"));
     }
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Clicking a group lists its rows: table rows carry their values, images do not. */
+static gboolean
+groups_listable (CandorFairnessPage *self)
+{
+  CandorDataset *dataset = candor_fairness_analysis_get_dataset (self->analysis);
+  return dataset != NULL && candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE;
+}
+
+/* "339 rows", or "15 images" for an image folder. */
+static char *
+count_text (CandorFairnessPage *self,
+            gint64              n)
+{
+  if (!groups_listable (self))
+    return g_strdup_printf (ngettext ("%'d image", "%'d images", (unsigned long) n), (int) n);
+  return g_strdup_printf (ngettext ("%'d row", "%'d rows", (unsigned long) n), (int) n);
 }
 
 static char *
@@ -481,10 +526,13 @@ update_verdict (CandorFairnessPage        *self,
   g_autofree char *lo_rate = NULL;
   g_autofree char *hi_rate = NULL;
   const char *title;
-  int n_small = 0;
+  int n_small = 0, n_tpr = 0;
 
   for (int g = 0; g < bd->n_groups; g++)
-    n_small += bd->groups[g].too_small;
+    {
+      n_small += bd->groups[g].too_small;
+      n_tpr += !isnan (bd->groups[g].rate[CX_RATE_TPR]);
+    }
 
   if (lo == NULL || hi == NULL || lo == hi || isnan (ratio))
     {
@@ -535,7 +583,8 @@ update_verdict (CandorFairnessPage        *self,
                               fav, lo_name, 100 * ratio, hi_name, lo_rate, hi_rate);
     }
 
-  if (report->has_labels && !isnan (bd->disparity[CX_DISPARITY_EOP_DIFFERENCE]))
+  /* Error rates compare only when two groups have rows with a favourable outcome. */
+  if (report->has_labels && n_tpr >= 2 && !isnan (bd->disparity[CX_DISPARITY_EOP_DIFFERENCE]))
     {
       double tpr_gap = bd->disparity[CX_DISPARITY_EOP_DIFFERENCE];
       double eo_gap = bd->disparity[CX_DISPARITY_EO_DIFFERENCE];
@@ -543,9 +592,15 @@ update_verdict (CandorFairnessPage        *self,
                                       "“%s” differ by %.1f points; counting the unfavourable ones too, "
                                       "by up to %.1f points."), fav, 100 * tpr_gap, 100 * eo_gap);
     }
-  if (lo->too_small)
-    g_string_append_printf (text, _(" <b>%s</b> has only %'d rows: too few to conclude."),
-                            lo_name, (int) lo->n);
+  if (n_small == bd->n_groups)
+    g_string_append_printf (text, _(" But every group has fewer than %d rows: too few to conclude either way."),
+                            report->params.min_group_size);
+  else if (lo->too_small)
+    {
+      g_autofree char *count = count_text (self, lo->n);
+      /* Translators: a group, then "15 rows" */
+      g_string_append_printf (text, _(" <b>%s</b> has only %s: too few to conclude."), lo_name, count);
+    }
   else if (n_small > 0)
     g_string_append_printf (text, ngettext (" %d group has fewer than %d rows: too few to conclude.",
                                             " %d groups have fewer than %d rows: too few to conclude.",
@@ -727,6 +782,7 @@ update_charts (CandorFairnessPage        *self,
   g_autofree char *good = NULL;
   g_autofree char *bad = NULL;
   int selected = selected_index (self, bd);
+  gboolean listable = groups_listable (self);
 
   truth_words (self, &good, &bad);
   for (int m = 0; m < CX_N_RATES; m++)
@@ -744,7 +800,7 @@ update_charts (CandorFairnessPage        *self,
         {
           const CxFairnessGroup *grp = &bd->groups[g];
           char *label = group_label (bd, grp);
-          char *rows = rows_text (grp->n);
+          char *rows = count_text (self, grp->n);
           char *detail, *tooltip, *value, *interval, *gap;
 
           if (grp->too_small)
@@ -762,12 +818,17 @@ update_charts (CandorFairnessPage        *self,
             tooltip = g_strdup_printf (_("%s: not defined (%s)"), label, rows);
           else if (g == bd->reference)
             /* Translators: group: rate (interval), rows */
-            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s. Click to list these rows."),
-                                       label, value, interval, rows);
+            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s."), label, value, interval, rows);
           else
             /* Translators: group: rate (interval), rows, gap to the best-off group */
-            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s; %s against %s. Click to list "
-                                         "these rows."), label, value, interval, rows, gap, ref_name);
+            tooltip = g_strdup_printf (_("%s: %s (95 %% interval %s), %s; %s against %s."),
+                                       label, value, interval, rows, gap, ref_name);
+          if (listable)
+            {
+              char *longer = g_strconcat (tooltip, " ", _("Click to list these rows."), NULL);
+              g_free (tooltip);
+              tooltip = longer;
+            }
           bars[g] = (CandorMetricBar) {
             .label = label, .detail = detail, .value = grp->rate[m],
             .low = grp->rate_ci[m][0], .high = grp->rate_ci[m][1],
@@ -810,91 +871,163 @@ table_label (const char *markup,
   return label;
 }
 
+static const CxRate table_rates[] = {
+  CX_RATE_SELECTION, CX_RATE_TPR, CX_RATE_FPR, CX_RATE_ACCURACY, CX_RATE_FNR, CX_RATE_PRECISION,
+};
+
+/* The widgets of one group's row, kept so a new threshold only changes texts. */
+typedef struct
+{
+  GtkWidget *widgets[3 + CX_N_RATES];  /* group button, rows, rates…, spacer */
+  GtkLabel *group_label;
+  GtkLabel *rows;
+  GtkLabel *cells[CX_N_RATES];
+} TableRow;
+
+/* Lays out the table's headings and one row of widgets per group. */
+static void
+build_table (CandorFairnessPage        *self,
+             const CxFairnessBreakdown *bd,
+             guint                      n_rates)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table_grid))) != NULL)
+    gtk_grid_remove (self->table_grid, child);
+  g_array_set_size (self->table_rows, 0);
+
+  gtk_grid_attach (self->table_grid, table_label (_("Group"), 0, "header"), 0, 0, 1, 1);
+  gtk_grid_attach (self->table_grid, table_label (groups_listable (self) ? _("Rows") : _("Images"), 1, "header"),
+                   1, 0, 1, 1);
+  for (guint c = 0; c < n_rates; c++)
+    {
+      g_autofree char *head = g_markup_escape_text (rate_heading (table_rates[c]), -1);
+      GtkWidget *label = table_label (head, 1, "header");
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+      gtk_grid_attach (self->table_grid, label, 2 + c, 0, 1, 1);
+    }
+  /* An empty last column takes the card's spare width, so rows shade across it. */
+  child = table_label ("", 0, "header");
+  gtk_widget_set_hexpand (child, TRUE);
+  gtk_grid_attach (self->table_grid, child, 2 + n_rates, 0, 1, 1);
+
+  for (int g = 0; g < bd->n_groups; g++)
+    {
+      TableRow row = { { NULL } };
+      GtkWidget *button = gtk_button_new ();
+      guint k = 0;
+
+      row.group_label = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (row.group_label, 0);
+      gtk_button_set_child (GTK_BUTTON (button), GTK_WIDGET (row.group_label));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "group-button");
+      gtk_widget_add_css_class (button, "cell");
+      if (groups_listable (self))
+        gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
+      g_object_set_data (G_OBJECT (button), "group", GINT_TO_POINTER (g));
+      g_signal_connect (button, "clicked", G_CALLBACK (on_table_group_clicked), self);
+      gtk_grid_attach (self->table_grid, button, 0, 1 + g, 1, 1);
+      row.widgets[k++] = button;
+
+      row.rows = GTK_LABEL (table_label ("", 1, NULL));
+      gtk_grid_attach (self->table_grid, GTK_WIDGET (row.rows), 1, 1 + g, 1, 1);
+      row.widgets[k++] = GTK_WIDGET (row.rows);
+      for (guint c = 0; c < n_rates; c++)
+        {
+          row.cells[c] = GTK_LABEL (table_label ("", 1, "numeric"));
+          gtk_label_set_justify (row.cells[c], GTK_JUSTIFY_RIGHT);
+          gtk_grid_attach (self->table_grid, GTK_WIDGET (row.cells[c]), 2 + c, 1 + g, 1, 1);
+          row.widgets[k++] = GTK_WIDGET (row.cells[c]);
+        }
+      row.widgets[k] = table_label ("", 0, NULL);
+      gtk_grid_attach (self->table_grid, row.widgets[k], 2 + n_rates, 1 + g, 1, 1);
+      g_array_append_val (self->table_rows, row);
+    }
+}
+
 static void
 update_table (CandorFairnessPage        *self,
               const CxFairnessReport    *report,
               const CxFairnessBreakdown *bd)
 {
-  static const CxRate columns[] = {
-    CX_RATE_SELECTION, CX_RATE_TPR, CX_RATE_FPR, CX_RATE_ACCURACY, CX_RATE_FNR, CX_RATE_PRECISION,
-  };
-  guint n_rates = report->has_labels ? G_N_ELEMENTS (columns) : 1;
+  guint n_rates = report->has_labels ? G_N_ELEMENTS (table_rates) : 1;
   g_autofree char *ref_name = group_label (bd, &bd->groups[bd->reference]);
   g_autofree char *caption = NULL;
+  g_autofree char *key = NULL;
   int selected = selected_index (self, bd);
-  GtkWidget *child;
 
   caption = g_strdup_printf (_("Each cell gives the rate, its 95 %% interval, and under it the gap to the "
-                               "best-off group (%s) in percentage points. Click a group to list its rows."),
-                             ref_name);
+                               "best-off group (%s) in percentage points."), ref_name);
+  if (groups_listable (self))
+    {
+      char *longer = g_strconcat (caption, " ", _("Click a group to list its rows."), NULL);
+      g_free (caption);
+      caption = longer;
+    }
   gtk_label_set_label (self->table_caption, caption);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->table_grid))) != NULL)
-    gtk_grid_remove (self->table_grid, child);
-
-  gtk_grid_attach (self->table_grid, table_label (_("Group"), 0, "header"), 0, 0, 1, 1);
-  gtk_grid_attach (self->table_grid, table_label (_("Rows"), 1, "header"), 1, 0, 1, 1);
-  for (guint c = 0; c < n_rates; c++)
+  /* The same groups and columns as shown: only the texts change. */
+  key = g_strdup_printf ("%s\x1f%d\x1f%u\x1f%d", bd->name, bd->n_groups, n_rates, groups_listable (self));
+  if (g_strcmp0 (key, self->table_key) != 0)
     {
-      g_autofree char *head = g_markup_escape_text (rate_title (columns[c]), -1);
-      GtkWidget *label = table_label (head, 1, "header");
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
-      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
-      gtk_grid_attach (self->table_grid, label, 2 + c, 0, 1, 1);
+      build_table (self, bd, n_rates);
+      g_free (self->table_key);
+      self->table_key = g_steal_pointer (&key);
     }
 
   for (int g = 0; g < bd->n_groups; g++)
     {
       const CxFairnessGroup *grp = &bd->groups[g];
-      g_autofree char *name = group_label (bd, grp);
-      g_autofree char *rows = g_strdup_printf ("%'d", (int) grp->n);
+      TableRow *row = &g_array_index (self->table_rows, TableRow, g);
+      g_autofree char *label = group_label (bd, grp);
+      g_auto(GStrv) parts = g_strsplit (label, ", ", -1);
+      /* An intersection on two lines keeps the table narrow. */
+      g_autofree char *name = bd->n_columns == 2 && g_strv_length (parts) == 2 ? g_strjoinv ("\n", parts)
+                                                                                  : g_strdup (label);
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+      g_autofree char *group_markup = NULL;
       g_autofree char *rows_markup = NULL;
       const char *row_class = g == selected ? "selected" : (g % 2 ? "odd" : NULL);
-      GtkWidget *button = gtk_button_new ();
-      GtkWidget *button_label = gtk_label_new (NULL);
-      g_autofree char *button_markup = NULL;
-      g_autofree char *escaped = g_markup_escape_text (name, -1);
+
+      for (guint k = 0; k < G_N_ELEMENTS (row->widgets) && row->widgets[k] != NULL; k++)
+        {
+          gtk_widget_remove_css_class (row->widgets[k], "selected");
+          gtk_widget_remove_css_class (row->widgets[k], "odd");
+          if (row_class != NULL)
+            gtk_widget_add_css_class (row->widgets[k], row_class);
+        }
 
       if (g == bd->reference)
-        button_markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>", escaped,
-                                         _("best-off group"));
+        group_markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>", escaped,
+                                        _("best-off group"));
       else
-        button_markup = g_strdup (escaped);
-      gtk_label_set_markup (GTK_LABEL (button_label), button_markup);
-      gtk_label_set_xalign (GTK_LABEL (button_label), 0);
-      gtk_button_set_child (GTK_BUTTON (button), button_label);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_add_css_class (button, "group-button");
-      gtk_widget_add_css_class (button, "cell");
-      if (row_class != NULL)
-        gtk_widget_add_css_class (button, row_class);
-      gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
-      g_object_set_data (G_OBJECT (button), "group", GINT_TO_POINTER (g));
-      g_signal_connect (button, "clicked", G_CALLBACK (on_table_group_clicked), self);
-      gtk_grid_attach (self->table_grid, button, 0, 1 + g, 1, 1);
+        group_markup = g_strdup (escaped);
+      gtk_label_set_markup (row->group_label, group_markup);
 
       if (grp->too_small)
-        rows_markup = g_strdup_printf ("%s\n<span size=\"small\">%s</span>", rows, _("too few to conclude"));
+        rows_markup = g_strdup_printf ("%'d\n<span size=\"small\">%s</span>", (int) grp->n,
+                                       _("too few to conclude"));
       else
-        rows_markup = g_strdup (rows);
-      child = table_label (rows_markup, 1, row_class);
+        rows_markup = g_strdup_printf ("%'d", (int) grp->n);
+      gtk_label_set_markup (row->rows, rows_markup);
       if (grp->too_small)
-        gtk_widget_add_css_class (child, "warning");
-      gtk_grid_attach (self->table_grid, child, 1, 1 + g, 1, 1);
+        gtk_widget_add_css_class (GTK_WIDGET (row->rows), "warning");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (row->rows), "warning");
 
       for (guint c = 0; c < n_rates; c++)
         {
-          CxRate m = columns[c];
+          CxRate m = table_rates[c];
           g_autofree char *value = format_percent (grp->rate[m]);
           g_autofree char *interval = format_interval_percent (grp->rate_ci[m]);
           g_autofree char *gap = g == bd->reference ? g_strdup ("") : format_points (grp->difference[m]);
-          g_autofree char *markup = g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>"
-                                                     "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
-                                                     value, interval, gap);
-          child = table_label (markup, 1, row_class);
-          gtk_widget_add_css_class (child, "numeric");
-          gtk_grid_attach (self->table_grid, child, 2 + c, 1 + g, 1, 1);
+          g_autofree char *markup = isnan (grp->rate[m])
+                                    ? g_strdup (value)
+                                    : g_strdup_printf ("%s\n<span size=\"small\" alpha=\"65%%\">%s</span>"
+                                                       "\n<span size=\"small\" alpha=\"65%%\">%s</span>",
+                                                       value, interval, gap);
+          gtk_label_set_markup (row->cells[c], markup);
         }
     }
 }
@@ -991,7 +1124,7 @@ update_results (CandorFairnessPage *self)
 
   if (report == NULL || bd == NULL)
     return;
-  rows = rows_text (report->n_rows);
+  rows = count_text (self, report->n_rows);
   /* Translators: model, favourable decision, "2,380 rows", data */
   subtitle = g_strdup_printf (_("How %s decides “%s” for the %s of %s, group by group."),
                               model ? candor_model_get_name (model) : _("the model"), fav, rows,
@@ -1001,10 +1134,15 @@ update_results (CandorFairnessPage *self)
   update_verdict (self, report, bd);
   update_figures (self, report, bd);
   update_charts (self, report, bd);
-  gtk_label_set_label (self->charts_caption,
-                       _("Each bar is a group’s rate; the whisker is its 95 % interval, the range the rate "
-                         "could plausibly take in another sample of the same kind. Overlapping whiskers mean "
-                         "the gap may be chance. Click a group to list its rows."));
+  {
+    const char *caption = _("Each bar is a group’s rate; the whisker is its 95 % interval, the range the rate "
+                            "could plausibly take in another sample of the same kind. Overlapping whiskers "
+                            "mean the gap may be chance.");
+    g_autofree char *text = groups_listable (self)
+                            ? g_strconcat (caption, " ", _("Click a group to list its rows."), NULL)
+                            : g_strdup (caption);
+    gtk_label_set_label (self->charts_caption, text);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self->more_expander), report->has_labels);
   update_table (self, report, bd);
   update_attribution (self);
@@ -1071,9 +1209,9 @@ update (CandorFairnessPage *self)
       self->shown_serial = candor_fairness_analysis_get_serial (self->analysis);
       update_results (self);
     }
-  else
+  else if (g_strcmp0 (self->shown_selected, candor_fairness_analysis_get_selected_group (self->analysis)) != 0)
     {
-      /* Only the selected group may have changed. */
+      /* Only the selected group changed. */
       const CxFairnessBreakdown *bd = candor_fairness_analysis_get_breakdown (self->analysis);
       const CxFairnessReport *report = candor_fairness_analysis_get_report (self->analysis);
       if (bd != NULL && report != NULL)
@@ -1084,6 +1222,8 @@ update (CandorFairnessPage *self)
           update_table (self, report, bd);
         }
     }
+  g_free (self->shown_selected);
+  self->shown_selected = g_strdup (candor_fairness_analysis_get_selected_group (self->analysis));
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 
@@ -1183,6 +1323,9 @@ candor_fairness_page_dispose (GObject *object)
   g_clear_pointer (&self->shown_available, g_strfreev);
   g_clear_pointer (&self->shown_first, g_free);
   g_clear_pointer (&self->shown_classes, g_strfreev);
+  g_clear_pointer (&self->shown_selected, g_free);
+  g_clear_pointer (&self->table_rows, g_array_unref);
+  g_clear_pointer (&self->table_key, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_FAIRNESS_PAGE);
 
   G_OBJECT_CLASS (candor_fairness_page_parent_class)->dispose (object);
@@ -1291,6 +1434,7 @@ candor_fairness_page_init (CandorFairnessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->table_rows = g_array_new (FALSE, TRUE, sizeof (TableRow));
   for (guint i = 0; i < G_N_ELEMENTS (prominent); i++)
     gtk_box_append (self->charts_box, chart_card (self, prominent[i]));
   for (guint i = 0; i < G_N_ELEMENTS (secondary); i++)

@@ -12,6 +12,7 @@
 #include "candor-dataset.h"
 #include "candor-enums.h"
 #include "candor-export.h"
+#include "candor-fairness-analysis.h"
 #include "candor-model.h"
 #include "candor-paths.h"
 #include "candor-sample.h"
@@ -445,6 +446,16 @@ apply_explain_defaults (CandorWindow *self)
   candor_explain_page_set_params (self->explain_page, &params);
 }
 
+/* The fairness defaults of Preferences, for the groups compared. */
+static void
+apply_fairness_defaults (CandorWindow *self)
+{
+  CandorFairnessAnalysis *analysis = candor_fairness_analysis_get_for_session (self->session);
+
+  candor_fairness_analysis_set_threshold (analysis, g_settings_get_double (self->settings, "decision-threshold"));
+  candor_fairness_analysis_set_resamples (analysis, g_settings_get_uint (self->settings, "bootstrap-resamples"));
+}
+
 /* "application" is not a construct property, so this runs after
  * construction, from candor_window_new(). */
 static void
@@ -462,6 +473,11 @@ setup_for_application (CandorWindow      *self,
       g_settings_bind (self->settings, "show-model-card", self->flap, "reveal-flap", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "view", self->view_stack, "visible-child-name", G_SETTINGS_BIND_DEFAULT);
       apply_explain_defaults (self);
+      apply_fairness_defaults (self);
+      g_signal_connect_object (self->settings, "changed::decision-threshold",
+                               G_CALLBACK (apply_fairness_defaults), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::bootstrap-resamples",
+                               G_CALLBACK (apply_fairness_defaults), self, G_CONNECT_SWAPPED);
       for (guint i = 0; i < G_N_ELEMENTS (explain_keys); i++)
         {
           g_autofree char *signal = g_strconcat ("changed::", explain_keys[i], NULL);

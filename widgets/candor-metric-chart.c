@@ -2,8 +2,8 @@
  *
  * The scale is always 0–100 %, so a small gap looks small: a chart that
  * zoomed in on its data would make every difference look dramatic. The
- * whisker is the group's interval, drawn over the bar with a halo so it
- * stays visible on the bar and off it. Colours come from the engine's
+ * bar is pale with a solid mark at the value, and the whisker (the
+ * group's interval) is drawn over it in the text colour. Colours come from the engine's
  * colour-blind-safe tables: the bars from viridis, the reference line
  * from the red end of ColorBrewer's RdBu; text and axes use the style's
  * foreground colour, so the chart follows the light and dark styles.
@@ -310,7 +310,7 @@ append_whisker (GtkSnapshot   *snapshot,
                 const GdkRGBA *ink,
                 const GdkRGBA *halo)
 {
-  const float cap = 12.f, line = 1.5f, pad = 1.5f;
+  const float cap = 10.f, line = 1.5f, pad = 1.f;
 
   append_rect (snapshot, halo, x0 - pad - line / 2, cy - line / 2 - pad, x1 - x0 + line + 2 * pad, line + 2 * pad);
   append_rect (snapshot, halo, x0 - line / 2 - pad, cy - cap / 2 - pad, line + 2 * pad, cap + 2 * pad);
@@ -341,7 +341,7 @@ candor_metric_chart_snapshot (GtkWidget   *widget,
   dim = with_alpha (fg, 0.62f);
   bar = bar_color (dark);
   ref = reference_color (dark);
-  halo = dark ? (GdkRGBA) { 0.f, 0.f, 0.f, 0.55f } : (GdkRGBA) { 1.f, 1.f, 1.f, 0.85f };
+  halo = dark ? (GdkRGBA) { 0.f, 0.f, 0.f, 0.35f } : (GdkRGBA) { 1.f, 1.f, 1.f, 0.6f };
   warning = fg;
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "warning_color", &warning);
@@ -392,16 +392,15 @@ G_GNUC_END_IGNORE_DEPRECATIONS
         float w = (float) CLAMP (b->value, 0.0, 1.0) * plot_w;
         g_autofree char *text = format_percent (b->value);
 
+        /* A pale bar ending in a solid mark at the value, so the whisker
+         * reads on it; a group too small to conclude is paler still. */
+        GdkRGBA fill = with_alpha (bar, b->faint ? 0.14f : dark ? 0.5f : 0.45f);
+        float by = cy - BAR_THICKNESS / 2.f;
+
+        append_rounded (snapshot, &fill, g.plot_x0, by, MAX (w, 1.f), BAR_THICKNESS, 3);
         if (b->faint)
-          {
-            GdkRGBA pale = with_alpha (bar, 0.3f);
-            append_rounded (snapshot, &pale, g.plot_x0, cy - BAR_THICKNESS / 2.f,
-                            MAX (w, 1.f), BAR_THICKNESS, 3);
-            append_outline (snapshot, &bar, g.plot_x0, cy - BAR_THICKNESS / 2.f, MAX (w, 2.f),
-                            BAR_THICKNESS, 3, 1.f);
-          }
-        else
-          append_rounded (snapshot, &bar, g.plot_x0, cy - BAR_THICKNESS / 2.f, MAX (w, 1.f), BAR_THICKNESS, 3);
+          append_outline (snapshot, &bar, g.plot_x0, by, MAX (w, 2.f), BAR_THICKNESS, 3, 1.f);
+        append_rect (snapshot, &bar, g.plot_x0 + MAX (w, 3.f) - 3, by - 2, 3, BAR_THICKNESS + 4);
         if (!isnan (b->low) && !isnan (b->high))
           append_whisker (snapshot, g.plot_x0 + (float) CLAMP (b->low, 0.0, 1.0) * plot_w,
                           g.plot_x0 + (float) CLAMP (b->high, 0.0, 1.0) * plot_w, cy, &fg, &halo);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <cairo.h>
 
 #include "csv.h"
 #include "npy.h"
@@ -66,8 +67,30 @@ member (JsonObject *o,
   return json_object_get_object_member (o, name);
 }
 
+/* The screenshot shows something: not every pixel is the background's. */
+static void
+assert_not_blank (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  const guint8 *data;
+  int stride, width, height;
+  gboolean varied = FALSE;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  width = cairo_image_surface_get_width (surface);
+  height = cairo_image_surface_get_height (surface);
+  for (int y = 0; y < height && !varied; y++)
+    for (int x = 0; x < width && !varied; x++)
+      varied = memcmp (data + y * stride + 4 * x, data, 4) != 0;
+  cairo_surface_destroy (surface);
+  g_assert_true (varied);
+}
+
 /* Runs candor on @files, with --view @view and --action for each of
- * @actions, and returns the --state document. */
+ * @actions, and returns the --state document; the screenshot, taken
+ * after the actions, must show the window. */
 static JsonObject *
 drive (const char        *view,
        const char *const *files,
@@ -96,6 +119,7 @@ drive (const char        *view,
   run_candor_argv (&run, TRUE, (const char *const *) args->pdata);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
+  assert_not_blank (shot);
   return load_json (state);
 }
 
