@@ -23,12 +23,16 @@
 #define PAGE_H 842.0
 #define MARGIN 48.0
 
+/* As many images as the app opens from a folder (CANDOR_DATASET_MAX_IMAGES). */
+#define REPORT_MAX_IMAGES 5000
+
 typedef struct
 {
   cairo_t *cr;
   double y;
   int page;
   const char *footer;
+  const CxTensor *mean;        /* the data set's mean input, for the mean baseline */
 } Page;
 
 static cairo_status_t
@@ -223,7 +227,8 @@ static const char *grid_captions[6] = {
 };
 
 static void
-params_from_session (const CxSession *s, CxMethod method, int64_t target, CxExplainParams *p)
+params_from_session (const CxSession *s, const CxTensor *mean, CxMethod method, int64_t target,
+                     CxExplainParams *p)
 {
   cx_explain_params_init (p, method);
   p->target = target;
@@ -235,7 +240,11 @@ params_from_session (const CxSession *s, CxMethod method, int64_t target, CxExpl
   else if (g_strcmp0 (s->ig_baseline, "uniform") == 0)
     p->baseline = CX_BASELINE_UNIFORM;
   else if (g_strcmp0 (s->ig_baseline, "mean") == 0)
-    p->baseline = CX_BASELINE_MEAN;
+    {
+      /* The mean of the images open, as the app computes it. */
+      p->baseline = CX_BASELINE_MEAN;
+      p->baseline_tensor = mean;
+    }
   p->samples = s->smoothgrad_samples;
   p->noise = s->smoothgrad_noise;
   p->window = s->occlusion_window;
@@ -339,7 +348,7 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
         double threshold, x0 = MARGIN + (i % 3) * (cell + 10), yy = y0 + (i / 3) * (cell + 36);
         int w, h;
 
-        params_from_session (s, grid_methods[i], pred, &ep);
+        params_from_session (s, p->mean, grid_methods[i], pred, &ep);
         e = cx_explain (m, x, &ep, error);
         if (e == NULL)
           {
@@ -873,7 +882,7 @@ sanity_section (Page *p, const CxSession *s, const CxModel *m, const CxTensor *x
       SanityClosure c;
       g_autoptr(CxSanityResult) r = NULL;
       g_autofree char *title = NULL;
-      params_from_session (s, methods[i], target, &c.params);
+      params_from_session (s, p->mean, methods[i], target, &c.params);
       r = cx_sanity_run (m, x, sanity_attr, &c, s->seed, error);
       if (r == NULL)
         return FALSE;
@@ -898,6 +907,7 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
   g_autofree char *model_path = cx_session_resolve (session_path, s->model_path);
   g_autofree char *data_path = cx_session_resolve (session_path, s->data_path);
   g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxTensor) mean = NULL;
   g_autoptr(GByteArray) pdf = g_byte_array_new ();
   g_auto(GStrv) classes = NULL;
   g_autofree char *changed = NULL;
@@ -916,11 +926,21 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
     return FALSE;
   classes = cx_model_class_names (m);
   changed = cx_session_check_files (s, session_path);
+  if (g_strcmp0 (s->ig_baseline, "mean") == 0 && data_path != NULL
+      && g_file_test (data_path, G_FILE_TEST_IS_DIR))
+    {
+      /* The mean of the images the app opens from that folder. */
+      g_auto(GStrv) images = cx_input_list_images (data_path, REPORT_MAX_IMAGES, error);
+      mean = images ? cx_input_mean (m, (const char *const *) images, NULL, NULL, error) : NULL;
+      if (mean == NULL)
+        return FALSE;
+    }
 
   surface = cairo_pdf_surface_create_for_stream (append_bytes, pdf, PAGE_W, PAGE_H);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Candor report");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Candor " CANDOR_VERSION);
   p.cr = cairo_create (surface);
+  p.mean = mean;
   foot = g_strdup_printf ("Candor %s — %s — model %.16s…  Rebuild: candor-cli report --session %s",
                           CANDOR_VERSION, when, m->sha256, session_path ? session_path : "SESSION");
   p.footer = foot;
