@@ -173,55 +173,6 @@ keep_completeness (CandorExplainResult *result,
   result->completeness_error = e->completeness_error;
 }
 
-/* The pixel-wise mean of @images, each read as the model's input. */
-static CxTensor *
-mean_image (const CxModel       *model,
-            const char * const  *images,
-            GCancellable        *cancellable,
-            GError             **error)
-{
-  g_autofree double *acc = NULL;
-  CxTensor *mean = NULL;
-  guint n = 0;
-
-  for (guint i = 0; images != NULL && images[i] != NULL; i++)
-    {
-      g_autoptr(CxTensor) x = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          g_clear_pointer (&mean, cx_tensor_free);
-          return NULL;
-        }
-      x = cx_input_load (model, images[i], NULL, error);
-      if (x == NULL)
-        {
-          g_clear_pointer (&mean, cx_tensor_free);
-          return NULL;
-        }
-      if (mean == NULL)
-        {
-          mean = cx_tensor_new_zeros (CX_ELEM_FLOAT, x->ndim, x->shape, error);
-          if (mean == NULL)
-            return NULL;
-          acc = g_new0 (double, x->numel);
-        }
-      g_assert (x->numel == mean->numel);
-      for (int64_t k = 0; k < x->numel; k++)
-        acc[k] += x->data.f[k];
-      n++;
-    }
-  if (mean == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("There are no images to average for the baseline"));
-      return NULL;
-    }
-  for (int64_t k = 0; k < mean->numel; k++)
-    mean->data.f[k] = (float) (acc[k] / n);
-  return mean;
-}
-
 static void
 explain_thread (GTask        *task,
                 gpointer      source_object,
@@ -247,8 +198,8 @@ explain_thread (GTask        *task,
   if (job->params.ig_baseline == CX_BASELINE_MEAN)
     {
       result->image_mean = job->image_mean ? cx_tensor_copy (job->image_mean, &mean_error)
-                                           : mean_image (model, (const char * const *) job->images,
-                                                         cancellable, &mean_error);
+                                           : cx_input_mean (model, (const char * const *) job->images,
+                                                            keep_going, cancellable, &mean_error);
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         {
           g_task_return_error (task, error);

@@ -1100,7 +1100,7 @@ candor_explain_page_set_params (CandorExplainPage         *self,
   self->params = *params;
   self->params.ig_steps = CLAMP (self->params.ig_steps, 2, 500);
   self->params.alpha = CLAMP (self->params.alpha, 0.0, 1.0);
-  self->params.outlier_percent = CLAMP (self->params.outlier_percent, 0.0, 10.0);
+  self->params.outlier_percent = CLAMP (self->params.outlier_percent, 0.0, 20.0);
   if (!candor_explain_is_table_method (self->params.table_method))
     self->params.table_method = defaults.table_method;
   if (self->params.ig_baseline > CX_BASELINE_MEAN)

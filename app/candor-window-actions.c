@@ -453,7 +453,7 @@ set_explain_param_activated (GSimpleAction *action,
   else if (g_str_equal (name, "set-target"))
     params.target = g_variant_get_int32 (parameter);
   else if (g_str_equal (name, "set-outlier-percent"))
-    params.outlier_percent = CLAMP (g_variant_get_double (parameter), 0.0, 10.0);
+    params.outlier_percent = CLAMP (g_variant_get_double (parameter), 0.0, 20.0);
   else if (g_str_equal (name, "set-ig-rule")
            && !cx_ig_rule_from_name (g_variant_get_string (parameter, NULL), &params.ig_rule))
     return;

@@ -427,6 +427,7 @@ candor_window_get_session (CandorWindow *self)
 
 static const char *const explain_keys[] = {
   "ig-steps", "ig-rule", "smoothgrad-samples", "smoothgrad-noise", "overlay-opacity", "outlier-percent",
+  "baseline",
 };
 
 /* The method defaults of Preferences, for the explanations shown. */
@@ -435,10 +436,13 @@ apply_explain_defaults (CandorWindow *self)
 {
   CandorExplainParams params;
   g_autofree char *rule = g_settings_get_string (self->settings, "ig-rule");
+  g_autofree char *baseline = g_settings_get_string (self->settings, "baseline");
 
   candor_explain_page_get_params (self->explain_page, &params);
   params.ig_steps = (int) g_settings_get_uint (self->settings, "ig-steps");
   cx_ig_rule_from_name (rule, &params.ig_rule);
+  /* An image's baseline; a table row's stays the table's mean unless picked. */
+  cx_baseline_from_name (baseline, &params.ig_baseline);
   params.smoothgrad_samples = (int) g_settings_get_uint (self->settings, "smoothgrad-samples");
   params.smoothgrad_noise = g_settings_get_double (self->settings, "smoothgrad-noise");
   params.alpha = g_settings_get_double (self->settings, "overlay-opacity");

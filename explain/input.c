@@ -95,6 +95,85 @@ cx_input_load (const CxModel *model, const char *path, char **sha256, GError **e
   return g_steal_pointer (&t);
 }
 
+CxTensor *
+cx_input_mean (const CxModel *model, const char *const *paths, CxProgressFunc progress,
+               gpointer progress_data, GError **error)
+{
+  g_autofree double *acc = NULL;
+  g_autoptr(CxTensor) mean = NULL;
+  guint n = 0, total = paths ? g_strv_length ((char **) paths) : 0;
+
+  for (guint i = 0; i < total; i++)
+    {
+      g_autoptr(CxTensor) x = NULL;
+
+      if (progress != NULL && !progress ((double) i / total, progress_data))
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
+          return NULL;
+        }
+      x = cx_input_load (model, paths[i], NULL, error);
+      if (x == NULL)
+        return NULL;
+      if (mean == NULL)
+        {
+          mean = cx_tensor_new_zeros (CX_ELEM_FLOAT, x->ndim, x->shape, error);
+          if (mean == NULL)
+            return NULL;
+          acc = g_new0 (double, x->numel);
+        }
+      if (x->numel != mean->numel)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "%s: the input's size differs from the "
+                       "other inputs'", paths[i]);
+          return NULL;
+        }
+      for (int64_t k = 0; k < x->numel; k++)
+        acc[k] += x->data.f[k];
+      n++;
+    }
+  if (mean == NULL)
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "there are no inputs to average");
+      return NULL;
+    }
+  for (int64_t k = 0; k < mean->numel; k++)
+    mean->data.f[k] = (float) (acc[k] / n);
+  return g_steal_pointer (&mean);
+}
+
+static int
+compare_file_names (gconstpointer a, gconstpointer b)
+{
+  g_autofree char *ka = g_utf8_collate_key_for_filename (*(char *const *) a, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (*(char *const *) b, -1);
+  return strcmp (ka, kb);
+}
+
+char **
+cx_input_list_images (const char *path, guint max, GError **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *paths;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      gsize len = strlen (name);
+      if (len > 4 && g_ascii_strcasecmp (name + len - 4, ".png") == 0)
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_sort (names, compare_file_names);
+  paths = g_ptr_array_new ();
+  for (guint i = 0; i < names->len && (max == 0 || i < max); i++)
+    g_ptr_array_add (paths, g_build_filename (path, (char *) names->pdata[i], NULL));
+  g_ptr_array_add (paths, NULL);
+  return (char **) g_ptr_array_free (paths, FALSE);
+}
+
 CxOutputKind
 cx_model_output_kind (const CxModel *model, int i)
 {

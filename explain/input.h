@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "model.h"
+#include "engine.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +20,16 @@ typedef enum
  * [1, C, H, W]. @sha256 (optional) receives the file's digest. */
 CxTensor     *cx_input_load         (const CxModel *model, const char *path,
                                      char **sha256, GError **error);
+/* The element-wise mean of the inputs at @paths (NULL-terminated), each
+ * loaded as cx_input_load () does: the data set whose per-channel mean is
+ * integrated gradients' mean baseline. @progress (optional) is asked
+ * between files whether to go on. */
+CxTensor     *cx_input_mean         (const CxModel *model, const char *const *paths,
+                                     CxProgressFunc progress, gpointer progress_data,
+                                     GError **error);
+/* The PNG files of folder @path, in file-manager order, at most @max (0:
+ * all): the images an image data set is made of. Free with g_strfreev. */
+char        **cx_input_list_images  (const char *path, guint max, GError **error);
 /* Whether output @i of @model is raw scores or probabilities. */
 CxOutputKind  cx_model_output_kind  (const CxModel *model, int i);
 /* Probabilities for a [N, K] output of that kind (K = 1: sigmoid, 2 columns). */

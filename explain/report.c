@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "fairness.h"
 #include "schema.h"
+#include "tabular.h"
 #include "input.h"
 #include "render.h"
 #include "sanity.h"
@@ -23,12 +24,16 @@
 #define PAGE_H 842.0
 #define MARGIN 48.0
 
+/* As many images as the app opens from a folder (CANDOR_DATASET_MAX_IMAGES). */
+#define REPORT_MAX_IMAGES 5000
+
 typedef struct
 {
   cairo_t *cr;
   double y;
   int page;
   const char *footer;
+  const CxTensor *mean;        /* the data set's mean input, for the mean baseline */
 } Page;
 
 static cairo_status_t
@@ -223,7 +228,8 @@ static const char *grid_captions[6] = {
 };
 
 static void
-params_from_session (const CxSession *s, CxMethod method, int64_t target, CxExplainParams *p)
+params_from_session (const CxSession *s, const CxTensor *mean, CxMethod method, int64_t target,
+                     CxExplainParams *p)
 {
   cx_explain_params_init (p, method);
   p->target = target;
@@ -235,7 +241,11 @@ params_from_session (const CxSession *s, CxMethod method, int64_t target, CxExpl
   else if (g_strcmp0 (s->ig_baseline, "uniform") == 0)
     p->baseline = CX_BASELINE_UNIFORM;
   else if (g_strcmp0 (s->ig_baseline, "mean") == 0)
-    p->baseline = CX_BASELINE_MEAN;
+    {
+      /* The mean of the images open, as the app computes it. */
+      p->baseline = CX_BASELINE_MEAN;
+      p->baseline_tensor = mean;
+    }
   p->samples = s->smoothgrad_samples;
   p->noise = s->smoothgrad_noise;
   p->window = s->occlusion_window;
@@ -339,7 +349,7 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
         double threshold, x0 = MARGIN + (i % 3) * (cell + 10), yy = y0 + (i / 3) * (cell + 36);
         int w, h;
 
-        params_from_session (s, grid_methods[i], pred, &ep);
+        params_from_session (s, p->mean, grid_methods[i], pred, &ep);
         e = cx_explain (m, x, &ep, error);
         if (e == NULL)
           {
@@ -391,8 +401,7 @@ typedef struct
 {
   CxCsv *csv;
   CxSchema *schema;
-  CxTensor *x;                 /* [N, F] */
-  float *mean;                 /* F: the data's mean row, the IG baseline */
+  CxTensor *x;                 /* [N, F]: the data set whose mean row is the mean baseline */
 } Table;
 
 static void
@@ -401,7 +410,6 @@ table_clear (Table *t)
   g_clear_pointer (&t->csv, cx_csv_free);
   g_clear_pointer (&t->schema, cx_schema_free);
   g_clear_pointer (&t->x, cx_tensor_free);
-  g_clear_pointer (&t->mean, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Table, table_clear)
@@ -411,7 +419,6 @@ table_load (Table *t, const CxSession *s, const char *session_path, const CxMode
             const char *data_path, GError **error)
 {
   g_autofree char *schema_path = cx_session_resolve (session_path, s->schema_path);
-  int64_t n, f;
 
   if (schema_path == NULL)
     {
@@ -428,19 +435,7 @@ table_load (Table *t, const CxSession *s, const char *session_path, const CxMode
       || !cx_schema_bind (t->schema, t->csv, error))
     return FALSE;
   t->x = cx_schema_encode (t->schema, t->csv, error);
-  if (t->x == NULL)
-    return FALSE;
-  n = t->x->shape[0];
-  f = t->x->shape[1];
-  t->mean = g_new0 (float, f);
-  for (int64_t j = 0; j < f; j++)
-    {
-      double sum = 0;
-      for (int64_t r = 0; r < n; r++)
-        sum += t->x->data.f[r * f + j];
-      t->mean[j] = (float) (sum / MAX (n, 1));
-    }
-  return TRUE;
+  return t->x != NULL;
 }
 
 /* "row N" (from 1) as a session names a table row. */
@@ -472,53 +467,119 @@ compare_bars (gconstpointer a, gconstpointer b)
   return x < y ? 1 : x > y ? -1 : ((const Bar *) a)->column - ((const Bar *) b)->column;
 }
 
-/* One page for a table row: its prediction, and integrated gradients per
- * raw column as signed bars, largest first, with the row's values. */
+/* What the app explains a table row with, as the session saved it: the
+ * method (integrated gradients by default) and its baseline. */
 static gboolean
-row_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, int64_t row,
-             const char *sample_id, char **classes, GError **error)
+table_method (const CxSession *s, const char *session_path, CxMethod *method,
+              CxBaselineKind *baseline, GError **error)
+{
+  *method = CX_METHOD_IG;
+  *baseline = CX_BASELINE_MEAN;
+  if ((s->table_method != NULL && !cx_method_from_name (s->table_method, method))
+      || (*method != CX_METHOD_IG && *method != CX_METHOD_SHAP && *method != CX_METHOD_GRADXINPUT
+          && *method != CX_METHOD_SALIENCY))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: table_method '%s' is not ig, shap, "
+                   "gradxinput or saliency", session_path ? session_path : "session", s->table_method);
+      return FALSE;
+    }
+  if ((s->table_baseline != NULL && !cx_baseline_from_name (s->table_baseline, baseline))
+      || (*baseline != CX_BASELINE_MEAN && *baseline != CX_BASELINE_ZEROS))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_ARGUMENT, "%s: table_baseline '%s' is not mean or zeros",
+                   session_path ? session_path : "session", s->table_baseline);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* How the bars were made, in words. */
+static char *
+method_description (const CxSession *s, CxMethod method, CxBaselineKind baseline, const char *target)
+{
+  const char *from = baseline == CX_BASELINE_MEAN ? "the data's mean row" : "a row of zeros";
+
+  switch (method)
+    {
+    case CX_METHOD_SHAP:
+      return g_strdup_printf ("Shapley value sampling (25 random orders of the columns, seed %" G_GUINT64_FORMAT
+                              ") of the raw output for class %s, against %s.", s->seed, target, from);
+    case CX_METHOD_GRADXINPUT:
+      return g_strdup_printf ("Gradient × input of the raw output for class %s, summed over each column's "
+                              "encoded features.", target);
+    case CX_METHOD_SALIENCY:
+      return g_strdup_printf ("Saliency (the gradient) of the raw output for class %s, summed over each "
+                              "column's encoded features.", target);
+    case CX_METHOD_IG:
+    default:
+      return g_strdup_printf ("Integrated gradients (%s, %d points) of the raw output for class %s, from %s "
+                              "to this row, summed over each column's encoded features.",
+                              s->ig_rule ? s->ig_rule : "gausslegendre", s->ig_steps, target, from);
+    }
+}
+
+/* One page for a table row: its prediction, and the session's method per
+ * raw column as signed bars, largest first, with the row's values (the
+ * numbers the app's bars and `candor-cli explain` give). */
+static gboolean
+row_section (Page *p, const CxSession *s, const char *session_path, const CxModel *m, const Table *t,
+             int64_t row, const char *sample_id, char **classes, GError **error)
 {
   g_autoptr(CxTensor) x = cx_schema_encode_row (t->schema, t->csv, row, error);
   g_autoptr(CxTensor) out = NULL;
   g_autoptr(CxTensor) prob = NULL;
-  g_autoptr(CxTensor) base = NULL;
-  g_autoptr(CxTensor) base_out = NULL;
-  g_autofree float *attr = NULL;
+  g_autoptr(CxExplanation) e = NULL;
+  g_autofree int *players = cx_schema_players (t->schema);
+  g_autofree double *attr = NULL;
   g_autofree Bar *bars = NULL;
   g_autofree char *title = NULL;
   g_autofree char *top = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *how = NULL;
   g_autofree char *check = NULL;
   int C = t->schema->n_columns;
   int64_t pred;
-  double sum = 0, diff, err, maxabs = 0;
+  double maxabs = 0;
   double label_w = 190, bar_x, bar_w, row_h = 13;
+  CxExplainParams ep;
+  CxMethod method;
+  CxBaselineKind baseline;
 
-  if (x == NULL)
+  if (x == NULL || !table_method (s, session_path, &method, &baseline, error))
     return FALSE;
   out = cx_engine_predict (m, x, 0, NULL, error);
   if (out == NULL)
     return FALSE;
   prob = cx_output_probabilities (m, 0, out);
   pred = cx_argmax_row (prob, 0);
-  base = cx_tensor_new_f32 (2, x->shape, t->mean);
-  base_out = base ? cx_engine_predict (m, base, 0, NULL, error) : NULL;
-  if (base_out == NULL)
+  cx_explain_params_init (&ep, method);
+  /* A single logit is explained at its one output. */
+  ep.target = out->numel == 1 ? 0 : pred;
+  ep.steps = s->ig_steps;
+  if (s->ig_rule != NULL)
+    cx_ig_rule_from_name (s->ig_rule, &ep.rule);
+  ep.seed = s->seed;
+  ep.baseline = baseline;
+  ep.baseline_tensor = baseline == CX_BASELINE_MEAN ? t->x : NULL;
+  cx_schema_set_players (t->schema, x, players, &ep);
+  e = cx_explain (m, x, &ep, error);
+  if (e == NULL)
     return FALSE;
-  attr = g_new0 (float, C);
-  if (!cx_ig_columns (m, t->schema, x, t->mean, pred, s->ig_steps, NULL, attr, error))
-    return FALSE;
+  attr = g_new0 (double, MAX (C, 1));
+  if (!cx_schema_column_attribution (t->schema, e, attr))
+    {
+      g_set_error (error, CX_ERROR, CX_ERROR_SHAPE, "%s: the attribution does not match the schema",
+                   t->csv->path);
+      return FALSE;
+    }
   bars = g_new (Bar, C);
   for (int c = 0; c < C; c++)
     {
       bars[c].column = c;
       bars[c].value = attr[c];
-      sum += attr[c];
       maxabs = MAX (maxabs, fabs (attr[c]));
     }
   qsort (bars, C, sizeof (Bar), compare_bars);
-  diff = out->data.f[pred] - base_out->data.f[pred];
-  err = fabs (sum - diff) / MAX (fabs (diff), 1e-12);
 
   new_page (p);
   title = g_strdup_printf ("Sample %s", sample_id);
@@ -532,11 +593,10 @@ row_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, int6
                                                 cx_csv_cell (t->csv, row, t->schema->label_csv_column));
       kv (p, "Label", label);
     }
+  how = method_description (s, method, baseline, class_name (classes, pred));
   what = g_strdup_printf (
-    "Integrated gradients (Gauss–Legendre, %d points) of the raw output for class %s, from the "
-    "data's mean row to this row, summed over each column's encoded features. Bars to the right "
-    "push the decision towards %s, bars to the left away from it; the longest bar is the "
-    "column that mattered most.", s->ig_steps, class_name (classes, pred), class_name (classes, pred));
+    "%s Bars to the right push the decision towards %s, bars to the left away from it; the "
+    "longest bar is the column that mattered most.", how, class_name (classes, pred));
   p->y += 4;
   text (p, what, 8.5, FALSE, 0);
   p->y += 6;
@@ -572,10 +632,15 @@ row_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, int6
   cairo_rectangle (p->cr, bar_x - 0.3, p->y - C * row_h, 0.6, C * row_h);
   cairo_fill (p->cr);
   p->y += 6;
-  check = g_strdup_printf ("Completeness: the bars sum to %.6g; f(row) − f(mean row) = %.6g; "
-                           "relative difference %.2f %% %s.", sum, diff, 100 * err,
-                           err <= 0.05 ? "(ok)" : "(FAILS: above 5 %, do not rely on these bars)");
-  text (p, check, 8.5, FALSE, 0);
+  if (e->has_completeness)
+    {
+      check = g_strdup_printf ("Completeness: the bars sum to %.6g; f(row) − f(baseline) = %.6g; "
+                               "relative difference %.2f %% %s.", e->attribution_sum,
+                               e->output - e->output_baseline, 100 * e->completeness_error,
+                               e->completeness_error <= 0.05
+                               ? "(ok)" : "(FAILS: above 5 %, do not rely on these bars)");
+      text (p, check, 8.5, FALSE, 0);
+    }
   return TRUE;
 }
 
@@ -873,7 +938,7 @@ sanity_section (Page *p, const CxSession *s, const CxModel *m, const CxTensor *x
       SanityClosure c;
       g_autoptr(CxSanityResult) r = NULL;
       g_autofree char *title = NULL;
-      params_from_session (s, methods[i], target, &c.params);
+      params_from_session (s, p->mean, methods[i], target, &c.params);
       r = cx_sanity_run (m, x, sanity_attr, &c, s->seed, error);
       if (r == NULL)
         return FALSE;
@@ -898,6 +963,7 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
   g_autofree char *model_path = cx_session_resolve (session_path, s->model_path);
   g_autofree char *data_path = cx_session_resolve (session_path, s->data_path);
   g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxTensor) mean = NULL;
   g_autoptr(GByteArray) pdf = g_byte_array_new ();
   g_auto(GStrv) classes = NULL;
   g_autofree char *changed = NULL;
@@ -916,11 +982,21 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
     return FALSE;
   classes = cx_model_class_names (m);
   changed = cx_session_check_files (s, session_path);
+  if (g_strcmp0 (s->ig_baseline, "mean") == 0 && data_path != NULL
+      && g_file_test (data_path, G_FILE_TEST_IS_DIR))
+    {
+      /* The mean of the images the app opens from that folder. */
+      g_auto(GStrv) images = cx_input_list_images (data_path, REPORT_MAX_IMAGES, error);
+      mean = images ? cx_input_mean (m, (const char *const *) images, NULL, NULL, error) : NULL;
+      if (mean == NULL)
+        return FALSE;
+    }
 
   surface = cairo_pdf_surface_create_for_stream (append_bytes, pdf, PAGE_W, PAGE_H);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Candor report");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Candor " CANDOR_VERSION);
   p.cr = cairo_create (surface);
+  p.mean = mean;
   foot = g_strdup_printf ("Candor %s — %s — model %.16s…  Rebuild: candor-cli report --session %s",
                           CANDOR_VERSION, when, m->sha256, session_path ? session_path : "SESSION");
   p.footer = foot;
@@ -963,7 +1039,7 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
               ok = FALSE;
               break;
             }
-          ok = row_section (&p, s, m, &table, row, id, classes, error);
+          ok = row_section (&p, s, session_path, m, &table, row, id, classes, error);
           if (ok && sanity_x == NULL)
             sanity_x = cx_schema_encode_row (table.schema, table.csv, row, error);
         }

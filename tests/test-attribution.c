@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 #include "attribution.h"
+#include "input.h"
 
 #include <math.h>
 
@@ -317,6 +318,66 @@ test_smoothgrad_deterministic (void)
     g_assert_cmpfloat_with_epsilon (a->attribution->data.f[j], W1[j] * W1[j], 1e-5);
 }
 
+/* The mean baseline of an image data set: the folder's PNGs in file-manager
+ * order, averaged pixel by pixel as the model reads them; IG from it is
+ * complete and starts from the per-channel mean (a flat image). */
+static void
+test_image_mean (void)
+{
+  g_autofree char *folder = cx_test_source_path ("resources", "demo", "fashion-samples", NULL);
+  g_autofree char *model_path = cx_test_source_path ("resources", "demo", "fashion-cnn.onnx", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxModel) m = cx_model_load (model_path, NULL, &error);
+  g_auto(GStrv) images = cx_input_list_images (folder, 0, &error);
+  g_auto(GStrv) first = cx_input_list_images (folder, 3, &error);
+  g_autoptr(CxTensor) mean = NULL;
+  g_autoptr(CxTensor) a = NULL;
+  g_autoptr(CxTensor) b = NULL;
+  g_autoptr(CxTensor) flat = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autoptr(CxExplanation) e = NULL;
+  CxExplainParams p;
+  double level = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (images), ==, 20);
+  g_assert_cmpuint (g_strv_length (first), ==, 3);
+  g_assert_true (g_str_has_suffix (images[0], "/ankle-boot-1.png"));
+  g_assert_true (g_str_has_suffix (images[1], "/ankle-boot-2.png"));
+  g_assert_true (g_str_has_suffix (images[19], "/trouser-2.png"));
+
+  /* Two images: their average, element by element. */
+  mean = cx_input_mean (m, (const char *const[]) { images[0], images[5], NULL }, NULL, NULL, &error);
+  a = cx_input_load (m, images[0], NULL, &error);
+  b = cx_input_load (m, images[5], NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mean->numel, ==, 28 * 28);
+  for (int64_t k = 0; k < mean->numel; k++)
+    g_assert_cmpfloat_with_epsilon (mean->data.f[k], 0.5 * (a->data.f[k] + b->data.f[k]), 1e-7);
+  g_clear_pointer (&mean, cx_tensor_free);
+  g_assert_null (cx_input_mean (m, (const char *const[]) { NULL }, NULL, NULL, &error));
+  g_clear_error (&error);
+
+  mean = cx_input_mean (m, (const char *const *) images, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int64_t k = 0; k < mean->numel; k++)
+    level += mean->data.f[k] / mean->numel;
+  flat = cx_tensor_new_zeros (CX_ELEM_FLOAT, a->ndim, a->shape, NULL);
+  for (int64_t k = 0; k < flat->numel; k++)
+    flat->data.f[k] = (float) level;
+  out = cx_engine_predict (m, flat, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  cx_explain_params_init (&p, CX_METHOD_IG);
+  p.baseline = CX_BASELINE_MEAN;
+  p.baseline_tensor = mean;
+  p.target = 3;
+  e = cx_explain (m, a, &p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (e->output_baseline, out->data.f[3], 1e-4);
+  g_assert_cmpfloat (e->completeness_error, <, 0.05);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -333,5 +394,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/attribution/occlusion/linear", test_occlusion_linear);
   g_test_add_func ("/attribution/shap/linear-groups", test_shap_linear);
   g_test_add_func ("/attribution/smoothgrad/deterministic", test_smoothgrad_deterministic);
+  g_test_add_func ("/attribution/ig/mean-of-an-image-folder", test_image_mean);
   return g_test_run ();
 }

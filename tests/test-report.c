@@ -1,6 +1,6 @@
 /* test-report.c: the PDF report of a table session, rebuilt by
  * `candor-cli report` from the session file alone: a page per selected
- * row with integrated gradients per column, the fairness breakdown (its
+ * row with the method the session saved per column, the fairness breakdown (its
  * figures equal to the numpy reference of the demo), attribution by
  * subgroup, the sanity check and the findings; and the mean baseline of a
  * table row is the table's mean row.
@@ -27,7 +27,8 @@ demo (const char *name)
 }
 
 static char *
-write_session (const char *name, const char *const *selected)
+write_session_with (const char *name, const char *const *selected, const char *table_method,
+                    const char *table_baseline)
 {
   g_autoptr(CxSession) s = cx_session_new ();
   g_autoptr(GError) error = NULL;
@@ -43,10 +44,20 @@ write_session (const char *name, const char *const *selected)
   s->seed = 0;
   for (guint i = 0; selected[i] != NULL; i++)
     g_ptr_array_add (s->selected, g_strdup (selected[i]));
+  g_free (s->table_method);
+  s->table_method = g_strdup (table_method);
+  g_free (s->table_baseline);
+  s->table_baseline = g_strdup (table_baseline);
   cx_session_add_finding (s, "row 13", "Denied while the data's approved rows look alike");
   g_assert_true (cx_session_save (s, path, &error));
   g_assert_no_error (error);
   return path;
+}
+
+static char *
+write_session (const char *name, const char *const *selected)
+{
+  return write_session_with (name, selected, "ig", "mean");
 }
 
 /* The text of @pdf, by poppler's pdftotext; NULL (test skipped) without it. */
@@ -219,6 +230,71 @@ test_bad_row (void)
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* A row page explains with the method and baseline the session saved, as
+ * the app showed them: Shapley sampling against zeros here, each bar the
+ * value `candor-cli explain` gives, and no completeness line (that is
+ * integrated gradients' check). */
+static void
+test_row_follows_session_method (void)
+{
+  g_autofree char *session = write_session_with ("shap.candor", (const char *const[]) { "row 13", NULL },
+                                                 "shap", "zeros");
+  g_autofree char *pdf = g_build_filename (tmpdir, "shap.pdf", NULL);
+  g_autofree char *model = demo ("hmda-mlp.onnx");
+  g_autofree char *csv = demo ("hmda.csv");
+  g_autofree char *schema = demo ("hmda-schema.json");
+  g_autofree char *input = g_strdup_printf ("%s:13", csv);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(CxCliResult) r = { 0 };
+  g_auto(CxCliResult) e = { 0 };
+  g_autoptr(GList) names = NULL;
+  JsonObject *columns;
+
+  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  text = pdf_text (pdf);
+  if (text == NULL)
+    return;
+  {
+    /* pdftotext breaks and indents lines where the page does: one space. */
+    char *w = text;
+    for (const char *c = text; *c; c++)
+      if (!g_ascii_isspace (*c) || (w > text && w[-1] != ' '))
+        *w++ = g_ascii_isspace (*c) ? ' ' : *c;
+    *w = '\0';
+  }
+  cx_test_run_cli (&e, "explain", "--model", model, "--input", input, "--schema", schema,
+                   "--method", "shap", "--baseline", "zeros", NULL);
+  g_assert_cmpint (e.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, e.out, -1, &error));
+  columns = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "columns");
+  names = json_object_get_members (columns);
+  g_assert_cmpuint (g_list_length (names), ==, 13);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *number = g_strdup_printf ("%+.4f", json_object_get_double_member (columns, l->data));
+      assert_contains (text, number);
+    }
+  assert_contains (text, "Shapley value sampling");
+  assert_contains (text, "against a row of zeros");
+  g_assert_null (strstr (text, "Completeness"));
+
+  /* A name the app never writes is refused, not replaced. */
+  {
+    g_autofree char *bad = write_session_with ("bad-method.candor", (const char *const[]) { "row 13", NULL },
+                                               "gradcam", "mean");
+    g_autofree char *want = g_strdup_printf ("candor-cli: %s: table_method 'gradcam' is not ig, shap, "
+                                             "gradxinput or saliency\n", bad);
+    g_auto(CxCliResult) b = { 0 };
+    cx_test_run_cli (&b, "report", "--session", bad, "--out", pdf, NULL);
+    g_assert_cmpint (b.status, ==, 1);
+    g_assert_cmpstr (b.err, ==, want);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -230,6 +306,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_test_add_func ("/report/table/rows-fairness-sanity-findings", test_table_report);
   g_test_add_func ("/report/table/bad-row-is-refused", test_bad_row);
+  g_test_add_func ("/report/table/rows-follow-the-sessions-method", test_row_follows_session_method);
   g_test_add_func ("/cli/explain/row-mean-baseline-is-the-table-mean", test_row_mean_baseline);
   status = g_test_run ();
   cx_test_remove_tree (tmpdir);
