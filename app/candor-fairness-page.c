@@ -1149,9 +1149,11 @@ update_results (CandorFairnessPage *self)
 
   g_string_append (foot, _("Metrics as Fairlearn defines them."));
   if (report->params.resamples > 0)
+    /* (gettext cannot see through G_GUINT64_FORMAT: plain %llu) */
     g_string_append_printf (foot, _(" Intervals: %.0f %% percentile bootstrap over the rows, %d resamples, "
-                                    "seed %" G_GUINT64_FORMAT "."),
-                            100 * report->params.confidence, report->params.resamples, report->params.seed);
+                                    "seed %llu."),
+                            100 * report->params.confidence, report->params.resamples,
+                            (unsigned long long) report->params.seed);
   g_string_append_printf (foot, _(" Groups with fewer than %d rows are marked “too few to conclude”."),
                           report->params.min_group_size);
   if (!report->has_labels)

@@ -423,7 +423,7 @@ show_table (CandorWhatifPage *self)
           g_ptr_array_add (distances, g_strdup_printf ("%.2f", cf->distance));
           if (cf->nearest_row > 0)
             /* Translators: the most similar real row of the data */
-            g_ptr_array_add (nearest, g_strdup_printf (_("Row %" G_GINT64_FORMAT), cf->nearest_row));
+            g_ptr_array_add (nearest, g_strdup_printf (_("Row %lld"), (long long) cf->nearest_row));
           else
             g_ptr_array_add (nearest, g_strdup (_("none")));
         }
