@@ -1135,6 +1135,7 @@ update_results (CandorFairnessPage *self)
   update_figures (self, report, bd);
   update_charts (self, report, bd);
   {
+    /* xgettext:no-c-format */
     const char *caption = _("Each bar is a group’s rate; the whisker is its 95 % interval, the range the rate "
                             "could plausibly take in another sample of the same kind. Overlapping whiskers "
                             "mean the gap may be chance.");

@@ -368,6 +368,7 @@ show_table (CandorWhatifPage *self)
                                    (const char * const *) decisions->pdata,
                                    (const char * const *) styles->pdata);
     candor_diff_table_append_info (self->diff_table, CANDOR_DIFF_PLACE_TOP, chance_name,
+                                   /* xgettext:no-c-format */
                                    _("The model’s probability of the favourable decision; 50 % or more decides it"),
                                    (const char * const *) chances->pdata, NULL);
   }
