@@ -252,6 +252,8 @@ case("schema-nested-65.json", b'{"features": ' + b"[" * 65 + b"\n", SCHEMA,
      "FILE: line 1: arrays and objects nested more than 64 deep")
 case("schema-surrogate.json", b'{"features": [{"column": "income\\ud800"}]}\n', SCHEMA,
      "FILE: line 1: a string holds \\uD800, half of a UTF-16 surrogate pair")
+case("schema-bad-escape.json", b'{"features": [{"column": "in\\come"}]}\n', SCHEMA,
+     "FILE: line 1: a string holds the escape \\c, which JSON does not have")
 case("schema-nul-escape.json", b'{"features": [{"column": "income\\u0000"}]}\n', SCHEMA,
      "FILE: line 1: a string holds \\u0000 (a NUL character)")
 case("schema-no-features.json", b'{"label": {"column": "approved", "positive": "yes"}}\n', SCHEMA,

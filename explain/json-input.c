@@ -28,7 +28,8 @@ hex4 (const char *p, const char *end)
 }
 
 /* One pass over the text as JSON tokenises it: nesting depth outside
- * strings, \u escapes inside. Anything else malformed is left to JSON-GLib. */
+ * strings, escapes inside (JSON-GLib takes \q or \u12G4 without a word).
+ * Anything else malformed is left to JSON-GLib. */
 static gboolean
 check_text (const char *data, gsize len, const char *name, GError **error)
 {
@@ -64,8 +65,24 @@ check_text (const char *data, gsize len, const char *name, GError **error)
         {
           int u;
           p++;
-          if (*p != 'u' || (u = hex4 (p + 1, end)) < 0)
-            continue;
+          if (*p != 'u')
+            {
+              if (strchr ("\"\\/bfnrt", *p) == NULL || *p == '\0')
+                {
+                  g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                               "%s: line %d: a string holds the escape \\%.*s, which JSON does not have",
+                               name, line, (int) (g_utf8_next_char (p) - p), p);
+                  return FALSE;
+                }
+              continue;
+            }
+          if ((u = hex4 (p + 1, end)) < 0)
+            {
+              g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                           "%s: line %d: a string holds a \\u escape without four hex digits",
+                           name, line);
+              return FALSE;
+            }
           p += 4;
           if (u == 0)
             {

@@ -1,9 +1,10 @@
 /* json-input.h: JSON documents from untrusted bytes.
  *
- * JSON-GLib parses recursively, so deep nesting overflows the stack, and it
- * turns an unpaired UTF-16 surrogate escape into invalid UTF-8 and cuts a
- * string at a \u0000 escape without a word. The schema and session readers
- * go through here, which refuses all three before JSON-GLib sees the text.
+ * JSON-GLib parses recursively, so deep nesting overflows the stack; it
+ * turns an unpaired UTF-16 surrogate or a short \u escape into invalid
+ * UTF-8, cuts a string at \u0000 and takes escapes JSON does not have
+ * (\q), all without a word. The schema and session readers go through
+ * here, which refuses all of these before JSON-GLib sees the text.
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later

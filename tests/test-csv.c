@@ -306,6 +306,8 @@ test_schema_errors (void)
   }
   assert_schema_error ("{\"features\": [{\"column\": \"a\\ud800\"}]}",
                        "s.json: line 1: a string holds \\uD800, half of a UTF-16 surrogate pair");
+  assert_schema_error ("{\"features\": [{\"column\": \"in\\come\"}]}",
+                       "s.json: line 1: a string holds the escape \\c, which JSON does not have");
   assert_schema_error ("{\n\"features\": [{\"column\": \"a\\u0000b\"}]}",
                        "s.json: line 2: a string holds \\u0000 (a NUL character)");
   assert_schema_error ("{\"features\": []}", "s.json: 'features' must be a non-empty list");

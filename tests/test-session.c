@@ -133,6 +133,10 @@ test_hostile (void)
                 "line 2: a string holds \\uDC00, half of a UTF-16 surrogate pair");
   expect_error ("nul.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\\u0000.x\"}}",
                 "line 1: a string holds \\u0000 (a NUL character)");
+  expect_error ("short-u.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"\\udc\"2c[nnx\"}}",
+                "line 1: a string holds a \\u escape without four hex digits");
+  expect_error ("escape-q.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"C:\\q.onnx\"}}",
+                "line 1: a string holds the escape \\q, which JSON does not have");
   expect_error ("latin1.candor", "{\"candor_session\": 1, \"note\": \"\xe9\"}", "not valid UTF-8");
 }
 
