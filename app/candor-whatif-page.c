@@ -239,9 +239,12 @@ show_status (CandorWhatifPage *self,
              const char       *title,
              const char       *description)
 {
+  /* The description is markup; error messages name files. */
+  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
+
   adw_status_page_set_icon_name (self->status_page, icon ? icon : "candor-whatif-symbolic");
   adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page, description);
+  adw_status_page_set_description (self->status_page, escaped);
   gtk_stack_set_visible_child_name (self->stack, "status");
 }
 
@@ -760,11 +763,17 @@ explain_nothing (CandorWhatifPage *self,
     }
   if (candor_sample_get_texture (sample) == NULL && candor_dataset_get_schema (dataset) == NULL)
     {
+      g_autofree char *stem = g_strdup (candor_dataset_get_name (dataset));
+      g_autofree char *text = NULL;
+
+      if (g_str_has_suffix (stem, ".csv"))
+        stem[strlen (stem) - 4] = '\0';
+      /* Translators: %s is the table's name without .csv */
+      text = g_strdup_printf (_("Changes are made to the table’s own values, so Candor needs the schema that "
+                                "says how its columns become the model’s input: put it beside the table as "
+                                "%s-schema.json."), stem);
       self->status = "no-schema";
-      show_status (self, "dialog-information-symbolic", _("This Table Has No Schema"),
-                   _("Changes are made to the table’s own values, so Candor needs the schema that says how "
-                     "its columns become the model’s input: put it beside the table as "
-                     "NAME-schema.json."));
+      show_status (self, "dialog-information-symbolic", _("This Table Has No Schema"), text);
       return TRUE;
     }
   if (candor_sample_get_predicted (sample) == NULL
