@@ -15,7 +15,6 @@
 #include "candor-dataset.h"
 #include "candor-model.h"
 #include "candor-whatif-job.h"
-#include "engine.h"
 #include "input.h"
 #include "render.h"
 
@@ -47,7 +46,6 @@ candor_whatif_result_free (CandorWhatifResult *result)
     return;
   g_clear_pointer (&result->table, cx_counterfactual_result_free);
   g_clear_pointer (&result->image, cx_image_counterfactual_free);
-  g_free (result->probabilities);
   g_free (result->input_rgba);
   g_free (result->perturbed_rgba);
   g_free (result->difference_rgba);
@@ -177,8 +175,6 @@ image_thread (GTask        *task,
   const CxModel *model = candor_model_get_cx_model (job->model);
   g_autoptr(CandorWhatifResult) result = g_new0 (CandorWhatifResult, 1);
   g_autoptr(CxTensor) x = NULL;
-  g_autoptr(CxTensor) out = NULL;
-  g_autoptr(CxTensor) prob = NULL;
   CxImageCounterfactualParams params;
   GError *error = NULL;
   int channels;
@@ -195,24 +191,11 @@ image_thread (GTask        *task,
                                _("The model does not take images: its input is not [1, channels, height, width]"));
       return;
     }
-  out = cx_engine_predict (model, x, 0, NULL, &error);
-  if (out == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  prob = cx_output_probabilities (model, 0, out);
-  if (prob == NULL)
-    prob = cx_softmax_rows (out);
-  result->n_classes = (int) prob->shape[prob->ndim - 1];
-  result->probabilities = g_new (double, result->n_classes);
-  for (int k = 0; k < result->n_classes; k++)
-    result->probabilities[k] = cx_tensor_get (prob, k);
   if (return_if_cancelled (task, cancellable))
     return;
 
   cx_image_counterfactual_params_init (&params);
-  params.target = job->target < result->n_classes ? job->target : -1;
+  params.target = job->target;
   result->image = cx_image_counterfactual (model, x, &params, &error);
   if (return_if_cancelled (task, cancellable))
     {

@@ -19,8 +19,6 @@ typedef struct
   CxCounterfactualResult *table;
   /* images */
   CxImageCounterfactual *image;
-  int n_classes;
-  double *probabilities;       /* n_classes, of the input */
   int width, height;
   guint8 *input_rgba;          /* the input as the model sees it, width × height RGBA */
   guint8 *perturbed_rgba;      /* the changed image */

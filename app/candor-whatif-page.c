@@ -77,6 +77,7 @@ struct _CandorWhatifPage
   GPtrArray *user_locks;           /* column names the user locked */
   GtkFileChooserNative *chooser;
 
+  const char *status;               /* what the page says, for --state */
   int count;
   int64_t target;                  /* images: < 0 the runner-up */
   gboolean stale;                  /* the result is not for the current state */
@@ -238,9 +239,12 @@ show_status (CandorWhatifPage *self,
              const char       *title,
              const char       *description)
 {
+  /* The description is markup; error messages name files. */
+  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
+
   adw_status_page_set_icon_name (self->status_page, icon ? icon : "candor-whatif-symbolic");
   adw_status_page_set_title (self->status_page, title);
-  adw_status_page_set_description (self->status_page, description);
+  adw_status_page_set_description (self->status_page, escaped);
   gtk_stack_set_visible_child_name (self->stack, "status");
 }
 
@@ -253,6 +257,7 @@ invalidate (CandorWhatifPage *self)
   g_clear_pointer (&self->result, candor_whatif_result_free);
   g_clear_object (&self->result_sample);
   g_clear_pointer (&self->error, g_free);
+  self->status = "stale";
   self->stale = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -521,16 +526,29 @@ swatch (GString    *text,
                           rgb[0], rgb[1], rgb[2], word);
 }
 
+/* How many classes the model tells apart: as many as it names, or as many
+ * outputs as the samples were predicted with; 0 when unknown. */
+static int
+n_classes (CandorWhatifPage *self)
+{
+  CandorModel *model = self->session ? candor_session_get_model (self->session) : NULL;
+  CandorDataset *dataset = self->session ? candor_session_get_dataset (self->session) : NULL;
+  const char * const *classes = model ? candor_model_get_classes (model) : NULL;
+  const CxTensor *p = dataset ? candor_dataset_get_probabilities (dataset) : NULL;
+
+  if (classes != NULL)
+    return (int) g_strv_length ((char **) classes);
+  return p != NULL && p->ndim == 2 ? (int) p->shape[1] : 0;
+}
+
 /* "Runner-up (sneaker)" and every class, for the target drop-down. */
 static void
 update_targets (CandorWhatifPage *self)
 {
-  CandorModel *model = self->session ? candor_session_get_model (self->session) : NULL;
-  const char * const *classes = model ? candor_model_get_classes (model) : NULL;
   const CandorWhatifResult *r = self->result;
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->target_names));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  int n = classes ? (int) g_strv_length ((char **) classes) : (r ? r->n_classes : 0);
+  int n = n_classes (self);
 
   if (r != NULL && r->image != NULL && self->target < 0)
     {
@@ -573,7 +591,8 @@ show_image (CandorWhatifPage *self)
   g_autoptr(GdkTexture) perturbed = texture_from_rgba (r->perturbed_rgba, r->width, r->height);
   g_autoptr(GdkTexture) difference = texture_from_rgba (r->difference_rgba, r->width, r->height);
   g_autoptr(GString) legend = g_string_new (NULL);
-  double p0 = r->probabilities[cf->original_class];
+  /* The sample was predicted when it opened: its class is the original. */
+  double p0 = candor_sample_get_confidence (sample);
   GtkWidget *child;
 
   gtk_label_set_label (self->image_title, candor_sample_get_name (sample));
@@ -694,11 +713,13 @@ run_done (GObject      *source,
       g_clear_pointer (&self->error, g_free);
       if (result == NULL)
         {
+          self->status = "error";
           self->error = g_strdup (error->message);
           show_error (self);
         }
       else
         {
+          self->status = "shown";
           self->result = g_steal_pointer (&result);
           show_result (self);
         }
@@ -722,6 +743,7 @@ explain_nothing (CandorWhatifPage *self,
 
   if (dataset == NULL || sample == NULL)
     {
+      self->status = "no-sample";
       show_status (self, NULL, _("No Sample Selected"),
                    _("Pick an image or a table row to find the smallest change to it that flips the "
                      "model’s decision."));
@@ -729,28 +751,39 @@ explain_nothing (CandorWhatifPage *self,
     }
   if (model == NULL)
     {
+      self->status = "no-model";
       show_status (self, NULL, _("No Model"), _("Open an ONNX model to ask what would change its decisions."));
       return TRUE;
     }
   if (ops != NULL && ops[0] != NULL)
     {
+      self->status = "unsupported-model";
       show_status (self, "dialog-warning-symbolic", _("This Model Cannot Run Yet"),
                    _("It uses operators Candor cannot run; the model card lists them."));
       return TRUE;
     }
   if (candor_sample_get_texture (sample) == NULL && candor_dataset_get_schema (dataset) == NULL)
     {
-      show_status (self, "dialog-information-symbolic", _("This Table Has No Schema"),
-                   _("Changes are made to the table’s own values, so Candor needs the schema that says how "
-                     "its columns become the model’s input: put it beside the table as "
-                     "NAME-schema.json."));
+      g_autofree char *stem = g_strdup (candor_dataset_get_name (dataset));
+      g_autofree char *text = NULL;
+
+      if (g_str_has_suffix (stem, ".csv"))
+        stem[strlen (stem) - 4] = '\0';
+      /* Translators: %s is the table's name without .csv */
+      text = g_strdup_printf (_("Changes are made to the table’s own values, so Candor needs the schema that "
+                                "says how its columns become the model’s input: put it beside the table as "
+                                "%s-schema.json."), stem);
+      self->status = "no-schema";
+      show_status (self, "dialog-information-symbolic", _("This Table Has No Schema"), text);
       return TRUE;
     }
-  if (candor_sample_get_texture (sample) == NULL && candor_dataset_get_encoded (dataset) == NULL)
+  if (candor_sample_get_predicted (sample) == NULL
+      || (candor_sample_get_texture (sample) == NULL && candor_dataset_get_encoded (dataset) == NULL))
     {
       const char *why = candor_dataset_get_prediction_error (dataset);
-      show_status (self, "dialog-warning-symbolic", _("The Model Does Not Fit This Table"),
-                   why ? why : _("The table’s rows could not be turned into the model’s input."));
+      self->status = "no-prediction";
+      show_status (self, "dialog-warning-symbolic", _("The Model Does Not Fit These Inputs"),
+                   why ? why : _("The model could not be run on them."));
       return TRUE;
     }
   return FALSE;
@@ -774,6 +807,7 @@ compute (CandorWhatifPage *self)
   request->self = g_object_ref (self);
   request->session = g_object_ref (self->session);
   request->sample = g_object_ref (sample);
+  self->status = "computing";
   candor_session_begin_job (self->session);
   if (candor_sample_get_texture (sample) != NULL)
     {
@@ -899,6 +933,8 @@ candor_whatif_page_set_target (CandorWhatifPage *self,
   g_return_if_fail (CANDOR_IS_WHATIF_PAGE (self));
 
   target = MAX (target, -1);
+  if (n_classes (self) > 0 && target >= n_classes (self))
+    return;
   if (self->target == target)
     return;
   self->target = target;
@@ -1227,6 +1263,7 @@ candor_whatif_page_init (CandorWhatifPage *self)
   self->count = DEFAULT_COUNT;
   self->target = -1;
   self->stale = TRUE;
+  self->status = "no-sample";
   self->user_locks = g_ptr_array_new_with_free_func (g_free);
   gtk_spin_button_set_value (self->count_spin, self->count);
   g_signal_connect_swapped (self->count_spin, "value-changed", G_CALLBACK (on_count_changed), self);
@@ -1339,7 +1376,7 @@ add_image_state (CandorWhatifPage *self,
   json_builder_set_member_name (b, "original_class");
   json_builder_add_int_value (b, cf->original_class);
   json_builder_set_member_name (b, "probability");
-  json_builder_add_double_value (b, r->probabilities[cf->original_class]);
+  json_builder_add_double_value (b, candor_sample_get_confidence (self->result_sample));
   json_builder_set_member_name (b, "target");
   json_builder_add_int_value (b, cf->target);
   json_builder_set_member_name (b, "success");
@@ -1362,6 +1399,8 @@ candor_whatif_page_add_state (CandorWhatifPage *self,
 {
   g_return_if_fail (CANDOR_IS_WHATIF_PAGE (self));
 
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, self->status);
   json_builder_set_member_name (b, "computing");
   json_builder_add_boolean_value (b, self->cancellable != NULL);
   json_builder_set_member_name (b, "ready");

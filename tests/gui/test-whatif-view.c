@@ -313,6 +313,7 @@ test_table_counterfactuals (void)
                                          "set-counterfactual-count(4)", NULL });
   g_assert_cmpstr (json_object_get_string_member (state, "view"), ==, "whatif");
   whatif = member (state, "whatif");
+  g_assert_cmpstr (json_object_get_string_member (whatif, "status"), ==, "shown");
   g_assert_false (json_object_get_boolean_member (whatif, "computing"));
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
   g_assert_cmpstr (json_object_get_string_member (whatif, "kind"), ==, "table");
@@ -609,6 +610,25 @@ test_image_target (void)
   g_assert_cmpint (json_object_get_int_member (runner_up, "target"), !=, 8);
 }
 
+/* A model that cannot read the table: said so, nothing searched. */
+static void
+test_model_does_not_fit (void)
+{
+  g_autofree char *model = demo_path ("fashion-cnn.onnx");
+  g_autofree char *csv_path = demo_path ("hmda.csv");
+  g_autoptr(JsonObject) state = NULL;
+  JsonObject *whatif;
+
+  if (!need_xvfb ())
+    return;
+  state = drive ((const char *const[]) { model, csv_path, NULL },
+                 (const char *const[]) { "set-view('whatif')", "select-sample(uint32 8)", NULL });
+  whatif = member (state, "whatif");
+  g_assert_cmpstr (json_object_get_string_member (whatif, "status"), ==, "no-prediction");
+  g_assert_false (json_object_get_boolean_member (whatif, "ready"));
+  g_assert_false (json_object_get_boolean_member (whatif, "computing"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -626,6 +646,7 @@ main (int argc, char **argv)
   g_test_add_func ("/whatif/table/all-locked-finds-nothing", test_table_none_found);
   g_test_add_func ("/whatif/table/export-matches-the-cli", test_table_export);
   g_test_add_func ("/whatif/image/target-class-as-the-cli", test_image_target);
+  g_test_add_func ("/whatif/model-that-does-not-fit-is-said", test_model_does_not_fit);
   status = g_test_run ();
 
   cx_test_remove_tree (tmpdir);
