@@ -32,3 +32,16 @@ cx_same_file (const char *a, const char *b)
     return FALSE;
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
+
+gboolean
+cx_file_check_readable (const char *path, GError **error)
+{
+  struct stat st;
+
+  /* A missing file is left to the loader, which says so in its words. */
+  if (stat (path, &st) != 0 || S_ISREG (st.st_mode) || S_ISDIR (st.st_mode))
+    return TRUE;
+  g_set_error (error, CX_ERROR, CX_ERROR_IO,
+               "%s: not a regular file (a pipe, socket or device cannot be read)", path);
+  return FALSE;
+}

@@ -18,4 +18,9 @@ gboolean cx_atomic_write (const char *path, const void *data, gsize len, GError 
  * overwrites an input). */
 gboolean cx_same_file    (const char *a, const char *b);
 
+/* FALSE, with an error naming @path, when @path exists but is not a
+ * regular file or a folder (a pipe, a socket, a device): reading one could
+ * block for ever or never end. Loaders call it before opening. */
+gboolean cx_file_check_readable (const char *path, GError **error);
+
 G_END_DECLS

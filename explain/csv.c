@@ -1,3 +1,4 @@
+#include "atomic-file.h"
 /* csv.c: an RFC 4180 reader that unescapes in place.
  *
  * The file is read into one buffer and every cell is unescaped where it
@@ -260,6 +261,9 @@ cx_csv_load (const char *path, GError **error)
   GStatBuf st;
   char *buffer = NULL;
   gsize len = 0;
+
+  if (!cx_file_check_readable (path, error))
+    return NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   if (g_stat (path, &st) != 0)

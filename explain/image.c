@@ -167,6 +167,9 @@ cx_image_load_png (const char *path, int channels, int height, int width, GError
   int w = 0, h = 0;
   g_autofree guint8 *rgba = NULL;
 
+  if (!cx_file_check_readable (path, error))
+    return NULL;
+
   g_return_val_if_fail (channels == 1 || channels == 3, NULL);
   rgba = decode_rgba (path, &w, &h, FALSE, error);
   if (rgba == NULL)

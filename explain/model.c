@@ -1,3 +1,4 @@
+#include "atomic-file.h"
 /* model.c: ONNX loading with protobuf-c, graph validation, topological
  * order, constant folding and the `info` document.
  *
@@ -9,6 +10,8 @@
 #include "onnx.pb-c.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -26,14 +29,31 @@ cx_file_sha256 (const char *path, GError **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buf = g_malloc (1 << 16);
-  FILE *f = fopen (path, "rb");
+  /* Non-blocking, so that naming a FIFO cannot hang the open; only regular
+   * files are read (a device such as /dev/zero would never end). */
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  FILE *f;
   size_t n;
 
-  if (f == NULL)
+  if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: cannot open: %s",
                    path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: not a regular file", path);
+      return NULL;
+    }
+  f = fdopen (fd, "rb");
+  if (f == NULL)
+    {
+      close (fd);
+      g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: cannot open", path);
       return NULL;
     }
   while ((n = fread (buf, 1, 1 << 16, f)) > 0)
@@ -1236,6 +1256,9 @@ cx_model_load (const char *path, const CxLoadOptions *options, GError **error)
   g_autofree char *dir = NULL;
   struct stat st;
   CxModel *m;
+
+  if (!cx_file_check_readable (path, error))
+    return NULL;
 
   if (stat (path, &st) != 0)
     {

@@ -335,6 +335,9 @@ cx_npy_load (const char *path, GError **error)
   g_autoptr(GMappedFile) f = NULL;
   g_autoptr(GError) local = NULL;
 
+  if (!cx_file_check_readable (path, error))
+    return NULL;
+
   f = g_mapped_file_new (path, FALSE, &local);
   if (f == NULL)
     {

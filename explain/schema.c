@@ -1,3 +1,4 @@
+#include "atomic-file.h"
 /* schema.c: parsing S.json, checking it against a table and a model, and
  * encoding the table.
  *
@@ -494,6 +495,9 @@ cx_schema_load (const char *path, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GMappedFile) f = NULL;
+
+  if (!cx_file_check_readable (path, error))
+    return NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   f = g_mapped_file_new (path, FALSE, &local);

@@ -338,6 +338,9 @@ cx_session_load (const char *path, GError **error)
   g_autofree char *data = NULL;
   gsize len;
 
+  if (!cx_file_check_readable (path, error))
+    return NULL;
+
   if (!g_file_get_contents (path, &data, &len, &local))
     {
       g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s", local->message);

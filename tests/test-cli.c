@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 
 static char *tmpdir;
 
@@ -46,6 +47,31 @@ test_info_empty (void)
   g_autofree char *want = g_strdup_printf ("candor-cli: %s: the file is empty\n", path);
   cx_test_run_cli (&r, "info", path, NULL);
   assert_one_line_error (&r, want);
+}
+
+/* A pipe or a device never ends (or never starts): refused, not read. */
+static void
+test_pipes_and_devices (void)
+{
+  g_autofree char *fifo = g_build_filename (tmpdir, "pipe.csv", NULL);
+  g_autofree char *model = cx_test_source_path ("resources", "demo", "hmda-mlp.onnx", NULL);
+  g_autofree char *schema = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
+  g_autofree char *want = g_strdup_printf ("candor-cli: %s: not a regular file (a pipe, socket or device "
+                                           "cannot be read)\n", fifo);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "fairness", "--model", model, "--data", fifo, "--schema", schema, NULL);
+    assert_one_line_error (&r, want);
+  }
+  {
+    g_auto(CxCliResult) r = { 0 };
+    cx_test_run_cli (&r, "info", "/dev/zero", NULL);
+    assert_one_line_error (&r, "candor-cli: /dev/zero: not a regular file (a pipe, socket or device "
+                               "cannot be read)\n");
+  }
+  g_unlink (fifo);
 }
 
 static void
@@ -253,6 +279,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info/missing-file", test_info_missing);
   g_test_add_func ("/cli/info/empty-file", test_info_empty);
   g_test_add_func ("/cli/info/folder", test_info_folder);
+  g_test_add_func ("/cli/pipes-and-devices-are-refused", test_pipes_and_devices);
   g_test_add_func ("/cli/info/text-file", test_info_text_file);
   g_test_add_func ("/cli/info/truncated-file", test_info_truncated);
   g_test_add_func ("/cli/info/prints-json-with-sha256", test_info_json);
