@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,20 @@ void     run_candor   (Run *run, gboolean xvfb, const char *first_arg, ...) G_GN
 void     run_candor_argv (Run *run, gboolean xvfb, const char *const *args);
 /* FALSE, and the test skipped, when xvfb-run is missing. */
 gboolean need_xvfb    (void);
+
+/* resources/demo/NAME in the source tree ($CANDOR_SOURCE_DIR). */
+char       *gui_demo_path  (const char *name);
+/* A JSON document that must be an object (the test fails otherwise). */
+JsonObject *gui_parse_json (const char *text, gssize len);
+JsonObject *gui_load_json  (const char *path);
+/* Member @name of @o, which must exist and be an object. */
+JsonObject *gui_member     (JsonObject *o, const char *name);
+/* Fails the test when the PNG at @path is one colour throughout. */
+void        gui_assert_not_blank (const char *path);
+/* Runs candor under Xvfb on @files, showing @view (NULL: the default),
+ * with --action for each of @actions; the run must succeed silently and
+ * its screenshot (in @dir) show the window. Returns the --state document. */
+JsonObject *gui_drive      (const char *dir, const char *view,
+                            const char *const *files, const char *const *actions);
 
 G_END_DECLS

@@ -19,55 +19,6 @@
 
 static char *tmpdir;
 
-static char *
-demo_path (const char *name)
-{
-  const char *src = g_getenv ("CANDOR_SOURCE_DIR");
-  g_assert_nonnull (src);
-  return g_build_filename (src, "resources", "demo", name, NULL);
-}
-
-static JsonObject *
-load_json (const char *path)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-/* Runs candor on @files with --action for each of @actions and returns
- * the --state document. */
-static JsonObject *
-drive (const char *const *files,
-       const char *const *actions)
-{
-  g_auto(Run) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_build_filename (tmpdir, "shot.png", NULL);
-  g_autofree char *state = g_build_filename (tmpdir, "state.json", NULL);
-
-  g_ptr_array_add (args, g_strdup ("--screenshot"));
-  g_ptr_array_add (args, g_strdup (shot));
-  g_ptr_array_add (args, g_strdup ("--state"));
-  g_ptr_array_add (args, g_strdup (state));
-  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
-    {
-      g_ptr_array_add (args, g_strdup ("--action"));
-      g_ptr_array_add (args, g_strdup (actions[i]));
-    }
-  for (guint i = 0; files != NULL && files[i] != NULL; i++)
-    g_ptr_array_add (args, g_strdup (files[i]));
-  g_ptr_array_add (args, NULL);
-  g_remove (state);
-  run_candor_argv (&run, TRUE, (const char *const *) args->pdata);
-  g_assert_cmpint (run.status, ==, 0);
-  g_assert_cmpstr (run.err, ==, "");
-  return load_json (state);
-}
-
 static int
 compare_file_names (gconstpointer a,
                     gconstpointer b)
@@ -77,22 +28,14 @@ compare_file_names (gconstpointer a,
   return strcmp (ka, kb);
 }
 
-static JsonObject *
-member (JsonObject *o,
-        const char *name)
-{
-  g_assert_true (json_object_has_member (o, name));
-  return json_object_get_object_member (o, name);
-}
-
 /* Fashion demo: the samples the model gets wrong are the ones PyTorch gets
  * wrong, with the same probabilities. */
 static void
 test_images_outcomes (void)
 {
-  g_autofree char *metrics_path = demo_path ("metrics.json");
-  g_autoptr(JsonObject) metrics = load_json (metrics_path);
-  JsonObject *samples = member (metrics, "fashion_samples");
+  g_autofree char *metrics_path = gui_demo_path ("metrics.json");
+  g_autoptr(JsonObject) metrics = gui_load_json (metrics_path);
+  JsonObject *samples = gui_member (metrics, "fashion_samples");
   g_autoptr(GList) names = json_object_get_members (samples);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
   guint wrong = 0, first_wrong = G_MAXUINT;
@@ -108,7 +51,7 @@ test_images_outcomes (void)
   g_ptr_array_sort (sorted, compare_file_names);
   for (guint i = 0; i < sorted->len; i++)
     {
-      JsonObject *s = member (samples, g_ptr_array_index (sorted, i));
+      JsonObject *s = gui_member (samples, g_ptr_array_index (sorted, i));
       if (!g_str_equal (json_object_get_string_member (s, "label"),
                         json_object_get_string_member (s, "predicted")))
         {
@@ -119,11 +62,11 @@ test_images_outcomes (void)
   g_assert_cmpuint (wrong, >, 0);
 
   select = g_strdup_printf ("select-sample(uint32 %u)", first_wrong);
-  state = drive (NULL, (const char *const[]) { "filter-outcome(2)", select, NULL });
-  g_assert_cmpint (json_object_get_int_member (member (state, "data"), "samples"), ==, sorted->len);
-  g_assert_cmpint (json_object_get_int_member (member (state, "data"), "shown"), ==, wrong);
-  selected = member (state, "selected");
-  reference = member (samples, g_ptr_array_index (sorted, first_wrong));
+  state = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "filter-outcome(2)", select, NULL });
+  g_assert_cmpint (json_object_get_int_member (gui_member (state, "data"), "samples"), ==, sorted->len);
+  g_assert_cmpint (json_object_get_int_member (gui_member (state, "data"), "shown"), ==, wrong);
+  selected = gui_member (state, "selected");
+  reference = gui_member (samples, g_ptr_array_index (sorted, first_wrong));
   g_assert_cmpstr (json_object_get_string_member (selected, "name"), ==,
                    g_ptr_array_index (sorted, first_wrong));
   g_assert_cmpstr (json_object_get_string_member (selected, "predicted"), ==,
@@ -146,14 +89,14 @@ test_images_parameters (void)
 
   if (!need_xvfb ())
     return;
-  state = drive (NULL, (const char *const[]) { "set-ig-steps(24)", "set-ig-rule('riemann_trapezoid')",
+  state = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "set-ig-steps(24)", "set-ig-rule('riemann_trapezoid')",
                                                "set-sign('positive')", NULL });
-  explain = member (state, "explain");
+  explain = gui_member (state, "explain");
   g_assert_false (json_object_get_boolean_member (explain, "computing"));
   g_assert_cmpint (json_object_get_int_member (explain, "ig_steps"), ==, 24);
   g_assert_cmpstr (json_object_get_string_member (explain, "ig_rule"), ==, "riemann_trapezoid");
   g_assert_cmpstr (json_object_get_string_member (explain, "sign"), ==, "positive");
-  g_assert_cmpfloat (json_object_get_double_member (member (explain, "completeness"), "relative_error"), <, 0.10);
+  g_assert_cmpfloat (json_object_get_double_member (gui_member (explain, "completeness"), "relative_error"), <, 0.10);
   maps = json_object_get_array_member (explain, "maps");
   g_assert_cmpuint (json_array_get_length (maps), ==, 6);
   for (guint i = 0; i < json_array_get_length (maps); i++)
@@ -171,11 +114,11 @@ test_images_parameters (void)
 static void
 test_table_outcomes (void)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *csv_path = demo_path ("hmda.csv");
-  g_autofree char *reference_path = demo_path ("hmda-reference.json");
-  g_autoptr(JsonObject) reference = load_json (reference_path);
-  JsonObject *counts = member (member (reference, "overall"), "counts");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *reference_path = gui_demo_path ("hmda-reference.json");
+  g_autoptr(JsonObject) reference = gui_load_json (reference_path);
+  JsonObject *counts = gui_member (gui_member (reference, "overall"), "counts");
   JsonArray *first = json_object_get_array_member (reference, "first_rows_approve_probability");
   g_autoptr(CxCsv) csv = NULL;
   g_autoptr(GError) error = NULL;
@@ -195,22 +138,22 @@ test_table_outcomes (void)
   for (int64_t r = 0; r < csv->n_rows; r++)
     afam_yes += g_str_equal (cx_csv_cell (csv, r, column), "yes");
 
-  right = drive ((const char *const[]) { model, NULL },
+  right = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "filter-outcome(1)", "select-sample(uint32 2)", NULL });
-  g_assert_true (json_object_get_boolean_member (member (right, "data"), "predicted"));
-  g_assert_cmpint (json_object_get_int_member (member (right, "data"), "samples"), ==, csv->n_rows);
-  g_assert_cmpint (json_object_get_int_member (member (right, "data"), "shown"), ==,
+  g_assert_true (json_object_get_boolean_member (gui_member (right, "data"), "predicted"));
+  g_assert_cmpint (json_object_get_int_member (gui_member (right, "data"), "samples"), ==, csv->n_rows);
+  g_assert_cmpint (json_object_get_int_member (gui_member (right, "data"), "shown"), ==,
                    json_object_get_int_member (counts, "tp") + json_object_get_int_member (counts, "tn"));
-  selected = member (right, "selected");
+  selected = gui_member (right, "selected");
   p = json_array_get_double_element (first, 2);
   g_assert_cmpstr (json_object_get_string_member (selected, "predicted"), ==, p >= 0.5 ? "approve" : "deny");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (selected, "confidence"),
                                   MAX (p, 1 - p), 1e-4);
 
-  group = drive ((const char *const[]) { model, NULL },
+  group = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "filter-group(('afam', 'yes'))", NULL });
-  g_assert_cmpint (json_object_get_int_member (member (group, "data"), "shown"), ==, afam_yes);
-  g_assert_cmpstr (json_object_get_string_member (member (member (group, "data"), "group_filter"), "value"),
+  g_assert_cmpint (json_object_get_int_member (gui_member (group, "data"), "shown"), ==, afam_yes);
+  g_assert_cmpstr (json_object_get_string_member (gui_member (gui_member (group, "data"), "group_filter"), "value"),
                    ==, "yes");
 }
 
@@ -223,7 +166,7 @@ test_preferences_open (void)
 
   if (!need_xvfb ())
     return;
-  state = drive (NULL, (const char *const[]) { "app.preferences", NULL });
+  state = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "app.preferences", NULL });
   g_assert_cmpstr (json_object_get_string_member (state, "view"), ==, "explain");
 }
 

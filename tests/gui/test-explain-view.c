@@ -23,46 +23,9 @@
 static char *tmpdir;
 
 static char *
-demo_path (const char *name)
-{
-  const char *src = g_getenv ("CANDOR_SOURCE_DIR");
-  g_assert_nonnull (src);
-  return g_build_filename (src, "resources", "demo", name, NULL);
-}
-
-static char *
 tmp_path (const char *name)
 {
   return g_build_filename (tmpdir, name, NULL);
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static JsonObject *
-load_json (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return parse_object (text);
-}
-
-static JsonObject *
-member (JsonObject *o,
-        const char *name)
-{
-  g_assert_true (json_object_has_member (o, name));
-  return json_object_get_object_member (o, name);
 }
 
 /* Runs candor on @files with --action for each of @actions and returns
@@ -72,33 +35,9 @@ drive (const char *const *files,
        const char *const *actions,
        JsonObject       **whole)
 {
-  g_auto(Run) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = tmp_path ("shot.png");
-  g_autofree char *state_path = tmp_path ("state.json");
-  g_autoptr(JsonObject) state = NULL;
-  JsonObject *explain;
+  g_autoptr(JsonObject) state = gui_drive (tmpdir, "explain", files, actions);
+  JsonObject *explain = gui_member (state, "explain");
 
-  g_ptr_array_add (args, g_strdup ("--screenshot"));
-  g_ptr_array_add (args, g_strdup (shot));
-  g_ptr_array_add (args, g_strdup ("--view"));
-  g_ptr_array_add (args, g_strdup ("explain"));
-  g_ptr_array_add (args, g_strdup ("--state"));
-  g_ptr_array_add (args, g_strdup (state_path));
-  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
-    {
-      g_ptr_array_add (args, g_strdup ("--action"));
-      g_ptr_array_add (args, g_strdup (actions[i]));
-    }
-  for (guint i = 0; files != NULL && files[i] != NULL; i++)
-    g_ptr_array_add (args, g_strdup (files[i]));
-  g_ptr_array_add (args, NULL);
-  g_remove (state_path);
-  run_candor_argv (&run, TRUE, (const char *const *) args->pdata);
-  g_assert_cmpstr (run.err, ==, "");
-  g_assert_cmpint (run.status, ==, 0);
-  state = load_json (state_path);
-  explain = member (state, "explain");
   g_assert_false (json_object_get_boolean_member (explain, "computing"));
   if (whole != NULL)
     *whole = json_object_ref (state);
@@ -110,7 +49,7 @@ static JsonObject *
 drive_table (const char *const *actions,
              JsonObject       **whole)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
 
   g_ptr_array_add (all, g_strdup_printf ("select-sample(uint32 %d)", ROW));
@@ -127,9 +66,9 @@ cli_explain (const char *method,
              const char *baseline)
 {
   g_auto(CxCliResult) r = { 0 };
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *csv = demo_path ("hmda.csv");
-  g_autofree char *schema = demo_path ("hmda-schema.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv = gui_demo_path ("hmda.csv");
+  g_autofree char *schema = gui_demo_path ("hmda-schema.json");
   g_autofree char *input = g_strdup_printf ("%s:%d", csv, ROW + 1);
 
   if (baseline != NULL)
@@ -140,7 +79,7 @@ cli_explain (const char *method,
                      "--method", method, NULL);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_cmpint (r.status, ==, 0);
-  return parse_object (r.out);
+  return gui_parse_json (r.out, -1);
 }
 
 /* Every bar the app shows has the CLI's value for its column, and every
@@ -150,7 +89,7 @@ assert_columns_match_cli (JsonObject *explain,
                           JsonObject *cli)
 {
   JsonArray *columns = json_object_get_array_member (explain, "columns");
-  JsonObject *reference = member (cli, "columns");
+  JsonObject *reference = gui_member (cli, "columns");
 
   g_assert_cmpuint (json_array_get_length (columns), ==, json_object_get_size (reference));
   g_assert_cmpuint (json_array_get_length (columns), ==, 13);
@@ -189,8 +128,8 @@ test_table_ig_matches_cli (void)
   g_assert_cmpstr (json_object_get_string_member (explain, "table_baseline"), ==, "mean");
   assert_columns_match_cli (explain, cli);
 
-  completeness = member (explain, "completeness");
-  reference = member (cli, "completeness");
+  completeness = gui_member (explain, "completeness");
+  reference = gui_member (cli, "completeness");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (completeness, "output"),
                                   json_object_get_double_member (reference, "output"), 1e-5);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (completeness, "output_baseline"),
@@ -218,7 +157,7 @@ test_table_bars_sorted (void)
   g_autoptr(JsonObject) explain = NULL;
   g_autoptr(JsonObject) cli = NULL;
   g_autoptr(GList) names = NULL;
-  g_autofree char *csv_path = demo_path ("hmda.csv");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
   g_autoptr(CxCsv) csv = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *columns;
@@ -265,14 +204,14 @@ test_table_bars_sorted (void)
       else
         g_assert_cmpstr (shown, ==, value);
     }
-  g_assert_cmpstr (json_object_get_string_member (member (explain, "legend"), "positive"), ==,
+  g_assert_cmpstr (json_object_get_string_member (gui_member (explain, "legend"), "positive"), ==,
                    "pushes towards approve");
-  g_assert_cmpstr (json_object_get_string_member (member (explain, "legend"), "negative"), ==,
+  g_assert_cmpstr (json_object_get_string_member (gui_member (explain, "legend"), "negative"), ==,
                    "pushes away from approve");
 
   /* The order is the page's doing: the schema's order is not sorted. */
   cli = cli_explain ("ig", "mean");
-  reference = member (cli, "columns");
+  reference = gui_member (cli, "columns");
   names = json_object_get_members (reference);
   for (GList *l = names; l != NULL; l = l->next)
     {
@@ -370,7 +309,7 @@ test_table_export (void)
   g_autofree char *json_out = tmp_path ("numbers.json");
   g_autofree char *csv_action = g_strdup_printf ("export-numbers-to('%s')", csv_out);
   g_autofree char *json_action = g_strdup_printf ("export-numbers-to('%s')", json_out);
-  g_autofree char *data = demo_path ("hmda.csv");
+  g_autofree char *data = gui_demo_path ("hmda.csv");
   g_autofree char *data_sha = file_sha256 (data);
   g_autoptr(JsonObject) state = NULL;
   g_autoptr(JsonObject) explain = NULL;
@@ -390,7 +329,7 @@ test_table_export (void)
   g_remove (json_out);
   explain = drive_table ((const char *const[]) { csv_action, json_action, NULL }, &state);
   columns = json_object_get_array_member (explain, "columns");
-  model_sha = json_object_get_string_member (member (state, "model"), "sha256");
+  model_sha = json_object_get_string_member (gui_member (state, "model"), "sha256");
 
   rows = read_csv_export (csv_out, provenance, &header);
   joined = g_strjoinv (",", header);
@@ -416,13 +355,13 @@ test_table_export (void)
                    "method=ig target=0 steps=50 rule=gausslegendre baseline=mean seed=0");
   g_assert_true (g_str_has_prefix (g_hash_table_lookup (provenance, "software"), "Candor " CANDOR_VERSION));
 
-  exported = load_json (json_out);
-  g_assert_cmpstr (json_object_get_string_member (member (exported, "model"), "sha256"), ==, model_sha);
-  g_assert_cmpstr (json_object_get_string_member (member (exported, "input"), "sha256"), ==, data_sha);
-  g_assert_cmpint (json_object_get_int_member (member (exported, "input"), "row"), ==, ROW + 1);
+  exported = gui_load_json (json_out);
+  g_assert_cmpstr (json_object_get_string_member (gui_member (exported, "model"), "sha256"), ==, model_sha);
+  g_assert_cmpstr (json_object_get_string_member (gui_member (exported, "input"), "sha256"), ==, data_sha);
+  g_assert_cmpint (json_object_get_int_member (gui_member (exported, "input"), "row"), ==, ROW + 1);
   g_assert_cmpstr (json_object_get_string_member (exported, "method"), ==, "ig");
-  g_assert_cmpfloat (json_object_get_double_member (member (exported, "completeness"), "attribution_sum"), ==,
-                     json_object_get_double_member (member (explain, "completeness"), "attribution_sum"));
+  g_assert_cmpfloat (json_object_get_double_member (gui_member (exported, "completeness"), "attribution_sum"), ==,
+                     json_object_get_double_member (gui_member (explain, "completeness"), "attribution_sum"));
   exported_columns = json_object_get_array_member (exported, "columns");
   g_assert_cmpuint (json_array_get_length (exported_columns), ==, json_array_get_length (columns));
   for (guint i = 0; i < json_array_get_length (columns); i++)
@@ -437,7 +376,7 @@ test_table_export (void)
   /* Neither .csv nor .json: refused, said, nothing written. */
   {
     g_auto(Run) run = { 0 };
-    g_autofree char *model = demo_path ("hmda-mlp.onnx");
+    g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
     g_autofree char *shot = tmp_path ("refused.png");
     g_autofree char *bad = tmp_path ("numbers.txt");
     g_autofree char *action = g_strdup_printf ("export-numbers-to('%s')", bad);
@@ -481,7 +420,7 @@ test_image_baselines (void)
     {
       g_autofree char *action = g_strdup_printf ("set-ig-baseline('%s')", baselines[i]);
       g_autoptr(JsonObject) explain = drive (NULL, (const char *const[]) { action, export, NULL }, NULL);
-      JsonObject *completeness = member (explain, "completeness");
+      JsonObject *completeness = gui_member (explain, "completeness");
       JsonObject *ig = map_of (explain, "ig");
       double difference = json_object_get_double_member (completeness, "output_difference");
       g_autoptr(GHashTable) provenance = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -544,9 +483,9 @@ test_session_keeps_choices (void)
   saved = drive_table ((const char *const[]) { "set-explain-method('saliency')", "set-ig-baseline('zeros')",
                                                save, NULL }, NULL);
   g_assert_cmpstr (json_object_get_string_member (saved, "method"), ==, "saliency");
-  doc = load_json (session);
-  g_assert_cmpstr (json_object_get_string_member (member (doc, "methods"), "table_method"), ==, "saliency");
-  g_assert_cmpstr (json_object_get_string_member (member (doc, "methods"), "table_baseline"), ==, "zeros");
+  doc = gui_load_json (session);
+  g_assert_cmpstr (json_object_get_string_member (gui_member (doc, "methods"), "table_method"), ==, "saliency");
+  g_assert_cmpstr (json_object_get_string_member (gui_member (doc, "methods"), "table_baseline"), ==, "zeros");
 
   reopened = drive (NULL, (const char *const[]) { open, NULL }, NULL);
   g_assert_cmpstr (json_object_get_string_member (reopened, "table_method"), ==, "saliency");

@@ -27,108 +27,12 @@ static char *tmpdir;
 
 /* ---- helpers ---- */
 
-static char *
-demo_path (const char *name)
-{
-  const char *src = g_getenv ("CANDOR_SOURCE_DIR");
-  g_assert_nonnull (src);
-  return g_build_filename (src, "resources", "demo", name, NULL);
-}
-
-static JsonObject *
-parse_json (const char *text,
-            gssize      len)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, len, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static JsonObject *
-load_json (const char *path)
-{
-  g_autofree char *text = NULL;
-  gsize len;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents (path, &text, &len, &error);
-  g_assert_no_error (error);
-  return parse_json (text, (gssize) len);
-}
-
-static JsonObject *
-member (JsonObject *o,
-        const char *name)
-{
-  g_assert_true (json_object_has_member (o, name));
-  return json_object_get_object_member (o, name);
-}
-
-/* The screenshot shows something: not every pixel is the background's. */
-static void
-assert_not_blank (const char *path)
-{
-  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
-  const guint8 *data;
-  int stride, width, height;
-  gboolean varied = FALSE;
-
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  width = cairo_image_surface_get_width (surface);
-  height = cairo_image_surface_get_height (surface);
-  for (int y = 0; y < height && !varied; y++)
-    for (int x = 0; x < width && !varied; x++)
-      varied = memcmp (data + y * stride + 4 * x, data, 4) != 0;
-  cairo_surface_destroy (surface);
-  g_assert_true (varied);
-}
-
-/* Runs candor on @files, with --view @view and --action for each of
- * @actions, and returns the --state document; the screenshot, taken
- * after the actions, must show the window. */
-static JsonObject *
-drive (const char        *view,
-       const char *const *files,
-       const char *const *actions)
-{
-  g_auto(Run) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_build_filename (tmpdir, "shot.png", NULL);
-  g_autofree char *state = g_build_filename (tmpdir, "state.json", NULL);
-
-  g_ptr_array_add (args, g_strdup ("--screenshot"));
-  g_ptr_array_add (args, g_strdup (shot));
-  g_ptr_array_add (args, g_strdup ("--state"));
-  g_ptr_array_add (args, g_strdup (state));
-  g_ptr_array_add (args, g_strdup ("--view"));
-  g_ptr_array_add (args, g_strdup (view));
-  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
-    {
-      g_ptr_array_add (args, g_strdup ("--action"));
-      g_ptr_array_add (args, g_strdup (actions[i]));
-    }
-  for (guint i = 0; files != NULL && files[i] != NULL; i++)
-    g_ptr_array_add (args, g_strdup (files[i]));
-  g_ptr_array_add (args, NULL);
-  g_remove (state);
-  run_candor_argv (&run, TRUE, (const char *const *) args->pdata);
-  g_assert_cmpint (run.status, ==, 0);
-  g_assert_cmpstr (run.err, ==, "");
-  assert_not_blank (shot);
-  return load_json (state);
-}
-
 static JsonObject *
 drive_hmda (const char        *view,
             const char *const *actions)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  return drive (view, (const char *const[]) { model, NULL }, actions);
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  return gui_drive (tmpdir, view, (const char *const[]) { model, NULL }, actions);
 }
 
 /* A member that may be null (an undefined rate) as a double: NaN. */
@@ -237,13 +141,13 @@ static Hmda hmda;
 static void
 encode_and_predict (void)
 {
-  g_autofree char *csv_path = demo_path ("hmda.csv");
-  g_autofree char *schema_path = demo_path ("hmda-schema.json");
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *schema_path = gui_demo_path ("hmda-schema.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
   g_autofree char *npy = g_build_filename (tmpdir, "hmda-encoded.npy", NULL);
-  g_autoptr(JsonObject) schema = load_json (schema_path);
+  g_autoptr(JsonObject) schema = gui_load_json (schema_path);
   JsonArray *features = json_object_get_array_member (schema, "features");
-  JsonObject *label = member (schema, "label");
+  JsonObject *label = gui_member (schema, "label");
   guint F = json_array_get_length (features);
   int favourable = (int) json_object_get_int_member (schema, "favourable_output");
   int label_col;
@@ -289,7 +193,7 @@ encode_and_predict (void)
                 NULL, G_SPAWN_DEFAULT, NULL, NULL, &stdout_text, &stderr_text, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stderr_text, ==, "");
-  out = parse_json (stdout_text, -1);
+  out = gui_parse_json (stdout_text, -1);
   rows = json_object_get_array_member (out, "rows");
   g_assert_cmpuint (json_array_get_length (rows), ==, hmda.n);
   hmda.p = g_new (double, hmda.n);
@@ -344,8 +248,8 @@ hmda_counts (double      threshold,
 static void
 test_matches_numpy (void)
 {
-  g_autofree char *reference_path = demo_path ("hmda-reference.json");
-  g_autoptr(JsonObject) reference = load_json (reference_path);
+  g_autofree char *reference_path = gui_demo_path ("hmda-reference.json");
+  g_autoptr(JsonObject) reference = gui_load_json (reference_path);
   static const char *const rates[] = { "selection_rate", "accuracy", "tpr", "fpr", "fnr", "precision" };
   static const char *const disparities[] = {
     "demographic_parity_difference", "demographic_parity_ratio",
@@ -360,10 +264,10 @@ test_matches_numpy (void)
     {
       g_autofree char *action = g_strdup_printf ("set-fairness-columns(('%s', ''))", columns[k]);
       g_autoptr(JsonObject) state = drive_hmda ("fairness", (const char *const[]) { action, NULL });
-      JsonObject *fair = member (state, "fairness");
-      JsonObject *expected = member (member (reference, "sensitive"), columns[k]);
-      JsonObject *expected_groups = member (expected, "groups");
-      JsonObject *groups = member (fair, "groups");
+      JsonObject *fair = gui_member (state, "fairness");
+      JsonObject *expected = gui_member (gui_member (reference, "sensitive"), columns[k]);
+      JsonObject *expected_groups = gui_member (expected, "groups");
+      JsonObject *groups = gui_member (fair, "groups");
       g_autoptr(GList) names = json_object_get_members (expected_groups);
       double best = -1;
 
@@ -381,15 +285,15 @@ test_matches_numpy (void)
       for (guint m = 0; m < G_N_ELEMENTS (rates); m++)
         {
           g_autofree char *what = g_strdup_printf ("overall %s", rates[m]);
-          assert_same (number (member (fair, "overall"), rates[m]),
-                       number (member (reference, "overall"), rates[m]), what);
-          assert_interval_holds (member (fair, "overall"), rates[m], TRUE);
+          assert_same (number (gui_member (fair, "overall"), rates[m]),
+                       number (gui_member (reference, "overall"), rates[m]), what);
+          assert_interval_holds (gui_member (fair, "overall"), rates[m], TRUE);
         }
       g_assert_cmpuint (json_object_get_size (groups), ==, json_object_get_size (expected_groups));
       for (GList *l = names; l != NULL; l = l->next)
         {
-          JsonObject *g = member (groups, l->data);
-          JsonObject *e = member (expected_groups, l->data);
+          JsonObject *g = gui_member (groups, l->data);
+          JsonObject *e = gui_member (expected_groups, l->data);
 
           g_assert_cmpint (json_object_get_int_member (g, "n"), ==, json_object_get_int_member (e, "n"));
           for (guint m = 0; m < G_N_ELEMENTS (rates); m++)
@@ -413,8 +317,8 @@ test_matches_numpy (void)
       g_assert_cmpint (g_str_has_prefix (json_object_get_string_member (fair, "verdict"), "Fails"), ==,
                        json_object_get_boolean_member (fair, "four_fifths_failed"));
       /* Attribution by group: every raw column, for every group. */
-      g_assert_cmpint (json_object_get_int_member (member (fair, "attribution"), "rows"), ==, 2380);
-      g_assert_cmpuint (json_object_get_size (member (member (member (fair, "attribution"), "groups"), "yes")),
+      g_assert_cmpint (json_object_get_int_member (gui_member (fair, "attribution"), "rows"), ==, 2380);
+      g_assert_cmpuint (json_object_get_size (gui_member (gui_member (gui_member (fair, "attribution"), "groups"), "yes")),
                         ==, 13);
     }
 }
@@ -425,8 +329,8 @@ test_matches_numpy (void)
 static void
 test_threshold (void)
 {
-  g_autofree char *reference_path = demo_path ("hmda-reference.json");
-  g_autoptr(JsonObject) reference = load_json (reference_path);
+  g_autofree char *reference_path = gui_demo_path ("hmda-reference.json");
+  g_autoptr(JsonObject) reference = gui_load_json (reference_path);
   static const char *const values[] = { "no", "yes" };
   const double threshold = 0.9;
   g_autoptr(JsonObject) one = NULL;
@@ -441,7 +345,7 @@ test_threshold (void)
   /* This test's own pipeline gives numpy's decisions at 0.5. */
   for (guint v = 0; v < G_N_ELEMENTS (values); v++)
     {
-      JsonObject *e = member (member (member (member (member (reference, "sensitive"), "afam"), "groups"),
+      JsonObject *e = gui_member (gui_member (gui_member (gui_member (gui_member (reference, "sensitive"), "afam"), "groups"),
                                       values[v]), "counts");
       Counts c = hmda_counts (0.5, "afam", values[v], NULL, NULL);
       g_assert_cmpint (c.tp, ==, json_object_get_int_member (e, "tp"));
@@ -451,14 +355,14 @@ test_threshold (void)
     }
 
   one = drive_hmda ("fairness", (const char *const[]) { "set-threshold(0.3)", "set-threshold(0.9)", NULL });
-  fair = member (one, "fairness");
+  fair = gui_member (one, "fairness");
   g_assert_true (json_object_get_boolean_member (fair, "ready"));
   g_assert_false (json_object_get_boolean_member (fair, "updating"));
   g_assert_cmpfloat (json_object_get_double_member (fair, "threshold"), ==, threshold);
   g_assert_cmpfloat (json_object_get_double_member (fair, "report_threshold"), ==, threshold);
   {
     Counts all = hmda_counts (threshold, NULL, NULL, NULL, NULL);
-    assert_group_counts (member (fair, "overall"), &all, "overall");
+    assert_group_counts (gui_member (fair, "overall"), &all, "overall");
   }
   for (guint v = 0; v < G_N_ELEMENTS (values); v++)
     {
@@ -467,8 +371,8 @@ test_threshold (void)
       double rate = ratio (c.tp + c.fp, counts_n (&c));
       g_autofree char *what = g_strdup_printf ("afam = %s at %g", values[v], threshold);
 
-      assert_group_counts (member (member (fair, "groups"), values[v]), &c, what);
-      assert_interval_holds (member (member (fair, "groups"), values[v]), "selection_rate", TRUE);
+      assert_group_counts (gui_member (gui_member (fair, "groups"), values[v]), &c, what);
+      assert_interval_holds (gui_member (gui_member (fair, "groups"), values[v]), "selection_rate", TRUE);
       lo = MIN (lo, rate);
       hi = MAX (hi, rate);
       moved = MAX (moved, fabs (rate - ratio (half.tp + half.fp, counts_n (&half))));
@@ -482,16 +386,16 @@ test_threshold (void)
   /* The intersection, on a full run of its own, then a new threshold. */
   two = drive_hmda ("fairness", (const char *const[]) { "set-fairness-columns(('afam', 'single'))",
                                                         "set-threshold(0.9)", NULL });
-  fair = member (two, "fairness");
+  fair = gui_member (two, "fairness");
   g_assert_true (json_object_get_boolean_member (fair, "ready"));
   g_assert_cmpstr (json_object_get_string_member (fair, "breakdown"), ==, "afam,single");
-  g_assert_cmpuint (json_object_get_size (member (fair, "groups")), ==, 4);
+  g_assert_cmpuint (json_object_get_size (gui_member (fair, "groups")), ==, 4);
   for (guint a = 0; a < G_N_ELEMENTS (values); a++)
     for (guint s = 0; s < G_N_ELEMENTS (values); s++)
       {
         g_autofree char *name = g_strdup_printf ("%s,%s", values[a], values[s]);
         Counts c = hmda_counts (threshold, "afam", values[a], "single", values[s]);
-        assert_group_counts (member (member (fair, "groups"), name), &c, name);
+        assert_group_counts (gui_member (gui_member (fair, "groups"), name), &c, name);
       }
 }
 
@@ -501,7 +405,7 @@ count_rows (const char *column,
             const char *column2,
             const char *value2)
 {
-  g_autofree char *path = demo_path ("hmda.csv");
+  g_autofree char *path = gui_demo_path ("hmda.csv");
   g_autoptr(GError) error = NULL;
   g_autoptr(CxCsv) csv = cx_csv_load (path, &error);
   int c1, c2 = -1;
@@ -539,22 +443,22 @@ test_select_group (void)
   g_assert_cmpint (yes_no, <, afam_yes);
 
   one = drive_hmda ("fairness", (const char *const[]) { "select-group(('afam', 'yes'))", NULL });
-  data = member (one, "data");
-  fair = member (one, "fairness");
+  data = gui_member (one, "data");
+  fair = gui_member (one, "fairness");
   g_assert_cmpint (json_object_get_int_member (data, "shown"), ==, afam_yes);
-  g_assert_cmpstr (json_object_get_string_member (member (data, "group_filter"), "column"), ==, "afam");
-  g_assert_cmpstr (json_object_get_string_member (member (data, "group_filter"), "value"), ==, "yes");
+  g_assert_cmpstr (json_object_get_string_member (gui_member (data, "group_filter"), "column"), ==, "afam");
+  g_assert_cmpstr (json_object_get_string_member (gui_member (data, "group_filter"), "value"), ==, "yes");
   g_assert_cmpstr (json_object_get_string_member (fair, "selected_group"), ==, "yes");
-  g_assert_cmpint (json_object_get_int_member (member (member (fair, "groups"), "yes"), "n"), ==, afam_yes);
+  g_assert_cmpint (json_object_get_int_member (gui_member (gui_member (fair, "groups"), "yes"), "n"), ==, afam_yes);
 
   two = drive_hmda ("fairness", (const char *const[]) { "set-fairness-columns(('afam', 'single'))",
                                                         "select-group(('afam,single', 'yes,no'))", NULL });
-  data = member (two, "data");
-  fair = member (two, "fairness");
+  data = gui_member (two, "data");
+  fair = gui_member (two, "fairness");
   g_assert_cmpint (json_object_get_int_member (data, "shown"), ==, yes_no);
   g_assert_cmpstr (json_object_get_string_member (fair, "selected_group"), ==, "yes,no");
-  g_assert_cmpint (json_object_get_int_member (member (member (fair, "groups"), "yes,no"), "n"), ==, yes_no);
-  g_assert_cmpint (json_object_get_int_member (member (member (fair, "groups"), "no,yes"), "n"), ==,
+  g_assert_cmpint (json_object_get_int_member (gui_member (gui_member (fair, "groups"), "yes,no"), "n"), ==, yes_no);
+  g_assert_cmpint (json_object_get_int_member (gui_member (gui_member (fair, "groups"), "no,yes"), "n"), ==,
                    count_rows ("afam", "no", "single", "yes"));
 }
 
@@ -570,14 +474,14 @@ test_shared_runs (void)
   if (!need_xvfb ())
     return;
   split = drive_hmda ("split", (const char *const[]) { "set-view('fairness')", NULL });
-  fair = member (split, "fairness");
+  fair = gui_member (split, "fairness");
   g_assert_cmpstr (json_object_get_string_member (split, "view"), ==, "fairness");
   g_assert_true (json_object_get_boolean_member (fair, "ready"));
   g_assert_cmpint (json_object_get_int_member (fair, "runs"), ==, 1);
 
   back = drive_hmda ("fairness", (const char *const[]) { "set-fairness-columns(('single', ''))",
                                                          "set-fairness-columns(('afam', ''))", NULL });
-  fair = member (back, "fairness");
+  fair = gui_member (back, "fairness");
   g_assert_true (json_object_get_boolean_member (fair, "ready"));
   g_assert_cmpstr (json_object_get_string_member (fair, "breakdown"), ==, "afam");
   g_assert_cmpint (json_object_get_int_member (fair, "runs"), ==, 2);
@@ -593,9 +497,9 @@ test_images_without_groups (void)
 
   if (!need_xvfb ())
     return;
-  state = drive ("fairness", NULL, NULL);
-  fair = member (state, "fairness");
-  g_assert_cmpstr (json_object_get_string_member (member (state, "data"), "kind"), ==, "images");
+  state = gui_drive (tmpdir, "fairness", NULL, NULL);
+  fair = gui_member (state, "fairness");
+  g_assert_cmpstr (json_object_get_string_member (gui_member (state, "data"), "kind"), ==, "images");
   g_assert_false (json_object_get_boolean_member (fair, "ready"));
   g_assert_cmpstr (json_object_get_string_member (fair, "status"), ==, "unavailable");
   g_assert_nonnull (strstr (json_object_get_string_member (fair, "message"), "labels.csv"));
@@ -606,11 +510,11 @@ test_images_without_groups (void)
 static void
 test_images_with_groups (void)
 {
-  g_autofree char *samples = demo_path ("fashion-samples");
-  g_autofree char *model = demo_path ("fashion-cnn.onnx");
-  g_autofree char *metrics_path = demo_path ("metrics.json");
-  g_autoptr(JsonObject) metrics = load_json (metrics_path);
-  JsonObject *predictions = member (metrics, "fashion_samples");
+  g_autofree char *samples = gui_demo_path ("fashion-samples");
+  g_autofree char *model = gui_demo_path ("fashion-cnn.onnx");
+  g_autofree char *metrics_path = gui_demo_path ("metrics.json");
+  g_autoptr(JsonObject) metrics = gui_load_json (metrics_path);
+  JsonObject *predictions = gui_member (metrics, "fashion_samples");
   g_autoptr(GList) names = json_object_get_members (predictions);
   g_autofree char *folder = g_build_filename (tmpdir, "grouped", NULL);
   g_autofree char *labels_path = g_build_filename (folder, "labels.csv", NULL);
@@ -627,7 +531,7 @@ test_images_with_groups (void)
   for (GList *l = names; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      JsonObject *p = member (predictions, name);
+      JsonObject *p = gui_member (predictions, name);
       g_autofree char *from = g_build_filename (samples, name, NULL);
       g_autofree char *to = g_build_filename (folder, name, NULL);
       g_autofree char *bytes = NULL;
@@ -660,14 +564,14 @@ test_images_with_groups (void)
   g_assert_no_error (error);
   g_assert_cmpint (counts[0].tp + counts[0].fp, >, 0);
 
-  state = drive ("fairness", (const char *const[]) { model, folder, NULL }, NULL);
-  fair = member (state, "fairness");
+  state = gui_drive (tmpdir, "fairness", (const char *const[]) { model, folder, NULL }, NULL);
+  fair = gui_member (state, "fairness");
   g_assert_true (json_object_get_boolean_member (fair, "ready"));
   g_assert_cmpstr (json_object_get_string_member (fair, "breakdown"), ==, "site");
   g_assert_cmpstr (json_object_get_string_member (fair, "favourable"), ==, "t-shirt");
-  g_assert_cmpuint (json_object_get_size (member (fair, "groups")), ==, 2);
+  g_assert_cmpuint (json_object_get_size (gui_member (fair, "groups")), ==, 2);
   for (guint s = 0; s < G_N_ELEMENTS (sites); s++)
-    assert_group_counts (member (member (fair, "groups"), sites[s]), &counts[s], sites[s]);
+    assert_group_counts (gui_member (gui_member (fair, "groups"), sites[s]), &counts[s], sites[s]);
   /* The south gets no t-shirt decision at all: the rule fails. */
   g_assert_true (json_object_get_boolean_member (fair, "four_fifths_failed"));
   /* Images have no attribution by group. */

@@ -25,74 +25,12 @@
 
 static char *tmpdir;
 
-static char *
-demo_path (const char *name)
-{
-  const char *src = g_getenv ("CANDOR_SOURCE_DIR");
-  g_assert_nonnull (src);
-  return g_build_filename (src, "resources", "demo", name, NULL);
-}
-
-static JsonObject *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static JsonObject *
-member (JsonObject *o,
-        const char *name)
-{
-  g_assert_true (json_object_has_member (o, name));
-  return json_object_get_object_member (o, name);
-}
-
 static JsonArray *
 array_member (JsonObject *o,
               const char *name)
 {
   g_assert_true (json_object_has_member (o, name));
   return json_object_get_array_member (o, name);
-}
-
-/* Runs candor on @files with --action for each of @actions, and returns
- * its --state document. */
-static JsonObject *
-drive (const char *const *files,
-       const char *const *actions)
-{
-  g_auto(Run) run = { 0 };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_build_filename (tmpdir, "shot.png", NULL);
-  g_autofree char *state = g_build_filename (tmpdir, "state.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (args, g_strdup ("--screenshot"));
-  g_ptr_array_add (args, g_strdup (shot));
-  g_ptr_array_add (args, g_strdup ("--state"));
-  g_ptr_array_add (args, g_strdup (state));
-  for (guint i = 0; actions != NULL && actions[i] != NULL; i++)
-    {
-      g_ptr_array_add (args, g_strdup ("--action"));
-      g_ptr_array_add (args, g_strdup (actions[i]));
-    }
-  for (guint i = 0; files != NULL && files[i] != NULL; i++)
-    g_ptr_array_add (args, g_strdup (files[i]));
-  g_ptr_array_add (args, NULL);
-  g_remove (state);
-  run_candor_argv (&run, TRUE, (const char *const *) args->pdata);
-  g_assert_cmpint (run.status, ==, 0);
-  g_assert_cmpstr (run.err, ==, "");
-  g_file_get_contents (state, &text, NULL, &error);
-  g_assert_no_error (error);
-  return parse_json (text);
 }
 
 /* `candor-cli ARGS…`: its JSON document. */
@@ -115,7 +53,7 @@ cli (const char *const *args)
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("candor-cli failed: %s", err);
-  return parse_json (out);
+  return gui_parse_json (out, -1);
 }
 
 /* The favourable probability `candor-cli predict` gives row @row (from
@@ -285,9 +223,9 @@ check_same_as_cli (JsonObject *whatif,
 static void
 test_table_counterfactuals (void)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *csv_path = demo_path ("hmda.csv");
-  g_autofree char *schema = demo_path ("hmda-schema.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *schema = gui_demo_path ("hmda-schema.json");
   g_autoptr(CxCsv) csv = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) state = NULL;
@@ -306,13 +244,13 @@ test_table_counterfactuals (void)
   row = find_denied_row (model, csv_path, schema, csv);
   select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
 
-  state = drive ((const char *const[]) { model, NULL },
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "set-view('whatif')", select, "lock-column(('insurance', true))",
                                          /* the schema's lock stands */
                                          "lock-column(('afam', false))",
                                          "set-counterfactual-count(4)", NULL });
   g_assert_cmpstr (json_object_get_string_member (state, "view"), ==, "whatif");
-  whatif = member (state, "whatif");
+  whatif = gui_member (state, "whatif");
   g_assert_cmpstr (json_object_get_string_member (whatif, "status"), ==, "shown");
   g_assert_false (json_object_get_boolean_member (whatif, "computing"));
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
@@ -361,9 +299,9 @@ test_table_counterfactuals (void)
 static void
 test_table_integer_column (void)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *csv_path = demo_path ("hmda.csv");
-  g_autofree char *schema_path = demo_path ("hmda-schema.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *schema_path = gui_demo_path ("hmda-schema.json");
   g_autofree char *int_csv = g_build_filename (tmpdir, "hmda-int.csv", NULL);
   g_autofree char *int_schema = g_build_filename (tmpdir, "hmda-int-schema.json", NULL);
   g_autoptr(CxCsv) csv = NULL;
@@ -407,7 +345,7 @@ test_table_integer_column (void)
 
   g_file_get_contents (schema_path, &schema_text, NULL, &error);
   g_assert_no_error (error);
-  schema = parse_json (schema_text);
+  schema = gui_parse_json (schema_text, -1);
   features = array_member (schema, "features");
   for (guint i = 0; i < json_array_get_length (features); i++)
     {
@@ -429,9 +367,9 @@ test_table_integer_column (void)
   g_assert_no_error (error);
   row = find_denied_row (model, int_csv, int_schema, int_table);
   select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
-  state = drive ((const char *const[]) { model, int_csv, NULL },
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, int_csv, NULL },
                  (const char *const[]) { "set-view('whatif')", select, NULL });
-  whatif = member (state, "whatif");
+  whatif = gui_member (state, "whatif");
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
   g_assert_cmpuint (json_array_get_length (array_member (whatif, "integer_columns")), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (array_member (whatif, "integer_columns"), 0), ==, "pirat");
@@ -459,8 +397,8 @@ test_table_integer_column (void)
 static void
 test_table_already_favourable (void)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *reference_path = demo_path ("hmda-reference.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *reference_path = gui_demo_path ("hmda-reference.json");
   g_autofree char *reference_text = NULL;
   g_autoptr(JsonObject) reference = NULL;
   g_autoptr(JsonObject) state = NULL;
@@ -473,14 +411,14 @@ test_table_already_favourable (void)
     return;
   g_file_get_contents (reference_path, &reference_text, NULL, &error);
   g_assert_no_error (error);
-  reference = parse_json (reference_text);
+  reference = gui_parse_json (reference_text, -1);
   first = array_member (reference, "first_rows_approve_probability");
   p = json_array_get_double_element (first, 1);
   g_assert_cmpfloat (p, >=, 0.5);
 
-  state = drive ((const char *const[]) { model, NULL },
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "set-view('whatif')", "select-sample(uint32 1)", NULL });
-  whatif = member (state, "whatif");
+  whatif = gui_member (state, "whatif");
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
   g_assert_cmpint (json_object_get_int_member (whatif, "row"), ==, 2);
   g_assert_true (json_object_get_boolean_member (whatif, "already_favourable"));
@@ -497,7 +435,7 @@ test_table_none_found (void)
     "pirat", "hirat", "lvrat", "chist", "mhist", "phist", "unemp", "selfemp", "insurance",
     "condomin", "hschool", NULL
   };
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonObject) state = NULL;
   JsonObject *whatif;
@@ -510,9 +448,9 @@ test_table_none_found (void)
   for (guint i = 0; free_columns[i] != NULL; i++)
     g_ptr_array_add (actions, g_strdup_printf ("lock-column(('%s', true))", free_columns[i]));
   g_ptr_array_add (actions, NULL);
-  state = drive ((const char *const[]) { model, NULL }, (const char *const *) actions->pdata);
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL }, (const char *const *) actions->pdata);
   g_assert_cmpstr (json_object_get_string_member (state, "view"), ==, "explain");
-  whatif = member (state, "whatif");
+  whatif = gui_member (state, "whatif");
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
   g_assert_false (json_object_get_boolean_member (whatif, "already_favourable"));
   g_assert_cmpuint (json_array_get_length (array_member (whatif, "counterfactuals")), ==, 0);
@@ -528,9 +466,9 @@ test_table_none_found (void)
 static void
 test_table_export (void)
 {
-  g_autofree char *model = demo_path ("hmda-mlp.onnx");
-  g_autofree char *csv_path = demo_path ("hmda.csv");
-  g_autofree char *schema = demo_path ("hmda-schema.json");
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *schema = gui_demo_path ("hmda-schema.json");
   g_autofree char *exported = g_build_filename (tmpdir, "exported.csv", NULL);
   g_autofree char *expected = g_build_filename (tmpdir, "expected.csv", NULL);
   g_autofree char *export_action = NULL;
@@ -544,7 +482,7 @@ test_table_export (void)
   if (!need_xvfb ())
     return;
   export_action = g_strdup_printf ("export-counterfactuals-to('%s')", exported);
-  state = drive ((const char *const[]) { model, NULL },
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "set-view('whatif')", "select-sample(uint32 8)",
                                          "lock-column(('chist', true))", export_action, NULL });
   reference = cli ((const char *const[]) { "counterfactual", "--model", model, "--data", csv_path,
@@ -558,7 +496,7 @@ test_table_export (void)
   table = cx_csv_load (exported, &error);
   g_assert_no_error (error);
   g_assert_cmpint (table->n_rows, ==,
-                   json_array_get_length (array_member (member (state, "whatif"), "counterfactuals")));
+                   json_array_get_length (array_member (gui_member (state, "whatif"), "counterfactuals")));
   g_assert_cmpint (table->n_rows, >=, 1);
 }
 
@@ -567,8 +505,8 @@ test_table_export (void)
 static void
 test_image_target (void)
 {
-  g_autofree char *model = demo_path ("fashion-cnn.onnx");
-  g_autofree char *image = demo_path ("fashion-samples/ankle-boot-1.png");
+  g_autofree char *model = gui_demo_path ("fashion-cnn.onnx");
+  g_autofree char *image = gui_demo_path ("fashion-samples/ankle-boot-1.png");
   g_autoptr(JsonObject) state = NULL;
   g_autoptr(JsonObject) reference = NULL;
   g_autoptr(JsonObject) runner_up = NULL;
@@ -577,9 +515,9 @@ test_image_target (void)
 
   if (!need_xvfb ())
     return;
-  state = drive (NULL, (const char *const[]) { "set-view('whatif')", "set-counterfactual-target(8)", NULL });
-  g_assert_cmpstr (json_object_get_string_member (member (state, "selected"), "name"), ==, "ankle-boot-1.png");
-  whatif = member (state, "whatif");
+  state = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "set-view('whatif')", "set-counterfactual-target(8)", NULL });
+  g_assert_cmpstr (json_object_get_string_member (gui_member (state, "selected"), "name"), ==, "ankle-boot-1.png");
+  whatif = gui_member (state, "whatif");
   g_assert_true (json_object_get_boolean_member (whatif, "ready"));
   g_assert_cmpstr (json_object_get_string_member (whatif, "kind"), ==, "image");
   reference = cli ((const char *const[]) { "counterfactual", "--model", model, "--input", image,
@@ -603,9 +541,9 @@ test_image_target (void)
   g_assert_cmpfloat (json_object_get_double_member (whatif, "l2"), >, 0);
 
   /* Without a target: the runner-up, as the CLI picks it. */
-  default_state = drive (NULL, (const char *const[]) { "set-view('whatif')", NULL });
+  default_state = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "set-view('whatif')", NULL });
   runner_up = cli ((const char *const[]) { "counterfactual", "--model", model, "--input", image, NULL });
-  g_assert_cmpint (json_object_get_int_member (member (default_state, "whatif"), "target"), ==,
+  g_assert_cmpint (json_object_get_int_member (gui_member (default_state, "whatif"), "target"), ==,
                    json_object_get_int_member (runner_up, "target"));
   g_assert_cmpint (json_object_get_int_member (runner_up, "target"), !=, 8);
 }
@@ -614,16 +552,16 @@ test_image_target (void)
 static void
 test_model_does_not_fit (void)
 {
-  g_autofree char *model = demo_path ("fashion-cnn.onnx");
-  g_autofree char *csv_path = demo_path ("hmda.csv");
+  g_autofree char *model = gui_demo_path ("fashion-cnn.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
   g_autoptr(JsonObject) state = NULL;
   JsonObject *whatif;
 
   if (!need_xvfb ())
     return;
-  state = drive ((const char *const[]) { model, csv_path, NULL },
+  state = gui_drive (tmpdir, NULL, (const char *const[]) { model, csv_path, NULL },
                  (const char *const[]) { "set-view('whatif')", "select-sample(uint32 8)", NULL });
-  whatif = member (state, "whatif");
+  whatif = gui_member (state, "whatif");
   g_assert_cmpstr (json_object_get_string_member (whatif, "status"), ==, "no-prediction");
   g_assert_false (json_object_get_boolean_member (whatif, "ready"));
   g_assert_false (json_object_get_boolean_member (whatif, "computing"));
