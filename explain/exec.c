@@ -23,6 +23,7 @@ struct _CxExec
   gboolean *keep;            /* values the caller wants kept */
   CxTensor *meta;            /* element type and shape of every value of the last forward */
   GHashTable *profile;       /* "Op" / "Op (backward)" -> µs and calls, with CANDOR_PROFILE=1 */
+  gboolean profile_nodes;    /* CANDOR_PROFILE=nodes: one line per node instead of per op type */
   gboolean recorded;
 };
 
@@ -34,7 +35,10 @@ profile_add (CxExec *exec, const CxNode *node, gboolean backward, gint64 start)
 
   if (exec->profile == NULL)
     return;
-  key = g_strdup_printf ("%s%s", node->op_type, backward ? " (backward)" : "");
+  if (exec->profile_nodes)
+    key = g_strdup_printf ("%s %s%s", node->name, node->op_type, backward ? " (backward)" : "");
+  else
+    key = g_strdup_printf ("%s%s", node->op_type, backward ? " (backward)" : "");
   acc = g_hash_table_lookup (exec->profile, key);
   if (acc == NULL)
     {
@@ -45,24 +49,35 @@ profile_add (CxExec *exec, const CxNode *node, gboolean backward, gint64 start)
   acc[1]++;
 }
 
+static int
+profile_cmp (gconstpointer a, gconstpointer b, gpointer table)
+{
+  gint64 ta = ((gint64 *) g_hash_table_lookup (table, a))[0];
+  gint64 tb = ((gint64 *) g_hash_table_lookup (table, b))[0];
+  return ta > tb ? -1 : ta < tb;
+}
+
+/* Prints the profile, most expensive first. */
 static void
 profile_print (CxExec *exec)
 {
-  GHashTableIter it;
-  gpointer k, v;
+  GList *keys;
   gint64 total = 0;
 
   if (exec->profile == NULL || g_hash_table_size (exec->profile) == 0)
     return;
-  g_hash_table_iter_init (&it, exec->profile);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    total += ((gint64 *) v)[0];
+  keys = g_hash_table_get_keys (exec->profile);
+  for (GList *l = keys; l != NULL; l = l->next)
+    total += ((gint64 *) g_hash_table_lookup (exec->profile, l->data))[0];
+  keys = g_list_sort_with_data (keys, profile_cmp, exec->profile);
   g_printerr ("candor profile (%.1f ms in kernels):\n", total / 1000.0);
-  g_hash_table_iter_init (&it, exec->profile);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    g_printerr ("  %-36s %10.2f ms %6.1f %% %8" G_GINT64_FORMAT " calls\n", (char *) k,
-                ((gint64 *) v)[0] / 1000.0, 100.0 * ((gint64 *) v)[0] / MAX (total, 1),
-                ((gint64 *) v)[1]);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      const gint64 *v = g_hash_table_lookup (exec->profile, l->data);
+      g_printerr ("  %-36s %10.2f ms %6.1f %% %8" G_GINT64_FORMAT " calls\n", (char *) l->data,
+                  v[0] / 1000.0, 100.0 * v[0] / MAX (total, 1), v[1]);
+    }
+  g_list_free (keys);
 }
 
 /* A value needs a gradient when a float graph input reaches it through
@@ -109,8 +124,12 @@ cx_exec_new (const CxModel *model, guint64 budget)
   exec->requires_grad = g_new0 (gboolean, nv);
   exec->keep = g_new0 (gboolean, nv);
   exec->meta = g_new0 (CxTensor, nv);
-  if (g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "1") == 0)
-    exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "1") == 0 ||
+      g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "nodes") == 0)
+    {
+      exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      exec->profile_nodes = g_str_equal (g_getenv ("CANDOR_PROFILE"), "nodes");
+    }
   compute_requires_grad (exec);
   return exec;
 }
