@@ -376,6 +376,7 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
 {
   const CxModel *m = exec->model;
   CxTensor *in[MAX_ARITY], *out[MAX_ARITY], *gout[MAX_ARITY], *gin[MAX_ARITY];
+  gboolean need[MAX_ARITY], set;
   int ov;
   gint64 t0;
   gboolean ok;
@@ -420,31 +421,61 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
         }
       if (!any_out)
         continue;
+      /* First contributions to an input's gradient may be written rather
+       * than added (backward_set): all inputs that need a gradient must
+       * have none yet, and be distinct values. */
+      set = node->def->backward_set != NULL;
       for (int k = 0; k < node->n_in; k++)
         {
           int v = node->in[k];
           in[k] = v >= 0 ? exec->vals[v] : NULL;
           gin[k] = NULL;
+          need[k] = FALSE;
           /* Integer values (indices, shapes) carry no gradient. */
           if (v < 0 || !cx_op_input_is_diff (node->def, k) || !exec->requires_grad[v] ||
               !cx_elem_is_float (exec->meta[v].elem))
             continue;
-          if (exec->grads[v] == NULL)
-            {
-              const CxTensor *src = &exec->meta[v];
-              g_assert (src->numel >= 0);
-              exec->grads[v] = cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT, src->ndim,
-                                                   src->shape, error);
-              if (exec->grads[v] == NULL)
-                return FALSE;
-            }
-          gin[k] = exec->grads[v];
-          any_in = TRUE;
+          need[k] = any_in = TRUE;
+          if (exec->grads[v] != NULL)
+            set = FALSE;
+          for (int j = 0; j < k; j++)
+            if (need[j] && node->in[j] == v)
+              set = FALSE;
         }
       if (!any_in)
         continue;
+      for (int k = 0; k < node->n_in; k++)
+        {
+          int v = node->in[k];
+          if (!need[k])
+            continue;
+          if (exec->grads[v] == NULL)
+            {
+              const CxTensor *src = &exec->meta[v];
+              int ov0 = node->out[0];
+              g_assert (src->numel >= 0);
+              if (set && k == 0 && node->def->set_in_place && gout[0] != NULL && ov0 >= 0 &&
+                  !exec->keep[ov0] && cx_tensor_same_shape (gout[0], src))
+                {
+                  /* The output's gradient is consumed here: take its buffer over. */
+                  exec->grads[v] = gout[0];
+                  exec->grads[ov0] = NULL;
+                }
+              else
+                {
+                  exec->grads[v] = set ? cx_run_alloc (exec->run, CX_ELEM_FLOAT, src->ndim,
+                                                       src->shape, error)
+                                       : cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT,
+                                                             src->ndim, src->shape, error);
+                  if (exec->grads[v] == NULL)
+                    return FALSE;
+                }
+            }
+          gin[k] = exec->grads[v];
+        }
       t0 = exec->profile ? g_get_monotonic_time () : 0;
-      ok = node->def->backward (exec->run, node, in, out, gout, gin, error);
+      ok = (set ? node->def->backward_set : node->def->backward) (exec->run, node, in, out,
+                                                                 gout, gin, error);
       profile_add (exec, node, TRUE, t0);
       if (!ok)
         {

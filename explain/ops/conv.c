@@ -1798,10 +1798,11 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
 /* With stride 1, image += col2im (Wᵀ · colside) is itself a convolution:
  * of colside with the kernel flipped and its two channel axes swapped,
  * padded by (k − 1)·d − p, which conv_apply runs. FALSE in *@done: it
- * does not apply (strides, or padding beyond the dilated kernel). */
+ * does not apply (strides, or padding beyond the dilated kernel). With
+ * @set it stores instead of adding. */
 static gboolean
 conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
-                    float *image, gboolean *done, GError **error)
+                    float *image, gboolean set, gboolean *done, GError **error)
 {
   ConvGeom f = *g;
   int64_t wshape[1] = { g->M * g->K };
@@ -1843,16 +1844,17 @@ conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const f
           for (int64_t t = 0; t < g->kvol; t++)
             dst[g->kvol - 1 - t] = src[t];
         }
-  ok = conv_apply (run, &f, colside, wf->data.f, NULL, TRUE, image, error);
+  ok = conv_apply (run, &f, colside, wf->data.f, NULL, !set, image, error);
   cx_run_release (run, wf);
   *done = ok;
   return ok;
 }
 
-/* image += col2im (Wᵀ · colside). */
+/* image += col2im (Wᵀ · colside); with @set, image = col2im (…): @image
+ * may start uninitialised (Conv's backward_set). */
 static gboolean
 conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
-              float *image, GError **error)
+              float *image, gboolean set, GError **error)
 {
   CxTensor *phase_buf = NULL;
   float *phases = NULL;
@@ -1868,16 +1870,19 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
    * it replaces the scatter with the faster forward kernel. */
   if (g->depthwise && g->Mg == 1)
     {
-      if (!conv_apply_flipped (run, g, colside, w, image, &direct, error))
+      if (!conv_apply_flipped (run, g, colside, w, image, set, &direct, error))
         return FALSE;
       if (direct)
         return TRUE;
     }
-  if (g->depthwise)
-    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
-  direct = g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
+  direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
+  /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
+  if (set && !direct)
+    memset (image, 0, sizeof (float) * g->N * g->C * g->isz);
+  if (g->depthwise)
+    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
   if (!direct)
     {
       col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
@@ -1922,7 +1927,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
             }
           if (direct)
             cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
-                         wg, g->K, A, lda, 1.0f,
+                         wg, g->K, A, lda, set ? 0.0f : 1.0f,
                          image + (ch.n0 * g->C + grp * g->Cg) * g->isz, g->isz);
           else
             {
@@ -2065,9 +2070,10 @@ conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
                      out[0]->data.f, error);
 }
 
+/* Conv's VJP; with @set, the gradients are written, not added into. */
 static gboolean
-conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
-               CxTensor *const *gout, CxTensor **gin, GError **error)
+conv_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+          CxTensor *const *gout, CxTensor **gin, gboolean set, GError **error)
 {
   const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2), *dy = gout[0];
   CxTensor *db = node->n_in > 2 ? gin[2] : NULL;
@@ -2080,14 +2086,42 @@ conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
     return FALSE;
   g_assert (dy->ndim == x->ndim && dy->numel == g.N * g.M * g.osz);
   if (gin[0] != NULL &&
-      !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, error))
+      !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, set, error))
     return FALSE;
+  if (set && gin[1] != NULL)
+    memset (gin[1]->data.f, 0, sizeof (float) * gin[1]->numel);
   if (gin[1] != NULL &&
       !conv_weight_grad (run, &g, x->data.f, dy->data.f, gin[1]->data.f, error))
     return FALSE;
+  if (set && db != NULL)
+    memset (db->data.f, 0, sizeof (float) * db->numel);
   if (db != NULL)
     channel_sums (dy->data.f, g.N, g.M, g.osz, db->data.f);
   return TRUE;
+}
+
+static gboolean
+conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+               CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  return conv_vjp (run, node, in, out, gout, gin, FALSE, error);
+}
+
+/* The input's gradient is mostly written by a GEMM with beta = 0, or by the
+ * flipped depthwise convolution in store mode: no zero fill and no reads
+ * of it. */
+static gboolean
+conv_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  if (gout[0] == NULL || gout[0]->numel == 0)
+    {
+      for (int k = 0; k < node->n_in; k++)
+        if (gin[k] != NULL)
+          memset (gin[k]->data.f, 0, sizeof (float) * gin[k]->numel);
+      return TRUE;
+    }
+  return conv_vjp (run, node, in, out, gout, gin, TRUE, error);
 }
 
 static gboolean
@@ -2107,7 +2141,7 @@ conv_transpose_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxT
   y->elem = x->elem;
   if (y->numel == 0 || x->numel == 0)
     return TRUE;
-  if (!conv_apply_t (run, &g, x->data.f, w->data.f, y->data.f, error))
+  if (!conv_apply_t (run, &g, x->data.f, w->data.f, y->data.f, FALSE, error))
     return FALSE;
   if (b != NULL)
     for (int64_t n = 0; n < g.N; n++)
@@ -2151,7 +2185,7 @@ conv_transpose_backward (CxRun *run, const CxNode *node, CxTensor *const *in,
 
 CX_DEFINE_OP_FAMILY (conv,
   { "Conv", 2, 3, 1, 1, conv_init, conv_forward, conv_backward,
-    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, conv_backward_set, FALSE },
   { "ConvTranspose", 2, 3, 1, 1, conv_transpose_init, conv_transpose_forward,
     conv_transpose_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
 )

@@ -397,6 +397,37 @@ UNARY_FI (neg, -x, ineg (x), -1.0f)
 UNARY_FI (abs, fabsf (x), x < 0 ? ineg (x) : x, signf (x))
 UNARY_F  (erf, erff (x), 1.1283791670955126f * expf (-x * x))  /* 2/√π e^(−x²) */
 UNARY_FI (relu, cx_select (x < 0.0f, 0.0f, x), x > 0 ? x : 0, cx_select (y > 0.0f, 1.0f, 0.0f))
+
+/* Relu's backward_set: the gradient where y > 0, written (in place when
+ * the executor hands over the output's gradient). `0.0f +` keeps the bits
+ * of backward on a zeroed buffer (a −0 gradient becomes +0). */
+static void
+relu_grad_set (const float *restrict Y, const float *restrict G, float *restrict GX, int64_t n)
+{
+  CX_VEC_LOOP (n, GX[i] = 0.0f + G[i] * cx_select (Y[i] > 0.0f, 1.0f, 0.0f););
+}
+
+static void
+relu_grad_in_place (const float *restrict Y, float *restrict G, int64_t n)
+{
+  CX_VEC_LOOP (n, G[i] = 0.0f + G[i] * cx_select (Y[i] > 0.0f, 1.0f, 0.0f););
+}
+
+static gboolean
+relu_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *y = out[0], *g = gout[0];
+  CxTensor *gx = gin[0];
+
+  g_assert (gx != NULL && g != NULL && gx->numel == g->numel);
+  if (gx == g)
+    relu_grad_in_place (y->data.f, gx->data.f, gx->numel);
+  else
+    relu_grad_set (y->data.f, g->data.f, gx->data.f, gx->numel);
+  return TRUE;
+}
+
 UNARY_F  (leakyrelu, cx_select (x >= 0.0f, x, p->alpha * x), cx_select (x > 0.0f, 1.0f, p->alpha))
 UNARY_F  (elu, cx_select (x >= 0.0f, x, p->alpha * expm1f (x)),
           cx_select (x > 0.0f, 1.0f, p->alpha * expf (x)))
@@ -1623,6 +1654,63 @@ clip_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
   return TRUE;
 }
 
+/* Clip's backward_set: clip_backward writing instead of adding (in place
+ * when the executor hands over the output's gradient). */
+static void
+clip_grad_set (const float *restrict X, const float *restrict G, float *restrict GX, int64_t n,
+               float l, float h)
+{
+  CX_VEC_LOOP (n, GX[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+}
+
+static void
+clip_grad_in_place (const float *restrict X, float *restrict G, int64_t n, float l, float h)
+{
+  CX_VEC_LOOP (n, G[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+}
+
+static gboolean
+clip_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *x = in[0], *g = gout[0];
+  CxTensor *gmin = node->n_in > 1 ? gin[1] : NULL, *gmax = node->n_in > 2 ? gin[2] : NULL;
+  double lo, hi, to_min = 0, to_max = 0;
+  float l, h;
+
+  g_assert (g != NULL && cx_elem_is_float (x->elem));
+  if (!clip_bounds (node, in, &lo, &hi, error))
+    return FALSE;
+  l = (float) lo;
+  h = (float) hi;
+  if (gmin == NULL && gmax == NULL && gin[0] != NULL && l <= h)
+    {
+      if (gin[0] == g)
+        clip_grad_in_place (x->data.f, gin[0]->data.f, x->numel, l, h);
+      else
+        clip_grad_set (x->data.f, g->data.f, gin[0]->data.f, x->numel, l, h);
+      return TRUE;
+    }
+  /* As clip_backward; each g[i] is read before gin[0][i] is written. */
+  for (int64_t i = 0; i < x->numel; i++)
+    {
+      float xv = x->data.f[i], v = xv < l ? l : xv, gv = g->data.f[i], r = 0.0f;
+      if (v > h)
+        to_max += gv;
+      else if (xv < l)
+        to_min += gv;
+      else
+        r = gv;
+      if (gin[0] != NULL)
+        gin[0]->data.f[i] = 0.0f + r;
+    }
+  if (gmin != NULL)
+    gmin->data.f[0] = 0.0f + (float) to_min;
+  if (gmax != NULL)
+    gmax->data.f[0] = 0.0f + (float) to_max;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* The table                                                           */
 /* ------------------------------------------------------------------ */
@@ -1637,7 +1725,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "Cast", 1, 1, 1, 1, cast_init, cast_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "CastLike", 2, 2, 1, 1, NULL, castlike_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Ceil", 1, 1, 1, 1, NULL, ceil_forward, NULL, 0, CX_SAVE_NONE, NULL },
-  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, clip_backward_set, TRUE },
   { "Div", 2, 2, 1, 1, binary_init, div_forward, div_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Dropout", 1, 3, 1, 2, dropout_init, dropout_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Elu", 1, 1, 1, 1, elu_init, elu_forward, elu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
@@ -1667,7 +1755,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "PRelu", 2, 2, 1, 1, prelu_init, prelu_forward_checked, prelu_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Pow", 2, 2, 1, 1, binary_init, pow_forward, pow_backward_mixed, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Reciprocal", 1, 1, 1, 1, NULL, reciprocal_forward, reciprocal_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
-  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
+  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL, relu_backward_set, TRUE },
   { "Round", 1, 1, 1, 1, NULL, round_forward, NULL, 0, CX_SAVE_NONE, NULL },
   { "Selu", 1, 1, 1, 1, selu_init, selu_forward, selu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
   { "Sigmoid", 1, 1, 1, 1, NULL, sigmoid_forward, sigmoid_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
