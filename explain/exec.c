@@ -24,6 +24,9 @@ struct _CxExec
   CxTensor *meta;            /* element type and shape of every value of the last forward */
   GHashTable *profile;       /* "Op" / "Op (backward)" -> µs and calls, with CANDOR_PROFILE=1 */
   gboolean profile_nodes;    /* CANDOR_PROFILE=nodes: one line per node instead of per op type */
+  int *fuse;                 /* per node: the activation it may apply itself (clamp), or -1 */
+  float *fuse_lo, *fuse_hi;  /* that activation's bounds */
+  gboolean *done;            /* per node: already run, fused into its producer */
   gboolean recorded;
 };
 
@@ -108,6 +111,67 @@ compute_requires_grad (CxExec *exec)
     }
 }
 
+/* Producer–activation pairs (Conv → Relu or Clip) that may run as one
+ * kernel: the producer's output is read by that activation alone (and is
+ * not a graph output) and the activation's bounds are constants. Whether
+ * they do is decided per forward pass (fused_here). */
+static void
+find_fusions (CxExec *exec)
+{
+  const CxModel *m = exec->model;
+  g_autofree int *readers = g_new0 (int, m->n_values);
+  g_autofree int *reader = g_new (int, m->n_values);
+  CxTensor *in[MAX_ARITY];
+
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n];
+      exec->fuse[n] = -1;
+      if (node->folded)
+        continue;
+      for (int k = 0; k < node->n_in; k++)
+        if (node->in[k] >= 0)
+          {
+            readers[node->in[k]]++;
+            reader[node->in[k]] = n;
+          }
+    }
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n], *act;
+      int c, f;
+      gboolean constant = TRUE;
+
+      if (node->folded || node->def->forward_clamp == NULL || node->n_out < 1)
+        continue;
+      c = node->out[0];
+      if (c < 0 || readers[c] != 1 || m->values[c].is_output)
+        continue;
+      f = reader[c];
+      act = &m->nodes[f];
+      if (act->def->clamp_bounds == NULL || act->in[0] != c)
+        continue;
+      for (int k = 1; k < act->n_in; k++)
+        {
+          in[k] = act->in[k] >= 0 ? m->values[act->in[k]].constant : NULL;
+          constant &= act->in[k] < 0 || in[k] != NULL;
+        }
+      in[0] = NULL;
+      if (constant && act->def->clamp_bounds (act, in, &exec->fuse_lo[n], &exec->fuse_hi[n]))
+        exec->fuse[n] = f;
+    }
+}
+
+/* TRUE when node @n runs fused with its activation in this pass: nothing
+ * but the activation reads the producer's output (not the memory plan for
+ * backward, not a kept value). */
+static gboolean
+fused_here (CxExec *exec, int n)
+{
+  int c = exec->model->nodes[n].out[0];
+  return exec->fuse[n] >= 0 && exec->refs[c] == 1 && !exec->keep[c];
+}
+
 CxExec *
 cx_exec_new (const CxModel *model, guint64 budget)
 {
@@ -130,7 +194,12 @@ cx_exec_new (const CxModel *model, guint64 budget)
       exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       exec->profile_nodes = g_str_equal (g_getenv ("CANDOR_PROFILE"), "nodes");
     }
+  exec->fuse = g_new (int, model->n_nodes);
+  exec->fuse_lo = g_new (float, model->n_nodes);
+  exec->fuse_hi = g_new (float, model->n_nodes);
+  exec->done = g_new0 (gboolean, model->n_nodes);
   compute_requires_grad (exec);
+  find_fusions (exec);
   return exec;
 }
 
@@ -180,6 +249,10 @@ cx_exec_free (CxExec *exec)
   g_free (exec->requires_grad);
   g_free (exec->keep);
   g_free (exec->meta);
+  g_free (exec->fuse);
+  g_free (exec->fuse_lo);
+  g_free (exec->fuse_hi);
+  g_free (exec->done);
   g_free (exec);
 }
 
@@ -301,18 +374,53 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         exec->meta[v].data.p = NULL;
       }
 
+  memset (exec->done, 0, sizeof (gboolean) * m->n_nodes);
   for (int n = 0; n < m->n_nodes; n++)
     {
       const CxNode *node = &m->nodes[n];
+      gboolean fused;
       if (node->folded)
         continue;
+      if (exec->done[n])
+        {
+          /* Its output came from its producer: only drop its inputs. */
+          for (int k = 0; k < node->n_in; k++)
+            if (node->in[k] >= 0 && --exec->refs[node->in[k]] == 0)
+              release_value (exec, node->in[k]);
+          continue;
+        }
       for (int k = 0; k < node->n_in; k++)
         in[k] = node->in[k] >= 0 ? exec->vals[node->in[k]] : NULL;
       for (int k = 0; k < node->n_out; k++)
         out[k] = NULL;
+      fused = fused_here (exec, n);
       t0 = exec->profile ? g_get_monotonic_time () : 0;
-      ok = node->def->forward (exec->run, node, in, out, error);
+      if (fused)
+        ok = node->def->forward_clamp (exec->run, node, in, out, exec->fuse_lo[n],
+                                       exec->fuse_hi[n], error);
+      else
+        ok = node->def->forward (exec->run, node, in, out, error);
       profile_add (exec, node, FALSE, t0);
+      if (ok && fused)
+        {
+          /* out[0] is the activation's output; the producer's own output
+           * (read by nobody else) keeps only its shape, for backward. */
+          const CxNode *act = &m->nodes[exec->fuse[n]];
+          int a = act->out[0], c = node->out[0];
+          exec->meta[c] = *out[0];
+          exec->meta[c].data.p = NULL;
+          exec->done[exec->fuse[n]] = TRUE;
+          if (a >= 0 && exec->refs[a] > 0)
+            {
+              exec->vals[a] = out[0];
+              exec->owned[a] = TRUE;
+              exec->meta[a] = *out[0];
+              exec->meta[a].data.p = NULL;
+            }
+          else
+            cx_run_release (exec->run, out[0]);
+          out[0] = NULL;
+        }
       if (!ok)
         {
           for (int k = 0; k < node->n_out; k++)
@@ -326,7 +434,7 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
           int v = node->out[k];
           if (out[k] == NULL)
             {
-              if (v >= 0 && exec->refs[v] > 0)
+              if (v >= 0 && exec->refs[v] > 0 && !(fused && k == 0))
                 {
                   cx_node_error (node, error, CX_ERROR_INVALID,
                                  "output %d is used but was not produced", k);

@@ -78,6 +78,16 @@ struct _CxOpDef
    * shapes agree and the output's gradient is not kept): it then updates
    * the gradient in place, and no new buffer is taken. */
   gboolean set_in_place;
+  /* Optional, for activations: the op is y = min (max (x, lo), hi) on its
+   * first input with constant bounds, as @lo and @hi (Relu, Clip); FALSE
+   * when this node's bounds are not constants. */
+  gboolean (*clamp_bounds) (const CxNode *node, CxTensor *const *in, float *lo, float *hi);
+  /* Optional, for producers (Conv): forward with that clamp applied to
+   * out[0] while it is still in cache; the executor uses it in place of
+   * the producer and the activation when nothing else reads the producer's
+   * own output (see exec.c). */
+  gboolean (*forward_clamp) (CxRun *run, const CxNode *node, CxTensor *const *in,
+                             CxTensor **out, float lo, float hi, GError **error);
 };
 
 struct _CxNode

@@ -100,7 +100,31 @@ typedef struct
   int64_t isz, osz, kvol, K;
   gboolean pointwise;           /* 1×1, stride 1, unpadded: im2col is the identity */
   gboolean depthwise;           /* one image channel per group: direct loops */
+  /* Forward only: a Relu or Clip applied to the column side as it is
+   * written (CxOpDef.forward_clamp), min (max (y, lo), hi). */
+  gboolean clamp;
+  float lo, hi;
 } ConvGeom;
+
+/* The fused activation, with exactly Relu's and Clip's formula. */
+static inline float
+act_clamp (float y, float lo, float hi)
+{
+  const float v = y < lo ? lo : y;
+  return v > hi ? hi : v;
+}
+
+/* act_clamp over @rows rows of @n floats, @ld apart. */
+static void
+clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
+{
+  for (int64_t r = 0; r < rows; r++)
+    {
+      float *restrict row = y + r * ld;
+      for (int64_t i = 0; i < n; i++)
+        row[i] = act_clamp (row[i], lo, hi);
+    }
+}
 
 /* Columns of one chunk: images [n0, n0+nb), and within them the output
  * rows (od, oh pairs) [r0, r1); partial rows only when nb == 1. */
@@ -417,6 +441,7 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
   for (int i = 0; i < MAX_SPATIAL; i++)
     g->pointwise = g->pointwise && g->s[i] == 1 && g->p[i] == 0;
   g->depthwise = g->Cg == 1 && g->G > 1;
+  g->clamp = FALSE;
   /* BLAS takes int dimensions. */
   if (g->K > INT_MAX / 4 || g->osz > INT_MAX / 4 || g->Mg > INT_MAX / 4 ||
       g->N * g->osz > INT_MAX / 4)
@@ -1020,6 +1045,12 @@ scatter_colside (const ConvGeom *g, const float *restrict src, int64_t grp, cons
           if (accumulate)
             for (int64_t i = 0; i < per; i++)
               d[i] += s[i];
+          else if (g->clamp && bias != NULL)
+            for (int64_t i = 0; i < per; i++)
+              d[i] = act_clamp (s[i] + bv, g->lo, g->hi);
+          else if (g->clamp)
+            for (int64_t i = 0; i < per; i++)
+              d[i] = act_clamp (s[i], g->lo, g->hi);
           else if (bias != NULL)
             for (int64_t i = 0; i < per; i++)
               d[i] = s[i] + bv;
@@ -1273,6 +1304,9 @@ dw2_apply (const ConvGeom *g, const DwPlan *dp, const float *image, const float 
                 if (accumulate)
                   for (int64_t ow = 0; ow < OW; ow++)
                     yr[ow] += ar[ow];
+                else if (g->clamp)
+                  for (int64_t ow = 0; ow < OW; ow++)
+                    yr[ow] = act_clamp (ar[ow] + bv, g->lo, g->hi);
                 else
                   for (int64_t ow = 0; ow < OW; ow++)
                     yr[ow] = ar[ow] + bv;
@@ -1528,6 +1562,8 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
               for (int64_t c = 0; c < C; c++)
                 yr[c] += wr[c] * xr[c];
             })
+          if (g->clamp)
+            clamp_rows (yt, 1, g->osz * C, 0, g->lo, g->hi);
           transpose_cp (yt, g->osz, C, out + n * C * g->osz, accumulate);
         }
       else if (which == 1)
@@ -1599,7 +1635,11 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
     {
       /* 3-D: the plain loops. */
       if (which == 0)
-        depthwise_apply (g, image, w, bias, accumulate, out);
+        {
+          depthwise_apply (g, image, w, bias, accumulate, out);
+          if (g->clamp)
+            clamp_rows (out, 1, g->N * g->M * g->osz, 0, g->lo, g->hi);
+        }
       else if (which == 1)
         depthwise_apply_t (g, colside_in, w, out);
       else
@@ -1781,6 +1821,9 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
               cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
                            wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
                            g->osz);
+              /* The activation while the block is still in cache. */
+              if (g->clamp)
+                clamp_rows (C, g->Mg, n, g->osz, g->lo, g->hi);
             }
           else
             {
@@ -2050,9 +2093,10 @@ optional_input (const CxNode *node, CxTensor *const *in, int i)
   return i < node->n_in ? in[i] : NULL;
 }
 
+/* Conv, then min (max (y, lo), hi) when @clamp (a fused Relu or Clip). */
 static gboolean
-conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
-              GError **error)
+conv_run (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+          gboolean clamp, float lo, float hi, GError **error)
 {
   const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
   int64_t shape[MAX_SPATIAL + 2];
@@ -2060,6 +2104,9 @@ conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
 
   if (!conv_geometry (node, x, w, b, &g, shape, error))
     return FALSE;
+  g.clamp = clamp;
+  g.lo = lo;
+  g.hi = hi;
   out[0] = cx_run_alloc (run, CX_ELEM_FLOAT, x->ndim, shape, error);
   if (out[0] == NULL)
     return FALSE;
@@ -2068,6 +2115,22 @@ conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
     return TRUE;
   return conv_apply (run, &g, x->data.f, w->data.f, b != NULL ? b->data.f : NULL, FALSE,
                      out[0]->data.f, error);
+}
+
+static gboolean
+conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+              GError **error)
+{
+  return conv_run (run, node, in, out, FALSE, 0.0f, 0.0f, error);
+}
+
+/* The activation is applied by the kernels as they write each block, so
+ * the output makes one trip through memory instead of three. */
+static gboolean
+conv_forward_clamp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                    float lo, float hi, GError **error)
+{
+  return conv_run (run, node, in, out, TRUE, lo, hi, error);
 }
 
 /* Conv's VJP; with @set, the gradients are written, not added into. */
@@ -2185,7 +2248,8 @@ conv_transpose_backward (CxRun *run, const CxNode *node, CxTensor *const *in,
 
 CX_DEFINE_OP_FAMILY (conv,
   { "Conv", 2, 3, 1, 1, conv_init, conv_forward, conv_backward,
-    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, conv_backward_set, FALSE },
+    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, conv_backward_set, FALSE,
+    NULL, conv_forward_clamp },
   { "ConvTranspose", 2, 3, 1, 1, conv_transpose_init, conv_transpose_forward,
     conv_transpose_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
 )

@@ -1654,6 +1654,32 @@ clip_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
   return TRUE;
 }
 
+/* Relu and Clip as a clamp a producer may apply (CxOpDef.clamp_bounds). */
+static gboolean
+relu_clamp_bounds (const CxNode *node, CxTensor *const *in, float *lo, float *hi)
+{
+  *lo = 0.0f;
+  *hi = INFINITY;  /* v > +inf is never true: relu's select (x < 0, 0, x) exactly */
+  return TRUE;
+}
+
+static gboolean
+clip_clamp_bounds (const CxNode *node, CxTensor *const *in, float *lo, float *hi)
+{
+  const EwParams *p = node->params;
+  double b[3] = { 0, p->min, p->max };
+
+  /* As clip_bounds for a float input (@in[0] is not read: the producer's
+   * output does not exist yet). */
+  for (int k = 1; node->opset >= 11 && k < node->n_in && k <= 2; k++)
+    if (in[k] != NULL &&
+        (!cx_elem_is_float (in[k]->elem) || !scalar_input (node, in[k], "bound", &b[k], NULL)))
+      return FALSE;
+  *lo = (float) b[1];
+  *hi = (float) b[2];
+  return TRUE;
+}
+
 /* Clip's backward_set: clip_backward writing instead of adding (in place
  * when the executor hands over the output's gradient). */
 static void
@@ -1725,7 +1751,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "Cast", 1, 1, 1, 1, cast_init, cast_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "CastLike", 2, 2, 1, 1, NULL, castlike_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Ceil", 1, 1, 1, 1, NULL, ceil_forward, NULL, 0, CX_SAVE_NONE, NULL },
-  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, clip_backward_set, TRUE },
+  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, clip_backward_set, TRUE, clip_clamp_bounds },
   { "Div", 2, 2, 1, 1, binary_init, div_forward, div_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Dropout", 1, 3, 1, 2, dropout_init, dropout_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Elu", 1, 1, 1, 1, elu_init, elu_forward, elu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
@@ -1755,7 +1781,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "PRelu", 2, 2, 1, 1, prelu_init, prelu_forward_checked, prelu_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Pow", 2, 2, 1, 1, binary_init, pow_forward, pow_backward_mixed, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Reciprocal", 1, 1, 1, 1, NULL, reciprocal_forward, reciprocal_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
-  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL, relu_backward_set, TRUE },
+  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL, relu_backward_set, TRUE, relu_clamp_bounds },
   { "Round", 1, 1, 1, 1, NULL, round_forward, NULL, 0, CX_SAVE_NONE, NULL },
   { "Selu", 1, 1, 1, 1, selu_init, selu_forward, selu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
   { "Sigmoid", 1, 1, 1, 1, NULL, sigmoid_forward, sigmoid_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
