@@ -36,6 +36,7 @@
  */
 #include "ops.h"
 #include "onnx.pb-c.h"
+#include "../parallel.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -453,102 +454,37 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
 }
 
 /* ------------------------------------------------------------------ */
-/* A crew of two                                                       */
+/* The crew                                                            */
 /* ------------------------------------------------------------------ */
 
-/* The loops around BLAS (im2col, col2im, scatter, gather) would leave the
- * second core to OpenBLAS's idle threads; when a kernel call has enough
- * of that work, a helper thread started for the call takes half of each
- * such loop. Nothing outlives the call: kernels stay free of globals. */
-typedef void (*CrewFunc) (gpointer data, int part, int nparts);
+/* The loops around BLAS (im2col, col2im, scatter, gather, depthwise)
+ * would leave the other cores to OpenBLAS's idle threads: when a kernel
+ * call has enough of that work, each such loop is split into parts run by
+ * the pool (parallel.h). Parts write disjoint outputs, so results do not
+ * depend on the number of threads. */
+typedef CxParallelFunc CrewFunc;
 
 typedef struct
 {
-  GThread *thread;
-  GMutex lock;
-  GCond cond;
-  CrewFunc fn;
-  gpointer data;
-  guint posted, done;
-  gboolean quit;
+  int nparts;
 } Crew;
-
-/* Elements of im2col traffic from which a second thread pays off. */
-#define CREW_MIN_WORK (1 << 18)
-
-static gpointer
-crew_main (gpointer p)
-{
-  Crew *c = p;
-  guint seen = 0;
-
-  g_mutex_lock (&c->lock);
-  for (;;)
-    {
-      CrewFunc fn;
-      gpointer data;
-      while (c->posted == seen && !c->quit)
-        g_cond_wait (&c->cond, &c->lock);
-      if (c->quit)
-        break;
-      seen = c->posted;
-      fn = c->fn;
-      data = c->data;
-      g_mutex_unlock (&c->lock);
-      fn (data, 1, 2);
-      g_mutex_lock (&c->lock);
-      c->done = seen;
-      g_cond_broadcast (&c->cond);
-    }
-  g_mutex_unlock (&c->lock);
-  return NULL;
-}
 
 static void
 crew_start (Crew *c, int64_t work)
 {
-  memset (c, 0, sizeof *c);
-  g_mutex_init (&c->lock);
-  g_cond_init (&c->cond);
-  if (work >= CREW_MIN_WORK && g_get_num_processors () > 1)
-    c->thread = g_thread_try_new ("cx-conv", crew_main, c, NULL);  /* NULL: work alone */
+  c->nparts = cx_parallel_parts (work);
 }
 
-/* Runs fn (data, part, nparts) for every part, this thread taking part 0. */
 static void
 crew_run (Crew *c, CrewFunc fn, gpointer data)
 {
-  if (c->thread == NULL)
-    {
-      fn (data, 0, 1);
-      return;
-    }
-  g_mutex_lock (&c->lock);
-  c->fn = fn;
-  c->data = data;
-  c->posted++;
-  g_cond_broadcast (&c->cond);
-  g_mutex_unlock (&c->lock);
-  fn (data, 0, 2);
-  g_mutex_lock (&c->lock);
-  while (c->done != c->posted)
-    g_cond_wait (&c->cond, &c->lock);
-  g_mutex_unlock (&c->lock);
+  cx_parallel_run (fn, data, c->nparts);
 }
 
 static void
 crew_stop (Crew *c)
 {
-  if (c->thread != NULL)
-    {
-      g_mutex_lock (&c->lock);
-      c->quit = TRUE;
-      g_cond_broadcast (&c->cond);
-      g_mutex_unlock (&c->lock);
-      g_thread_join (c->thread);
-    }
-  g_mutex_clear (&c->lock);
-  g_cond_clear (&c->cond);
+  c->nparts = 1;
 }
 
 /* Part @part of @nparts of [0, n). */
@@ -1629,7 +1565,6 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
   DwclBufs cl;
   DwJob job = { g, NULL, NULL, which, image, colside_in, w, bias, accumulate, out };
   Crew crew;
-  int nparts;
 
   if (g->nsp == 3 && !(g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8))
     {
@@ -1647,10 +1582,13 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
       return TRUE;
     }
   crew_start (&crew, g->N * g->M * g->osz * g->kvol);
-  nparts = crew.thread != NULL ? 2 : 1;
   if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
     {
-      if (!dwcl_alloc (run, g, nparts, &cl, error))
+      /* Its weight gradient sums per-part accumulators: one part keeps
+       * that sum's order, and so its bits, the same for any thread count. */
+      if (which == 2)
+        crew.nparts = 1;
+      if (!dwcl_alloc (run, g, crew.nparts, &cl, error))
         goto fail;
       if (which != 2)
         transpose_cp (w, g->C, g->kvol, cl.wt, FALSE);
@@ -1658,16 +1596,14 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
     }
   else
     {
-      if (!dw_plan (run, g, nparts, &dp, error))
+      if (!dw_plan (run, g, crew.nparts, &dp, error))
         goto fail;
       job.dp = &dp;
     }
   crew_run (&crew, job_depthwise, &job);
-  crew_stop (&crew);
   if (which == 2 && job.cl != NULL)
-    for (int part = 0; part < nparts; part++)
-      transpose_cp (cl.parts + part * cl.part_stride + g->C * (g->isz + g->osz), g->kvol, g->C,
-                    out, TRUE);
+    transpose_cp (cl.parts + g->C * (g->isz + g->osz), g->kvol, g->C, out, TRUE);
+  crew_stop (&crew);
   return TRUE;
 
 fail:
@@ -1777,7 +1713,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {
@@ -1941,7 +1877,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {
@@ -2017,7 +1953,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {

@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "broadcast.h"
+#include "../parallel.h"
 
 #include <float.h>
 #include <math.h>
@@ -289,6 +290,50 @@ signf (float x)
 }
 
 /* ------------------------------------------------------------------ */
+/* Splitting element-wise loops between threads                        */
+/* ------------------------------------------------------------------ */
+
+/* Large element-wise loops run in slices on the pool (parallel.h); each
+ * element is computed the same way whichever thread takes it. */
+typedef void (*EwSlice) (gpointer data, int64_t lo, int64_t hi);
+
+typedef struct
+{
+  EwSlice fn;
+  gpointer data;
+  int64_t n;
+} EwSplit;
+
+static void
+ew_part (gpointer data, int part, int nparts)
+{
+  const EwSplit *s = data;
+  int64_t lo, hi;
+
+  cx_parallel_range (s->n, part, nparts, CX_VEC_BLOCK, &lo, &hi);
+  if (lo < hi)
+    s->fn (s->data, lo, hi);
+}
+
+/* fn (data, lo, hi) over slices covering [0, n). */
+static void
+ew_run (int64_t n, EwSlice fn, gpointer data)
+{
+  EwSplit s = { fn, data, n };
+  cx_parallel_run (ew_part, &s, cx_parallel_parts (n));
+}
+
+/* Up to four arrays and two bounds, for the slices below. */
+typedef struct
+{
+  void (*row) (void);            /* the row function, cast back by the slice */
+  const float *a, *b, *c;
+  float *out;
+  const EwParams *p;
+  float lo, hi;
+} EwJob;
+
+/* ------------------------------------------------------------------ */
 /* Unary operators                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -300,6 +345,20 @@ typedef void (*UnaryRowI) (const int64_t *restrict x, int64_t *restrict y, int64
 typedef void (*UnaryGrad) (const float *restrict x, const float *restrict y,
                            const float *restrict g, float *restrict gx, int64_t n,
                            const EwParams *p);
+
+static void
+unary_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  ((UnaryRowF) j->row) (j->a + lo, j->out + lo, hi - lo, j->p);
+}
+
+static void
+unary_grad_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  ((UnaryGrad) j->row) (j->a + lo, j->b + lo, j->c + lo, j->out + lo, hi - lo, j->p);
+}
 
 /* Output of the input's element type; @ri NULL: floats only. */
 static gboolean
@@ -314,7 +373,11 @@ unary_forward (CxRun *run, const CxNode *node, const CxTensor *x, UnaryRowF rf,
   if (out[0] == NULL)
     return FALSE;
   if (is_float)
-    rf (x->data.f, out[0]->data.f, x->numel, node->params);
+    {
+      EwJob j = { .row = (void (*) (void)) rf, .a = x->data.f, .out = out[0]->data.f,
+                  .p = node->params };
+      ew_run (x->numel, unary_slice, &j);
+    }
   else
     {
       ri (x->data.i, out[0]->data.i, x->numel, node->params);
@@ -330,9 +393,13 @@ unary_backward (const CxNode *node, const CxTensor *x, const CxTensor *y, const 
   if (g == NULL || gx == NULL)
     return TRUE;
   g_assert (gx->numel == g->numel);
-  /* Unsaved operands are not read by that op's formula: pass g in their place. */
-  grad (x != NULL ? x->data.f : g->data.f, y != NULL ? y->data.f : g->data.f, g->data.f,
-        gx->data.f, gx->numel, node->params);
+  {
+    /* Unsaved operands are not read by that op's formula: pass g in their place. */
+    EwJob j = { .row = (void (*) (void)) grad, .a = x != NULL ? x->data.f : g->data.f,
+                .b = y != NULL ? y->data.f : g->data.f, .c = g->data.f, .out = gx->data.f,
+                .p = node->params };
+    ew_run (gx->numel, unary_grad_slice, &j);
+  }
   return TRUE;
 }
 
@@ -413,6 +480,16 @@ relu_grad_in_place (const float *restrict Y, float *restrict G, int64_t n)
   CX_VEC_LOOP (n, G[i] = 0.0f + G[i] * cx_select (Y[i] > 0.0f, 1.0f, 0.0f););
 }
 
+static void
+relu_set_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  if (j->out == j->c)
+    relu_grad_in_place (j->a + lo, j->out + lo, hi - lo);
+  else
+    relu_grad_set (j->a + lo, j->c + lo, j->out + lo, hi - lo);
+}
+
 static gboolean
 relu_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
                    CxTensor *const *gout, CxTensor **gin, GError **error)
@@ -420,11 +497,11 @@ relu_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor
   const CxTensor *y = out[0], *g = gout[0];
   CxTensor *gx = gin[0];
 
+  EwJob j;
+
   g_assert (gx != NULL && g != NULL && gx->numel == g->numel);
-  if (gx == g)
-    relu_grad_in_place (y->data.f, gx->data.f, gx->numel);
-  else
-    relu_grad_set (y->data.f, g->data.f, gx->data.f, gx->numel);
+  j = (EwJob) { .a = y->data.f, .c = g->data.f, .out = gx->data.f };
+  ew_run (gx->numel, relu_set_slice, &j);
   return TRUE;
 }
 
@@ -883,6 +960,24 @@ typedef void (*BinaryRow) (const void *a, int64_t sa, const void *b, int64_t sb,
       } \
   }
 
+typedef struct
+{
+  BinaryRow row;
+  const char *a, *b;
+  char *y;
+  gsize ea, eb, ey;
+  int64_t sa, sb;                /* 1: the operand advances; 0: a scalar */
+  const EwParams *p;
+} BinaryJob;
+
+static void
+binary_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const BinaryJob *j = data;
+  j->row (j->a + lo * j->sa * j->ea, j->sa, j->b + lo * j->sb * j->eb, j->sb,
+          j->y + lo * j->ey, hi - lo, j->p);
+}
+
 /* Runs @row over the broadcast of @a and @b (B read as @nb, @bshape) into @y. */
 static void
 binary_walk (const CxTensor *a, const CxTensor *b, int nb, const int64_t *bshape,
@@ -899,14 +994,11 @@ binary_walk (const CxTensor *a, const CxTensor *b, int nb, const int64_t *bshape
   if (y->numel == 0)
     return;
   /* No broadcasting, or a scalar on one side: one row. */
-  if (a->numel == y->numel && (b->numel == y->numel || b->numel == 1))
+  if ((a->numel == y->numel || a->numel == 1) && (b->numel == y->numel || b->numel == 1))
     {
-      row (pa, 1, pb, b->numel == y->numel, py, y->numel, p);
-      return;
-    }
-  if (a->numel == 1 && b->numel == y->numel)
-    {
-      row (pa, 0, pb, 1, py, y->numel, p);
+      BinaryJob j = { row, pa, pb, py, ea, eb, ey, a->numel == y->numel, b->numel == y->numel,
+                      p };
+      ew_run (y->numel, binary_slice, &j);
       return;
     }
   cx_broadcast_plan_init (&plan, y->ndim, y->shape, 2, ndims, shapes);
@@ -1579,6 +1671,13 @@ clip_row (const float *restrict X, float *restrict Y, int64_t n, float l, float 
   CX_VEC_LOOP (n, const float v = cx_select (X[i] < l, l, X[i]); Y[i] = cx_select (v > h, h, v););
 }
 
+static void
+clip_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  clip_row (j->a + lo, j->out + lo, hi - lo, j->lo, j->hi);
+}
+
 static gboolean
 clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
               GError **error)
@@ -1594,7 +1693,8 @@ clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
   /* min(max(x, lo), hi): all values become hi when lo > hi, as the spec says. */
   if (cx_elem_is_float (x->elem))
     {
-      clip_row (x->data.f, out[0]->data.f, x->numel, (float) lo, (float) hi);
+      EwJob j = { .a = x->data.f, .out = out[0]->data.f, .lo = (float) lo, .hi = (float) hi };
+      ew_run (x->numel, clip_slice, &j);
     }
   else
     {
@@ -1695,6 +1795,16 @@ clip_grad_in_place (const float *restrict X, float *restrict G, int64_t n, float
   CX_VEC_LOOP (n, G[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
 }
 
+static void
+clip_set_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  if (j->out == j->c)
+    clip_grad_in_place (j->a + lo, j->out + lo, hi - lo, j->lo, j->hi);
+  else
+    clip_grad_set (j->a + lo, j->c + lo, j->out + lo, hi - lo, j->lo, j->hi);
+}
+
 static gboolean
 clip_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
                    CxTensor *const *gout, CxTensor **gin, GError **error)
@@ -1711,10 +1821,8 @@ clip_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor
   h = (float) hi;
   if (gmin == NULL && gmax == NULL && gin[0] != NULL && l <= h)
     {
-      if (gin[0] == g)
-        clip_grad_in_place (x->data.f, gin[0]->data.f, x->numel, l, h);
-      else
-        clip_grad_set (x->data.f, g->data.f, gin[0]->data.f, x->numel, l, h);
+      EwJob j = { .a = x->data.f, .c = g->data.f, .out = gin[0]->data.f, .lo = l, .hi = h };
+      ew_run (x->numel, clip_set_slice, &j);
       return TRUE;
     }
   /* As clip_backward; each g[i] is read before gin[0][i] is written. */
