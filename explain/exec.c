@@ -23,6 +23,10 @@ struct _CxExec
   gboolean *keep;            /* values the caller wants kept */
   CxTensor *meta;            /* element type and shape of every value of the last forward */
   GHashTable *profile;       /* "Op" / "Op (backward)" -> µs and calls, with CANDOR_PROFILE=1 */
+  gboolean profile_nodes;    /* CANDOR_PROFILE=nodes: one line per node instead of per op type */
+  int *fuse;                 /* per node: the activation it may apply itself (clamp), or -1 */
+  float *fuse_lo, *fuse_hi;  /* that activation's bounds */
+  gboolean *done;            /* per node: already run, fused into its producer */
   gboolean recorded;
 };
 
@@ -34,7 +38,10 @@ profile_add (CxExec *exec, const CxNode *node, gboolean backward, gint64 start)
 
   if (exec->profile == NULL)
     return;
-  key = g_strdup_printf ("%s%s", node->op_type, backward ? " (backward)" : "");
+  if (exec->profile_nodes)
+    key = g_strdup_printf ("%s %s%s", node->name, node->op_type, backward ? " (backward)" : "");
+  else
+    key = g_strdup_printf ("%s%s", node->op_type, backward ? " (backward)" : "");
   acc = g_hash_table_lookup (exec->profile, key);
   if (acc == NULL)
     {
@@ -45,24 +52,35 @@ profile_add (CxExec *exec, const CxNode *node, gboolean backward, gint64 start)
   acc[1]++;
 }
 
+static int
+profile_cmp (gconstpointer a, gconstpointer b, gpointer table)
+{
+  gint64 ta = ((gint64 *) g_hash_table_lookup (table, a))[0];
+  gint64 tb = ((gint64 *) g_hash_table_lookup (table, b))[0];
+  return ta > tb ? -1 : ta < tb;
+}
+
+/* Prints the profile, most expensive first. */
 static void
 profile_print (CxExec *exec)
 {
-  GHashTableIter it;
-  gpointer k, v;
+  GList *keys;
   gint64 total = 0;
 
   if (exec->profile == NULL || g_hash_table_size (exec->profile) == 0)
     return;
-  g_hash_table_iter_init (&it, exec->profile);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    total += ((gint64 *) v)[0];
+  keys = g_hash_table_get_keys (exec->profile);
+  for (GList *l = keys; l != NULL; l = l->next)
+    total += ((gint64 *) g_hash_table_lookup (exec->profile, l->data))[0];
+  keys = g_list_sort_with_data (keys, profile_cmp, exec->profile);
   g_printerr ("candor profile (%.1f ms in kernels):\n", total / 1000.0);
-  g_hash_table_iter_init (&it, exec->profile);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    g_printerr ("  %-36s %10.2f ms %6.1f %% %8" G_GINT64_FORMAT " calls\n", (char *) k,
-                ((gint64 *) v)[0] / 1000.0, 100.0 * ((gint64 *) v)[0] / MAX (total, 1),
-                ((gint64 *) v)[1]);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      const gint64 *v = g_hash_table_lookup (exec->profile, l->data);
+      g_printerr ("  %-36s %10.2f ms %6.1f %% %8" G_GINT64_FORMAT " calls\n", (char *) l->data,
+                  v[0] / 1000.0, 100.0 * v[0] / MAX (total, 1), v[1]);
+    }
+  g_list_free (keys);
 }
 
 /* A value needs a gradient when a float graph input reaches it through
@@ -93,6 +111,67 @@ compute_requires_grad (CxExec *exec)
     }
 }
 
+/* Producer–activation pairs (Conv → Relu or Clip) that may run as one
+ * kernel: the producer's output is read by that activation alone (and is
+ * not a graph output) and the activation's bounds are constants. Whether
+ * they do is decided per forward pass (fused_here). */
+static void
+find_fusions (CxExec *exec)
+{
+  const CxModel *m = exec->model;
+  g_autofree int *readers = g_new0 (int, m->n_values);
+  g_autofree int *reader = g_new (int, m->n_values);
+  CxTensor *in[MAX_ARITY];
+
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n];
+      exec->fuse[n] = -1;
+      if (node->folded)
+        continue;
+      for (int k = 0; k < node->n_in; k++)
+        if (node->in[k] >= 0)
+          {
+            readers[node->in[k]]++;
+            reader[node->in[k]] = n;
+          }
+    }
+  for (int n = 0; n < m->n_nodes; n++)
+    {
+      const CxNode *node = &m->nodes[n], *act;
+      int c, f;
+      gboolean constant = TRUE;
+
+      if (node->folded || node->def == NULL || node->def->forward_clamp == NULL || node->n_out < 1)
+        continue;
+      c = node->out[0];
+      if (c < 0 || readers[c] != 1 || m->values[c].is_output)
+        continue;
+      f = reader[c];
+      act = &m->nodes[f];
+      if (act->def == NULL || act->def->clamp_bounds == NULL || act->in[0] != c)
+        continue;
+      for (int k = 1; k < act->n_in; k++)
+        {
+          in[k] = act->in[k] >= 0 ? m->values[act->in[k]].constant : NULL;
+          constant &= act->in[k] < 0 || in[k] != NULL;
+        }
+      in[0] = NULL;
+      if (constant && act->def->clamp_bounds (act, in, &exec->fuse_lo[n], &exec->fuse_hi[n]))
+        exec->fuse[n] = f;
+    }
+}
+
+/* TRUE when node @n runs fused with its activation in this pass: nothing
+ * but the activation reads the producer's output (not the memory plan for
+ * backward, not a kept value). */
+static gboolean
+fused_here (CxExec *exec, int n)
+{
+  int c = exec->model->nodes[n].out[0];
+  return exec->fuse[n] >= 0 && exec->refs[c] == 1 && !exec->keep[c];
+}
+
 CxExec *
 cx_exec_new (const CxModel *model, guint64 budget)
 {
@@ -109,9 +188,18 @@ cx_exec_new (const CxModel *model, guint64 budget)
   exec->requires_grad = g_new0 (gboolean, nv);
   exec->keep = g_new0 (gboolean, nv);
   exec->meta = g_new0 (CxTensor, nv);
-  if (g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "1") == 0)
-    exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "1") == 0 ||
+      g_strcmp0 (g_getenv ("CANDOR_PROFILE"), "nodes") == 0)
+    {
+      exec->profile = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      exec->profile_nodes = g_str_equal (g_getenv ("CANDOR_PROFILE"), "nodes");
+    }
+  exec->fuse = g_new (int, model->n_nodes);
+  exec->fuse_lo = g_new (float, model->n_nodes);
+  exec->fuse_hi = g_new (float, model->n_nodes);
+  exec->done = g_new0 (gboolean, model->n_nodes);
   compute_requires_grad (exec);
+  find_fusions (exec);
   return exec;
 }
 
@@ -161,6 +249,10 @@ cx_exec_free (CxExec *exec)
   g_free (exec->requires_grad);
   g_free (exec->keep);
   g_free (exec->meta);
+  g_free (exec->fuse);
+  g_free (exec->fuse_lo);
+  g_free (exec->fuse_hi);
+  g_free (exec->done);
   g_free (exec);
 }
 
@@ -291,18 +383,53 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         exec->meta[v].data.p = NULL;
       }
 
+  memset (exec->done, 0, sizeof (gboolean) * m->n_nodes);
   for (int n = 0; n < m->n_nodes; n++)
     {
       const CxNode *node = &m->nodes[n];
+      gboolean fused;
       if (node->folded)
         continue;
+      if (exec->done[n])
+        {
+          /* Its output came from its producer: only drop its inputs. */
+          for (int k = 0; k < node->n_in; k++)
+            if (node->in[k] >= 0 && --exec->refs[node->in[k]] == 0)
+              release_value (exec, node->in[k]);
+          continue;
+        }
       for (int k = 0; k < node->n_in; k++)
         in[k] = node->in[k] >= 0 ? exec->vals[node->in[k]] : NULL;
       for (int k = 0; k < node->n_out; k++)
         out[k] = NULL;
+      fused = fused_here (exec, n);
       t0 = exec->profile ? g_get_monotonic_time () : 0;
-      ok = node->def->forward (exec->run, node, in, out, error);
+      if (fused)
+        ok = node->def->forward_clamp (exec->run, node, in, out, exec->fuse_lo[n],
+                                       exec->fuse_hi[n], error);
+      else
+        ok = node->def->forward (exec->run, node, in, out, error);
       profile_add (exec, node, FALSE, t0);
+      if (ok && fused)
+        {
+          /* out[0] is the activation's output; the producer's own output
+           * (read by nobody else) keeps only its shape, for backward. */
+          const CxNode *act = &m->nodes[exec->fuse[n]];
+          int a = act->out[0], c = node->out[0];
+          exec->meta[c] = *out[0];
+          exec->meta[c].data.p = NULL;
+          exec->done[exec->fuse[n]] = TRUE;
+          if (a >= 0 && exec->refs[a] > 0)
+            {
+              exec->vals[a] = out[0];
+              exec->owned[a] = TRUE;
+              exec->meta[a] = *out[0];
+              exec->meta[a].data.p = NULL;
+            }
+          else
+            cx_run_release (exec->run, out[0]);
+          out[0] = NULL;
+        }
       if (!ok)
         {
           for (int k = 0; k < node->n_out; k++)
@@ -316,7 +443,7 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
           int v = node->out[k];
           if (out[k] == NULL)
             {
-              if (v >= 0 && exec->refs[v] > 0)
+              if (v >= 0 && exec->refs[v] > 0 && !(fused && k == 0))
                 {
                   cx_node_error (node, error, CX_ERROR_INVALID,
                                  "output %d is used but was not produced", k);
@@ -366,6 +493,7 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
 {
   const CxModel *m = exec->model;
   CxTensor *in[MAX_ARITY], *out[MAX_ARITY], *gout[MAX_ARITY], *gin[MAX_ARITY];
+  gboolean need[MAX_ARITY], set;
   int ov;
   gint64 t0;
   gboolean ok;
@@ -410,31 +538,61 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
         }
       if (!any_out)
         continue;
+      /* First contributions to an input's gradient may be written rather
+       * than added (backward_set): all inputs that need a gradient must
+       * have none yet, and be distinct values. */
+      set = node->def->backward_set != NULL;
       for (int k = 0; k < node->n_in; k++)
         {
           int v = node->in[k];
           in[k] = v >= 0 ? exec->vals[v] : NULL;
           gin[k] = NULL;
+          need[k] = FALSE;
           /* Integer values (indices, shapes) carry no gradient. */
           if (v < 0 || !cx_op_input_is_diff (node->def, k) || !exec->requires_grad[v] ||
               !cx_elem_is_float (exec->meta[v].elem))
             continue;
-          if (exec->grads[v] == NULL)
-            {
-              const CxTensor *src = &exec->meta[v];
-              g_assert (src->numel >= 0);
-              exec->grads[v] = cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT, src->ndim,
-                                                   src->shape, error);
-              if (exec->grads[v] == NULL)
-                return FALSE;
-            }
-          gin[k] = exec->grads[v];
-          any_in = TRUE;
+          need[k] = any_in = TRUE;
+          if (exec->grads[v] != NULL)
+            set = FALSE;
+          for (int j = 0; j < k; j++)
+            if (need[j] && node->in[j] == v)
+              set = FALSE;
         }
       if (!any_in)
         continue;
+      for (int k = 0; k < node->n_in; k++)
+        {
+          int v = node->in[k];
+          if (!need[k])
+            continue;
+          if (exec->grads[v] == NULL)
+            {
+              const CxTensor *src = &exec->meta[v];
+              int ov0 = node->out[0];
+              g_assert (src->numel >= 0);
+              if (set && k == 0 && node->def->set_in_place && gout[0] != NULL && ov0 >= 0 &&
+                  !exec->keep[ov0] && cx_tensor_same_shape (gout[0], src))
+                {
+                  /* The output's gradient is consumed here: take its buffer over. */
+                  exec->grads[v] = gout[0];
+                  exec->grads[ov0] = NULL;
+                }
+              else
+                {
+                  exec->grads[v] = set ? cx_run_alloc (exec->run, CX_ELEM_FLOAT, src->ndim,
+                                                       src->shape, error)
+                                       : cx_run_alloc_zeros (exec->run, CX_ELEM_FLOAT,
+                                                             src->ndim, src->shape, error);
+                  if (exec->grads[v] == NULL)
+                    return FALSE;
+                }
+            }
+          gin[k] = exec->grads[v];
+        }
       t0 = exec->profile ? g_get_monotonic_time () : 0;
-      ok = node->def->backward (exec->run, node, in, out, gout, gin, error);
+      ok = (set ? node->def->backward_set : node->def->backward) (exec->run, node, in, out,
+                                                                 gout, gin, error);
       profile_add (exec, node, TRUE, t0);
       if (!ok)
         {

@@ -14,6 +14,9 @@
  *   or partially accumulated tensor of exactly the input's shape), and
  *   leaves @gin[i] alone when it is NULL (that input needs no gradient).
  *   Only inputs in `diff_inputs` ever get a non-NULL @gin.
+ * - backward_set(), where an op has one, is backward() for inputs whose
+ *   gradients start here: it writes @gin[i] (uninitialised, or with
+ *   set_in_place perhaps @gout[0] itself) instead of adding into it.
  * - Kernels keep no globals and allocate through the run only, so one
  *   model can be executed from several threads, each with its own run.
  *
@@ -66,6 +69,25 @@ struct _CxOpDef
   guint32 diff_inputs;        /* bit i set: input i is differentiable; CX_DIFF_ALL: every input */
   CxSaveFlags saves;          /* what backward reads besides the gradients */
   GDestroyNotify free_params; /* frees node->params; NULL means g_free */
+  /* Optional, for hot ops: the same VJP when no @gin holds an earlier
+   * contribution. It WRITES every element of each non-NULL @gin instead of
+   * adding, so the executor neither zero-fills nor the kernel reads them.
+   * Less memory traffic; the values are those of backward on zeros. */
+  CxOpBackward backward_set;
+  /* backward_set may get gin[0] == gout[0] (the same tensor, when their
+   * shapes agree and the output's gradient is not kept): it then updates
+   * the gradient in place, and no new buffer is taken. */
+  gboolean set_in_place;
+  /* Optional, for activations: the op is y = min (max (x, lo), hi) on its
+   * first input with constant bounds, as @lo and @hi (Relu, Clip); FALSE
+   * when this node's bounds are not constants. */
+  gboolean (*clamp_bounds) (const CxNode *node, CxTensor *const *in, float *lo, float *hi);
+  /* Optional, for producers (Conv): forward with that clamp applied to
+   * out[0] while it is still in cache; the executor uses it in place of
+   * the producer and the activation when nothing else reads the producer's
+   * own output (see exec.c). */
+  gboolean (*forward_clamp) (CxRun *run, const CxNode *node, CxTensor *const *in,
+                             CxTensor **out, float lo, float hi, GError **error);
 };
 
 struct _CxNode

@@ -11,7 +11,9 @@
  */
 #include "testutil.h"
 #include "engine.h"
+#include "parallel.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -152,6 +154,99 @@ test_references (gconstpointer data)
              dot / sqrt (n_got * n_want), sqrt (n_diff / n_want));
 }
 
+/* Runs forward and backward (a fixed seed on output 0) with @exec; copies
+ * of output 0 and of the input's gradient. */
+static void
+run_exec (CxExec *exec, CxTensor *x, CxTensor **y, CxTensor **gx)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) seed = NULL;
+  const CxTensor *o;
+
+  g_assert_true (cx_exec_forward (exec, &x, TRUE, &error));
+  g_assert_no_error (error);
+  o = cx_exec_output (exec, 0);
+  *y = cx_tensor_copy (o, &error);
+  seed = cx_tensor_new_zeros (CX_ELEM_FLOAT, o->ndim, o->shape, &error);
+  for (int64_t i = 0; i < seed->numel; i++)
+    seed->data.f[i] = (float) ((i * 7919) % 13) / 13.0f - 0.5f;
+  g_assert_true (cx_exec_backward (exec, 0, seed, &error));
+  g_assert_no_error (error);
+  *gx = cx_tensor_copy (cx_exec_input_grad (exec, 0), &error);
+  g_assert_no_error (error);
+}
+
+/* The executor's shortcuts (activations fused into their Conv, gradients
+ * updated in place) give the very bits of the plain path, which keeping
+ * every value forces. */
+static void
+test_shortcuts_bit_identical (gconstpointer data)
+{
+  const Arch *a = data;
+  g_autofree char *model_path = g_build_filename (a->dir, model_file (a), NULL);
+  g_autofree char *in_path = path_of (a, "-input.npy");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxModel) m = cx_model_load (model_path, NULL, &error);
+  g_autoptr(CxTensor) x = NULL;
+  g_autoptr(CxExec) fast = NULL;
+  g_autoptr(CxExec) plain = NULL;
+  g_autoptr(CxTensor) y1 = NULL, g1 = NULL, y2 = NULL, g2 = NULL;
+
+  g_assert_no_error (error);
+  x = cx_test_load_npy (in_path, NULL);
+  fast = cx_exec_new (m, 0);
+  plain = cx_exec_new (m, 0);
+  for (int v = 0; v < m->n_values; v++)
+    cx_exec_keep (plain, v);
+  run_exec (fast, x, &y1, &g1);
+  run_exec (plain, x, &y2, &g2);
+  g_assert_cmpmem (y1->data.f, cx_tensor_nbytes (y1), y2->data.f, cx_tensor_nbytes (y2));
+  g_assert_cmpmem (g1->data.f, cx_tensor_nbytes (g1), g2->data.f, cx_tensor_nbytes (g2));
+}
+
+/* One thread or two (ours and OpenBLAS's), the very same bits: kernels
+ * split only independent outputs between threads. The fixture's rows are
+ * repeated to a batch of 8 so the loops are large enough to be split. */
+static void
+test_threads_bit_identical (gconstpointer data)
+{
+  const Arch *a = data;
+  g_autofree char *model_path = g_build_filename (a->dir, model_file (a), NULL);
+  g_autofree char *in_path = path_of (a, "-input.npy");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxModel) m = cx_model_load (model_path, NULL, &error);
+  g_autoptr(CxTensor) x1 = NULL, x = NULL;
+  CxTensor *y[2], *g[2];
+  int64_t shape[CX_MAX_DIMS], per_row;
+  int saved = cx_parallel_get_threads ();
+
+  g_assert_no_error (error);
+  x1 = cx_test_load_npy (in_path, NULL);
+  memcpy (shape, x1->shape, sizeof shape);
+  shape[0] = 8;
+  x = cx_tensor_new (CX_ELEM_FLOAT, x1->ndim, shape, &error);
+  per_row = x1->numel / x1->shape[0];
+  for (int64_t b = 0; b < 8; b++)
+    memcpy (x->data.f + b * per_row, x1->data.f + (b % x1->shape[0]) * per_row,
+            sizeof (float) * per_row);
+  for (int t = 0; t < 2; t++)
+    {
+      g_autoptr(CxExec) exec = cx_exec_new (m, 0);
+      cx_parallel_set_threads (t + 1);
+      openblas_set_num_threads (t + 1);
+      run_exec (exec, x, &y[t], &g[t]);
+    }
+  cx_parallel_set_threads (saved);
+  openblas_set_num_threads (saved);
+  g_assert_cmpmem (y[0]->data.f, cx_tensor_nbytes (y[0]), y[1]->data.f, cx_tensor_nbytes (y[1]));
+  g_assert_cmpmem (g[0]->data.f, cx_tensor_nbytes (g[0]), g[1]->data.f, cx_tensor_nbytes (g[1]));
+  for (int t = 0; t < 2; t++)
+    {
+      cx_tensor_free (y[t]);
+      cx_tensor_free (g[t]);
+    }
+}
+
 static void
 add_manifest (int slot, const char *dir, const char *prefix, gboolean references)
 {
@@ -179,7 +274,13 @@ add_manifest (int slot, const char *dir, const char *prefix, gboolean references
       if (references)
         {
           g_autofree char *ref_path = g_strdup_printf ("/%s/matches-pytorch/%s", prefix, (char *) l->data);
+          g_autofree char *bits_path = g_strdup_printf ("/%s/shortcuts-bit-identical/%s",
+                                                        prefix, (char *) l->data);
           g_test_add_data_func (ref_path, a, test_references);
+          g_autofree char *threads_path = g_strdup_printf ("/%s/threads-bit-identical/%s",
+                                                           prefix, (char *) l->data);
+          g_test_add_data_func (bits_path, a, test_shortcuts_bit_identical);
+          g_test_add_data_func (threads_path, a, test_threads_bit_identical);
         }
     }
 }

@@ -128,6 +128,101 @@ test_relu_gradcheck (void)
   cx_test_gradcheck (m, &x, 1e-3, 1e-2, 1e-3, 100);
 }
 
+/* x feeds a Conv and a Clip whose sum goes through a Relu. In reverse, the
+ * Relu's gradient is written in place (backward_set); then the later of
+ * the Conv and the Clip (@conv_last) writes x's gradient and the other
+ * adds onto it. */
+static CxModel *
+fanout_model (gboolean conv_last)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  int64_t xs[4] = { 2, 3, 5, 5 }, ws[4] = { 3, 3, 3, 3 }, bs[1] = { 0 };
+  int64_t pads[4] = { 1, 1, 1, 1 };
+  g_autoptr(CxTensor) w = cx_test_randn (rand, 4, ws);
+  g_autoptr(CxTensor) lo = cx_tensor_new_f32 (0, bs, (float[]) { -0.5f });
+  g_autoptr(CxTensor) hi = cx_tensor_new_f32 (0, bs, (float[]) { 0.8f });
+  CxModel *m;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+  cx_test_graph_const (g, "w", w);
+  cx_test_graph_const (g, "lo", lo);
+  cx_test_graph_const (g, "hi", hi);
+  if (conv_last)
+    cx_test_graph_node (g, "Clip", "x,lo,hi", "r");
+  cx_test_graph_node (g, "Conv", "x,w", "c");
+  cx_test_graph_attr_ints (g, "pads", 4, pads);
+  if (!conv_last)
+    cx_test_graph_node (g, "Clip", "x,lo,hi", "r");
+  cx_test_graph_node (g, "Add", "c,r", "s");
+  cx_test_graph_node (g, "Relu", "s", "y");
+  cx_test_graph_output (g, "y");
+  m = cx_test_graph_build (g, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+static CxTensor *
+fanout_input (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  int64_t xs[4] = { 2, 3, 5, 5 };
+  CxTensor *x = cx_test_randn (rand, 4, xs);
+
+  /* Keep away from the kinks of the Clip. */
+  for (int64_t i = 0; i < x->numel; i++)
+    if (fabsf (x->data.f[i] + 0.5f) < 0.05f || fabsf (x->data.f[i] - 0.8f) < 0.05f)
+      x->data.f[i] += 0.2f;
+  return x;
+}
+
+static void
+test_written_then_added_gradcheck (void)
+{
+  g_autoptr(CxTensor) x = fanout_input ();
+
+  for (int conv_last = 0; conv_last <= 1; conv_last++)
+    {
+      g_autoptr(CxModel) m = fanout_model (conv_last);
+      cx_test_gradcheck (m, &x, 1e-3, 2e-2, 2e-3, 150);
+    }
+}
+
+/* Keeping every value stops the in-place updates: the input's gradient
+ * must come out bit for bit the same. */
+static void
+test_in_place_matches_kept (void)
+{
+  g_autoptr(CxModel) m = fanout_model (TRUE);
+  g_autoptr(CxTensor) x = fanout_input ();
+  g_autoptr(CxExec) plain = cx_exec_new (m, 0);
+  g_autoptr(CxExec) kept = cx_exec_new (m, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  g_autoptr(CxTensor) seed = NULL;
+  const CxTensor *a, *b;
+
+  for (int v = 0; v < m->n_values; v++)
+    cx_exec_keep (kept, v);
+  g_assert_true (cx_exec_forward (plain, &x, TRUE, &error));
+  g_assert_true (cx_exec_forward (kept, &x, TRUE, &error));
+  g_assert_no_error (error);
+  seed = cx_test_randn (rand, x->ndim, cx_exec_output (plain, 0)->shape);
+  g_assert_true (cx_exec_backward (plain, 0, seed, &error));
+  g_assert_true (cx_exec_backward (kept, 0, seed, &error));
+  g_assert_no_error (error);
+  a = cx_exec_input_grad (plain, 0);
+  b = cx_exec_input_grad (kept, 0);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpmem (a->data.f, sizeof (float) * a->numel, b->data.f, sizeof (float) * b->numel);
+  /* The kept run still has the intermediate gradients. */
+  for (int v = 0; v < m->n_values; v++)
+    if (g_str_equal (m->values[v].name, "s"))
+      g_assert_nonnull (cx_exec_value_grad (kept, v));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -136,5 +231,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/exec/forward/wrong-input-shape-is-refused", test_wrong_input_shape);
   g_test_add_func ("/exec/forward/unsupported-op-is-refused", test_unsupported_refused);
   g_test_add_func ("/exec/backward/relu-matches-finite-differences", test_relu_gradcheck);
+  g_test_add_func ("/exec/backward/written-then-added-matches-finite-differences",
+                   test_written_then_added_gradcheck);
+  g_test_add_func ("/exec/backward/in-place-matches-kept-values", test_in_place_matches_kept);
   return g_test_run ();
 }

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "broadcast.h"
+#include "../parallel.h"
 
 gboolean
 cx_broadcast_shape (int na, const int64_t *a, int nb, const int64_t *b,
@@ -109,6 +110,24 @@ axpy_row (float *restrict d, const float *restrict s, float alpha, int64_t n)
     CX_VEC_LOOP (n, d[i] += alpha * s[i];);
 }
 
+typedef struct
+{
+  float *d;
+  const float *s;
+  float alpha;
+  int64_t n;
+} AxpyJob;
+
+static void
+axpy_part (gpointer data, int part, int nparts)
+{
+  const AxpyJob *j = data;
+  int64_t lo, hi;
+
+  cx_parallel_range (j->n, part, nparts, CX_VEC_BLOCK, &lo, &hi);
+  axpy_row (j->d + lo, j->s + lo, j->alpha, hi - lo);
+}
+
 /* The sum of a row, in double. */
 static double
 sum_row (const float *restrict s, int64_t n)
@@ -128,8 +147,10 @@ cx_unbroadcast_add_scaled (const CxTensor *g, float alpha, CxTensor *acc)
 
   if (acc->numel == g->numel)
     {
-      /* Equal sizes under broadcasting mean equal layouts. */
-      axpy_row (acc->data.f, g->data.f, alpha, g->numel);
+      /* Equal sizes under broadcasting mean equal layouts; element-wise,
+       * so large ones are split between threads (parallel.h). */
+      AxpyJob j = { acc->data.f, g->data.f, alpha, g->numel };
+      cx_parallel_run (axpy_part, &j, cx_parallel_parts (g->numel));
       return;
     }
   g_assert (acc->numel <= g->numel || g->numel == 0);

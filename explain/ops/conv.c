@@ -36,6 +36,7 @@
  */
 #include "ops.h"
 #include "onnx.pb-c.h"
+#include "../parallel.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -100,7 +101,31 @@ typedef struct
   int64_t isz, osz, kvol, K;
   gboolean pointwise;           /* 1×1, stride 1, unpadded: im2col is the identity */
   gboolean depthwise;           /* one image channel per group: direct loops */
+  /* Forward only: a Relu or Clip applied to the column side as it is
+   * written (CxOpDef.forward_clamp), min (max (y, lo), hi). */
+  gboolean clamp;
+  float lo, hi;
 } ConvGeom;
+
+/* The fused activation, with exactly Relu's and Clip's formula. */
+static inline float
+act_clamp (float y, float lo, float hi)
+{
+  const float v = y < lo ? lo : y;
+  return v > hi ? hi : v;
+}
+
+/* act_clamp over @rows rows of @n floats, @ld apart. */
+static void
+clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
+{
+  for (int64_t r = 0; r < rows; r++)
+    {
+      float *restrict row = y + r * ld;
+      for (int64_t i = 0; i < n; i++)
+        row[i] = act_clamp (row[i], lo, hi);
+    }
+}
 
 /* Columns of one chunk: images [n0, n0+nb), and within them the output
  * rows (od, oh pairs) [r0, r1); partial rows only when nb == 1. */
@@ -417,6 +442,7 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
   for (int i = 0; i < MAX_SPATIAL; i++)
     g->pointwise = g->pointwise && g->s[i] == 1 && g->p[i] == 0;
   g->depthwise = g->Cg == 1 && g->G > 1;
+  g->clamp = FALSE;
   /* BLAS takes int dimensions. */
   if (g->K > INT_MAX / 4 || g->osz > INT_MAX / 4 || g->Mg > INT_MAX / 4 ||
       g->N * g->osz > INT_MAX / 4)
@@ -428,102 +454,37 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
 }
 
 /* ------------------------------------------------------------------ */
-/* A crew of two                                                       */
+/* The crew                                                            */
 /* ------------------------------------------------------------------ */
 
-/* The loops around BLAS (im2col, col2im, scatter, gather) would leave the
- * second core to OpenBLAS's idle threads; when a kernel call has enough
- * of that work, a helper thread started for the call takes half of each
- * such loop. Nothing outlives the call: kernels stay free of globals. */
-typedef void (*CrewFunc) (gpointer data, int part, int nparts);
+/* The loops around BLAS (im2col, col2im, scatter, gather, depthwise)
+ * would leave the other cores to OpenBLAS's idle threads: when a kernel
+ * call has enough of that work, each such loop is split into parts run by
+ * the pool (parallel.h). Parts write disjoint outputs, so results do not
+ * depend on the number of threads. */
+typedef CxParallelFunc CrewFunc;
 
 typedef struct
 {
-  GThread *thread;
-  GMutex lock;
-  GCond cond;
-  CrewFunc fn;
-  gpointer data;
-  guint posted, done;
-  gboolean quit;
+  int nparts;
 } Crew;
-
-/* Elements of im2col traffic from which a second thread pays off. */
-#define CREW_MIN_WORK (1 << 18)
-
-static gpointer
-crew_main (gpointer p)
-{
-  Crew *c = p;
-  guint seen = 0;
-
-  g_mutex_lock (&c->lock);
-  for (;;)
-    {
-      CrewFunc fn;
-      gpointer data;
-      while (c->posted == seen && !c->quit)
-        g_cond_wait (&c->cond, &c->lock);
-      if (c->quit)
-        break;
-      seen = c->posted;
-      fn = c->fn;
-      data = c->data;
-      g_mutex_unlock (&c->lock);
-      fn (data, 1, 2);
-      g_mutex_lock (&c->lock);
-      c->done = seen;
-      g_cond_broadcast (&c->cond);
-    }
-  g_mutex_unlock (&c->lock);
-  return NULL;
-}
 
 static void
 crew_start (Crew *c, int64_t work)
 {
-  memset (c, 0, sizeof *c);
-  g_mutex_init (&c->lock);
-  g_cond_init (&c->cond);
-  if (work >= CREW_MIN_WORK && g_get_num_processors () > 1)
-    c->thread = g_thread_try_new ("cx-conv", crew_main, c, NULL);  /* NULL: work alone */
+  c->nparts = cx_parallel_parts (work);
 }
 
-/* Runs fn (data, part, nparts) for every part, this thread taking part 0. */
 static void
 crew_run (Crew *c, CrewFunc fn, gpointer data)
 {
-  if (c->thread == NULL)
-    {
-      fn (data, 0, 1);
-      return;
-    }
-  g_mutex_lock (&c->lock);
-  c->fn = fn;
-  c->data = data;
-  c->posted++;
-  g_cond_broadcast (&c->cond);
-  g_mutex_unlock (&c->lock);
-  fn (data, 0, 2);
-  g_mutex_lock (&c->lock);
-  while (c->done != c->posted)
-    g_cond_wait (&c->cond, &c->lock);
-  g_mutex_unlock (&c->lock);
+  cx_parallel_run (fn, data, c->nparts);
 }
 
 static void
 crew_stop (Crew *c)
 {
-  if (c->thread != NULL)
-    {
-      g_mutex_lock (&c->lock);
-      c->quit = TRUE;
-      g_cond_broadcast (&c->cond);
-      g_mutex_unlock (&c->lock);
-      g_thread_join (c->thread);
-    }
-  g_mutex_clear (&c->lock);
-  g_cond_clear (&c->cond);
+  c->nparts = 1;
 }
 
 /* Part @part of @nparts of [0, n). */
@@ -1020,6 +981,12 @@ scatter_colside (const ConvGeom *g, const float *restrict src, int64_t grp, cons
           if (accumulate)
             for (int64_t i = 0; i < per; i++)
               d[i] += s[i];
+          else if (g->clamp && bias != NULL)
+            for (int64_t i = 0; i < per; i++)
+              d[i] = act_clamp (s[i] + bv, g->lo, g->hi);
+          else if (g->clamp)
+            for (int64_t i = 0; i < per; i++)
+              d[i] = act_clamp (s[i], g->lo, g->hi);
           else if (bias != NULL)
             for (int64_t i = 0; i < per; i++)
               d[i] = s[i] + bv;
@@ -1273,6 +1240,9 @@ dw2_apply (const ConvGeom *g, const DwPlan *dp, const float *image, const float 
                 if (accumulate)
                   for (int64_t ow = 0; ow < OW; ow++)
                     yr[ow] += ar[ow];
+                else if (g->clamp)
+                  for (int64_t ow = 0; ow < OW; ow++)
+                    yr[ow] = act_clamp (ar[ow] + bv, g->lo, g->hi);
                 else
                   for (int64_t ow = 0; ow < OW; ow++)
                     yr[ow] = ar[ow] + bv;
@@ -1528,6 +1498,8 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
               for (int64_t c = 0; c < C; c++)
                 yr[c] += wr[c] * xr[c];
             })
+          if (g->clamp)
+            clamp_rows (yt, 1, g->osz * C, 0, g->lo, g->hi);
           transpose_cp (yt, g->osz, C, out + n * C * g->osz, accumulate);
         }
       else if (which == 1)
@@ -1593,13 +1565,16 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
   DwclBufs cl;
   DwJob job = { g, NULL, NULL, which, image, colside_in, w, bias, accumulate, out };
   Crew crew;
-  int nparts;
 
   if (g->nsp == 3 && !(g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8))
     {
       /* 3-D: the plain loops. */
       if (which == 0)
-        depthwise_apply (g, image, w, bias, accumulate, out);
+        {
+          depthwise_apply (g, image, w, bias, accumulate, out);
+          if (g->clamp)
+            clamp_rows (out, 1, g->N * g->M * g->osz, 0, g->lo, g->hi);
+        }
       else if (which == 1)
         depthwise_apply_t (g, colside_in, w, out);
       else
@@ -1607,10 +1582,13 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
       return TRUE;
     }
   crew_start (&crew, g->N * g->M * g->osz * g->kvol);
-  nparts = crew.thread != NULL ? 2 : 1;
   if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
     {
-      if (!dwcl_alloc (run, g, nparts, &cl, error))
+      /* Its weight gradient sums per-part accumulators: one part keeps
+       * that sum's order, and so its bits, the same for any thread count. */
+      if (which == 2)
+        crew.nparts = 1;
+      if (!dwcl_alloc (run, g, crew.nparts, &cl, error))
         goto fail;
       if (which != 2)
         transpose_cp (w, g->C, g->kvol, cl.wt, FALSE);
@@ -1618,16 +1596,14 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
     }
   else
     {
-      if (!dw_plan (run, g, nparts, &dp, error))
+      if (!dw_plan (run, g, crew.nparts, &dp, error))
         goto fail;
       job.dp = &dp;
     }
   crew_run (&crew, job_depthwise, &job);
-  crew_stop (&crew);
   if (which == 2 && job.cl != NULL)
-    for (int part = 0; part < nparts; part++)
-      transpose_cp (cl.parts + part * cl.part_stride + g->C * (g->isz + g->osz), g->kvol, g->C,
-                    out, TRUE);
+    transpose_cp (cl.parts + g->C * (g->isz + g->osz), g->kvol, g->C, out, TRUE);
+  crew_stop (&crew);
   return TRUE;
 
 fail:
@@ -1737,7 +1713,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {
@@ -1781,6 +1757,9 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
               cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
                            wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
                            g->osz);
+              /* The activation while the block is still in cache. */
+              if (g->clamp)
+                clamp_rows (C, g->Mg, n, g->osz, g->lo, g->hi);
             }
           else
             {
@@ -1798,10 +1777,11 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
 /* With stride 1, image += col2im (Wᵀ · colside) is itself a convolution:
  * of colside with the kernel flipped and its two channel axes swapped,
  * padded by (k − 1)·d − p, which conv_apply runs. FALSE in *@done: it
- * does not apply (strides, or padding beyond the dilated kernel). */
+ * does not apply (strides, or padding beyond the dilated kernel). With
+ * @set it stores instead of adding. */
 static gboolean
 conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
-                    float *image, gboolean *done, GError **error)
+                    float *image, gboolean set, gboolean *done, GError **error)
 {
   ConvGeom f = *g;
   int64_t wshape[1] = { g->M * g->K };
@@ -1843,16 +1823,17 @@ conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const f
           for (int64_t t = 0; t < g->kvol; t++)
             dst[g->kvol - 1 - t] = src[t];
         }
-  ok = conv_apply (run, &f, colside, wf->data.f, NULL, TRUE, image, error);
+  ok = conv_apply (run, &f, colside, wf->data.f, NULL, !set, image, error);
   cx_run_release (run, wf);
   *done = ok;
   return ok;
 }
 
-/* image += col2im (Wᵀ · colside). */
+/* image += col2im (Wᵀ · colside); with @set, image = col2im (…): @image
+ * may start uninitialised (Conv's backward_set). */
 static gboolean
 conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
-              float *image, GError **error)
+              float *image, gboolean set, GError **error)
 {
   CxTensor *phase_buf = NULL;
   float *phases = NULL;
@@ -1868,16 +1849,19 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
    * it replaces the scatter with the faster forward kernel. */
   if (g->depthwise && g->Mg == 1)
     {
-      if (!conv_apply_flipped (run, g, colside, w, image, &direct, error))
+      if (!conv_apply_flipped (run, g, colside, w, image, set, &direct, error))
         return FALSE;
       if (direct)
         return TRUE;
     }
-  if (g->depthwise)
-    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
-  direct = g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
+  direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
+  /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
+  if (set && !direct)
+    memset (image, 0, sizeof (float) * g->N * g->C * g->isz);
+  if (g->depthwise)
+    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
   if (!direct)
     {
       col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
@@ -1893,7 +1877,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {
@@ -1922,7 +1906,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
             }
           if (direct)
             cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
-                         wg, g->K, A, lda, 1.0f,
+                         wg, g->K, A, lda, set ? 0.0f : 1.0f,
                          image + (ch.n0 * g->C + grp * g->Cg) * g->isz, g->isz);
           else
             {
@@ -1969,7 +1953,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
   crew_start (&crew, conv_work (g));
   if (phased_applies (g))
     {
-      int64_t pshape[1] = { (crew.thread != NULL ? 2 : 1) * phased_floats (g) };
+      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
       phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
       if (phase_buf == NULL)
         {
@@ -2045,9 +2029,10 @@ optional_input (const CxNode *node, CxTensor *const *in, int i)
   return i < node->n_in ? in[i] : NULL;
 }
 
+/* Conv, then min (max (y, lo), hi) when @clamp (a fused Relu or Clip). */
 static gboolean
-conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
-              GError **error)
+conv_run (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+          gboolean clamp, float lo, float hi, GError **error)
 {
   const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
   int64_t shape[MAX_SPATIAL + 2];
@@ -2055,6 +2040,9 @@ conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
 
   if (!conv_geometry (node, x, w, b, &g, shape, error))
     return FALSE;
+  g.clamp = clamp;
+  g.lo = lo;
+  g.hi = hi;
   out[0] = cx_run_alloc (run, CX_ELEM_FLOAT, x->ndim, shape, error);
   if (out[0] == NULL)
     return FALSE;
@@ -2066,8 +2054,25 @@ conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
 }
 
 static gboolean
-conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
-               CxTensor *const *gout, CxTensor **gin, GError **error)
+conv_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+              GError **error)
+{
+  return conv_run (run, node, in, out, FALSE, 0.0f, 0.0f, error);
+}
+
+/* The activation is applied by the kernels as they write each block, so
+ * the output makes one trip through memory instead of three. */
+static gboolean
+conv_forward_clamp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
+                    float lo, float hi, GError **error)
+{
+  return conv_run (run, node, in, out, TRUE, lo, hi, error);
+}
+
+/* Conv's VJP; with @set, the gradients are written, not added into. */
+static gboolean
+conv_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+          CxTensor *const *gout, CxTensor **gin, gboolean set, GError **error)
 {
   const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2), *dy = gout[0];
   CxTensor *db = node->n_in > 2 ? gin[2] : NULL;
@@ -2080,14 +2085,42 @@ conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
     return FALSE;
   g_assert (dy->ndim == x->ndim && dy->numel == g.N * g.M * g.osz);
   if (gin[0] != NULL &&
-      !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, error))
+      !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, set, error))
     return FALSE;
+  if (set && gin[1] != NULL)
+    memset (gin[1]->data.f, 0, sizeof (float) * gin[1]->numel);
   if (gin[1] != NULL &&
       !conv_weight_grad (run, &g, x->data.f, dy->data.f, gin[1]->data.f, error))
     return FALSE;
+  if (set && db != NULL)
+    memset (db->data.f, 0, sizeof (float) * db->numel);
   if (db != NULL)
     channel_sums (dy->data.f, g.N, g.M, g.osz, db->data.f);
   return TRUE;
+}
+
+static gboolean
+conv_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+               CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  return conv_vjp (run, node, in, out, gout, gin, FALSE, error);
+}
+
+/* The input's gradient is mostly written by a GEMM with beta = 0, or by the
+ * flipped depthwise convolution in store mode: no zero fill and no reads
+ * of it. */
+static gboolean
+conv_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  if (gout[0] == NULL || gout[0]->numel == 0)
+    {
+      for (int k = 0; k < node->n_in; k++)
+        if (gin[k] != NULL)
+          memset (gin[k]->data.f, 0, sizeof (float) * gin[k]->numel);
+      return TRUE;
+    }
+  return conv_vjp (run, node, in, out, gout, gin, TRUE, error);
 }
 
 static gboolean
@@ -2107,7 +2140,7 @@ conv_transpose_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxT
   y->elem = x->elem;
   if (y->numel == 0 || x->numel == 0)
     return TRUE;
-  if (!conv_apply_t (run, &g, x->data.f, w->data.f, y->data.f, error))
+  if (!conv_apply_t (run, &g, x->data.f, w->data.f, y->data.f, FALSE, error))
     return FALSE;
   if (b != NULL)
     for (int64_t n = 0; n < g.N; n++)
@@ -2151,7 +2184,8 @@ conv_transpose_backward (CxRun *run, const CxNode *node, CxTensor *const *in,
 
 CX_DEFINE_OP_FAMILY (conv,
   { "Conv", 2, 3, 1, 1, conv_init, conv_forward, conv_backward,
-    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+    CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, conv_backward_set, FALSE,
+    NULL, conv_forward_clamp },
   { "ConvTranspose", 2, 3, 1, 1, conv_transpose_init, conv_transpose_forward,
     conv_transpose_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
 )

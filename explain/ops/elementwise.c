@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "broadcast.h"
+#include "../parallel.h"
 
 #include <float.h>
 #include <math.h>
@@ -289,6 +290,50 @@ signf (float x)
 }
 
 /* ------------------------------------------------------------------ */
+/* Splitting element-wise loops between threads                        */
+/* ------------------------------------------------------------------ */
+
+/* Large element-wise loops run in slices on the pool (parallel.h); each
+ * element is computed the same way whichever thread takes it. */
+typedef void (*EwSlice) (gpointer data, int64_t lo, int64_t hi);
+
+typedef struct
+{
+  EwSlice fn;
+  gpointer data;
+  int64_t n;
+} EwSplit;
+
+static void
+ew_part (gpointer data, int part, int nparts)
+{
+  const EwSplit *s = data;
+  int64_t lo, hi;
+
+  cx_parallel_range (s->n, part, nparts, CX_VEC_BLOCK, &lo, &hi);
+  if (lo < hi)
+    s->fn (s->data, lo, hi);
+}
+
+/* fn (data, lo, hi) over slices covering [0, n). */
+static void
+ew_run (int64_t n, EwSlice fn, gpointer data)
+{
+  EwSplit s = { fn, data, n };
+  cx_parallel_run (ew_part, &s, cx_parallel_parts (n));
+}
+
+/* Up to four arrays and two bounds, for the slices below. */
+typedef struct
+{
+  void (*row) (void);            /* the row function, cast back by the slice */
+  const float *a, *b, *c;
+  float *out;
+  const EwParams *p;
+  float lo, hi;
+} EwJob;
+
+/* ------------------------------------------------------------------ */
 /* Unary operators                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -300,6 +345,20 @@ typedef void (*UnaryRowI) (const int64_t *restrict x, int64_t *restrict y, int64
 typedef void (*UnaryGrad) (const float *restrict x, const float *restrict y,
                            const float *restrict g, float *restrict gx, int64_t n,
                            const EwParams *p);
+
+static void
+unary_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  ((UnaryRowF) j->row) (j->a + lo, j->out + lo, hi - lo, j->p);
+}
+
+static void
+unary_grad_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  ((UnaryGrad) j->row) (j->a + lo, j->b + lo, j->c + lo, j->out + lo, hi - lo, j->p);
+}
 
 /* Output of the input's element type; @ri NULL: floats only. */
 static gboolean
@@ -314,7 +373,11 @@ unary_forward (CxRun *run, const CxNode *node, const CxTensor *x, UnaryRowF rf,
   if (out[0] == NULL)
     return FALSE;
   if (is_float)
-    rf (x->data.f, out[0]->data.f, x->numel, node->params);
+    {
+      EwJob j = { .row = (void (*) (void)) rf, .a = x->data.f, .out = out[0]->data.f,
+                  .p = node->params };
+      ew_run (x->numel, unary_slice, &j);
+    }
   else
     {
       ri (x->data.i, out[0]->data.i, x->numel, node->params);
@@ -330,9 +393,13 @@ unary_backward (const CxNode *node, const CxTensor *x, const CxTensor *y, const 
   if (g == NULL || gx == NULL)
     return TRUE;
   g_assert (gx->numel == g->numel);
-  /* Unsaved operands are not read by that op's formula: pass g in their place. */
-  grad (x != NULL ? x->data.f : g->data.f, y != NULL ? y->data.f : g->data.f, g->data.f,
-        gx->data.f, gx->numel, node->params);
+  {
+    /* Unsaved operands are not read by that op's formula: pass g in their place. */
+    EwJob j = { .row = (void (*) (void)) grad, .a = x != NULL ? x->data.f : g->data.f,
+                .b = y != NULL ? y->data.f : g->data.f, .c = g->data.f, .out = gx->data.f,
+                .p = node->params };
+    ew_run (gx->numel, unary_grad_slice, &j);
+  }
   return TRUE;
 }
 
@@ -397,6 +464,47 @@ UNARY_FI (neg, -x, ineg (x), -1.0f)
 UNARY_FI (abs, fabsf (x), x < 0 ? ineg (x) : x, signf (x))
 UNARY_F  (erf, erff (x), 1.1283791670955126f * expf (-x * x))  /* 2/√π e^(−x²) */
 UNARY_FI (relu, cx_select (x < 0.0f, 0.0f, x), x > 0 ? x : 0, cx_select (y > 0.0f, 1.0f, 0.0f))
+
+/* Relu's backward_set: the gradient where y > 0, written (in place when
+ * the executor hands over the output's gradient). `0.0f +` keeps the bits
+ * of backward on a zeroed buffer (a −0 gradient becomes +0). */
+static void
+relu_grad_set (const float *restrict Y, const float *restrict G, float *restrict GX, int64_t n)
+{
+  CX_VEC_LOOP (n, GX[i] = 0.0f + G[i] * cx_select (Y[i] > 0.0f, 1.0f, 0.0f););
+}
+
+static void
+relu_grad_in_place (const float *restrict Y, float *restrict G, int64_t n)
+{
+  CX_VEC_LOOP (n, G[i] = 0.0f + G[i] * cx_select (Y[i] > 0.0f, 1.0f, 0.0f););
+}
+
+static void
+relu_set_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  if (j->out == j->c)
+    relu_grad_in_place (j->a + lo, j->out + lo, hi - lo);
+  else
+    relu_grad_set (j->a + lo, j->c + lo, j->out + lo, hi - lo);
+}
+
+static gboolean
+relu_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *y = out[0], *g = gout[0];
+  CxTensor *gx = gin[0];
+
+  EwJob j;
+
+  g_assert (gx != NULL && g != NULL && gx->numel == g->numel);
+  j = (EwJob) { .a = y->data.f, .c = g->data.f, .out = gx->data.f };
+  ew_run (gx->numel, relu_set_slice, &j);
+  return TRUE;
+}
+
 UNARY_F  (leakyrelu, cx_select (x >= 0.0f, x, p->alpha * x), cx_select (x > 0.0f, 1.0f, p->alpha))
 UNARY_F  (elu, cx_select (x >= 0.0f, x, p->alpha * expm1f (x)),
           cx_select (x > 0.0f, 1.0f, p->alpha * expf (x)))
@@ -852,6 +960,24 @@ typedef void (*BinaryRow) (const void *a, int64_t sa, const void *b, int64_t sb,
       } \
   }
 
+typedef struct
+{
+  BinaryRow row;
+  const char *a, *b;
+  char *y;
+  gsize ea, eb, ey;
+  int64_t sa, sb;                /* 1: the operand advances; 0: a scalar */
+  const EwParams *p;
+} BinaryJob;
+
+static void
+binary_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const BinaryJob *j = data;
+  j->row (j->a + lo * j->sa * j->ea, j->sa, j->b + lo * j->sb * j->eb, j->sb,
+          j->y + lo * j->ey, hi - lo, j->p);
+}
+
 /* Runs @row over the broadcast of @a and @b (B read as @nb, @bshape) into @y. */
 static void
 binary_walk (const CxTensor *a, const CxTensor *b, int nb, const int64_t *bshape,
@@ -868,14 +994,11 @@ binary_walk (const CxTensor *a, const CxTensor *b, int nb, const int64_t *bshape
   if (y->numel == 0)
     return;
   /* No broadcasting, or a scalar on one side: one row. */
-  if (a->numel == y->numel && (b->numel == y->numel || b->numel == 1))
+  if ((a->numel == y->numel || a->numel == 1) && (b->numel == y->numel || b->numel == 1))
     {
-      row (pa, 1, pb, b->numel == y->numel, py, y->numel, p);
-      return;
-    }
-  if (a->numel == 1 && b->numel == y->numel)
-    {
-      row (pa, 0, pb, 1, py, y->numel, p);
+      BinaryJob j = { row, pa, pb, py, ea, eb, ey, a->numel == y->numel, b->numel == y->numel,
+                      p };
+      ew_run (y->numel, binary_slice, &j);
       return;
     }
   cx_broadcast_plan_init (&plan, y->ndim, y->shape, 2, ndims, shapes);
@@ -1548,6 +1671,13 @@ clip_row (const float *restrict X, float *restrict Y, int64_t n, float l, float 
   CX_VEC_LOOP (n, const float v = cx_select (X[i] < l, l, X[i]); Y[i] = cx_select (v > h, h, v););
 }
 
+static void
+clip_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  clip_row (j->a + lo, j->out + lo, hi - lo, j->lo, j->hi);
+}
+
 static gboolean
 clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **out,
               GError **error)
@@ -1563,7 +1693,8 @@ clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
   /* min(max(x, lo), hi): all values become hi when lo > hi, as the spec says. */
   if (cx_elem_is_float (x->elem))
     {
-      clip_row (x->data.f, out[0]->data.f, x->numel, (float) lo, (float) hi);
+      EwJob j = { .a = x->data.f, .out = out[0]->data.f, .lo = (float) lo, .hi = (float) hi };
+      ew_run (x->numel, clip_slice, &j);
     }
   else
     {
@@ -1623,6 +1754,97 @@ clip_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
   return TRUE;
 }
 
+/* Relu and Clip as a clamp a producer may apply (CxOpDef.clamp_bounds). */
+static gboolean
+relu_clamp_bounds (const CxNode *node, CxTensor *const *in, float *lo, float *hi)
+{
+  *lo = 0.0f;
+  *hi = INFINITY;  /* v > +inf is never true: relu's select (x < 0, 0, x) exactly */
+  return TRUE;
+}
+
+static gboolean
+clip_clamp_bounds (const CxNode *node, CxTensor *const *in, float *lo, float *hi)
+{
+  const EwParams *p = node->params;
+  double b[3] = { 0, p->min, p->max };
+
+  /* As clip_bounds for a float input (@in[0] is not read: the producer's
+   * output does not exist yet). */
+  for (int k = 1; node->opset >= 11 && k < node->n_in && k <= 2; k++)
+    if (in[k] != NULL &&
+        (!cx_elem_is_float (in[k]->elem) || !scalar_input (node, in[k], "bound", &b[k], NULL)))
+      return FALSE;
+  *lo = (float) b[1];
+  *hi = (float) b[2];
+  return TRUE;
+}
+
+/* Clip's backward_set: clip_backward writing instead of adding (in place
+ * when the executor hands over the output's gradient). */
+static void
+clip_grad_set (const float *restrict X, const float *restrict G, float *restrict GX, int64_t n,
+               float l, float h)
+{
+  CX_VEC_LOOP (n, GX[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+}
+
+static void
+clip_grad_in_place (const float *restrict X, float *restrict G, int64_t n, float l, float h)
+{
+  CX_VEC_LOOP (n, G[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+}
+
+static void
+clip_set_slice (gpointer data, int64_t lo, int64_t hi)
+{
+  const EwJob *j = data;
+  if (j->out == j->c)
+    clip_grad_in_place (j->a + lo, j->out + lo, hi - lo, j->lo, j->hi);
+  else
+    clip_grad_set (j->a + lo, j->c + lo, j->out + lo, hi - lo, j->lo, j->hi);
+}
+
+static gboolean
+clip_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  const CxTensor *x = in[0], *g = gout[0];
+  CxTensor *gmin = node->n_in > 1 ? gin[1] : NULL, *gmax = node->n_in > 2 ? gin[2] : NULL;
+  double lo, hi, to_min = 0, to_max = 0;
+  float l, h;
+
+  g_assert (g != NULL && cx_elem_is_float (x->elem));
+  if (!clip_bounds (node, in, &lo, &hi, error))
+    return FALSE;
+  l = (float) lo;
+  h = (float) hi;
+  if (gmin == NULL && gmax == NULL && gin[0] != NULL && l <= h)
+    {
+      EwJob j = { .a = x->data.f, .c = g->data.f, .out = gin[0]->data.f, .lo = l, .hi = h };
+      ew_run (x->numel, clip_set_slice, &j);
+      return TRUE;
+    }
+  /* As clip_backward; each g[i] is read before gin[0][i] is written. */
+  for (int64_t i = 0; i < x->numel; i++)
+    {
+      float xv = x->data.f[i], v = xv < l ? l : xv, gv = g->data.f[i], r = 0.0f;
+      if (v > h)
+        to_max += gv;
+      else if (xv < l)
+        to_min += gv;
+      else
+        r = gv;
+      if (gin[0] != NULL)
+        gin[0]->data.f[i] = 0.0f + r;
+    }
+  if (gmin != NULL)
+    gmin->data.f[0] = 0.0f + (float) to_min;
+  if (gmax != NULL)
+    gmax->data.f[0] = 0.0f + (float) to_max;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* The table                                                           */
 /* ------------------------------------------------------------------ */
@@ -1637,7 +1859,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "Cast", 1, 1, 1, 1, cast_init, cast_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "CastLike", 2, 2, 1, 1, NULL, castlike_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Ceil", 1, 1, 1, 1, NULL, ceil_forward, NULL, 0, CX_SAVE_NONE, NULL },
-  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
+  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, clip_backward_set, TRUE, clip_clamp_bounds },
   { "Div", 2, 2, 1, 1, binary_init, div_forward, div_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Dropout", 1, 3, 1, 2, dropout_init, dropout_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Elu", 1, 1, 1, 1, elu_init, elu_forward, elu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
@@ -1667,7 +1889,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "PRelu", 2, 2, 1, 1, prelu_init, prelu_forward_checked, prelu_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Pow", 2, 2, 1, 1, binary_init, pow_forward, pow_backward_mixed, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Reciprocal", 1, 1, 1, 1, NULL, reciprocal_forward, reciprocal_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
-  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },
+  { "Relu", 1, 1, 1, 1, NULL, relu_forward, relu_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL, relu_backward_set, TRUE, relu_clamp_bounds },
   { "Round", 1, 1, 1, 1, NULL, round_forward, NULL, 0, CX_SAVE_NONE, NULL },
   { "Selu", 1, 1, 1, 1, selu_init, selu_forward, selu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
   { "Sigmoid", 1, 1, 1, 1, NULL, sigmoid_forward, sigmoid_backward, CX_IN (0), CX_SAVE_OUTPUTS, NULL },

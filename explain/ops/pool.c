@@ -14,6 +14,7 @@
  */
 
 #include "ops.h"
+#include "../parallel.h"
 #include "onnx.pb-c.h"
 
 #include <math.h>
@@ -412,6 +413,56 @@ onnx_index (const PoolGeom *g, gboolean column_major, int64_t pos)
   return h + w * g->in[1] + d * g->in[1] * g->in[2];
 }
 
+/* MaxPool over planes [pl0, pl1) of @x; with @arg (one plane of scratch),
+ * also each maximum's position, written to @yi as ONNX's Indices or, for
+ * the backward pass (@gy, @gx), used to route the gradient. */
+typedef struct
+{
+  const PoolGeom *g;
+  const ColTable *t;
+  gboolean column_major;
+  const CxTensor *x;
+  CxTensor *y, *yi;
+  const float *gy;
+  float *gx;
+  int32_t *arg;      /* nparts planes of scratch */
+  float *ymax;       /* backward: nparts planes of scratch */
+} MaxJob;
+
+static void
+maxpool_part (gpointer data, int part, int nparts)
+{
+  const MaxJob *j = data;
+  const PoolGeom *g = j->g;
+  int32_t *arg = j->arg != NULL ? j->arg + part * g->osz : NULL;
+  int64_t pl0, pl1;
+
+  pl0 = g->N * g->C * part / nparts;
+  pl1 = g->N * g->C * (part + 1) / nparts;
+  for (int64_t pl = pl0; pl < pl1; pl++)
+    {
+      if (j->gx != NULL)
+        {
+          const float *restrict gy = j->gy + pl * g->osz;
+          float *restrict gx = j->gx + pl * g->isz;
+          max_plane_f (g, j->t, j->x->data.f + pl * g->isz, j->ymax + part * g->osz, arg);
+          for (int64_t o = 0; o < g->osz; o++)
+            if (arg[o] >= 0)
+              gx[arg[o]] += gy[o];
+          continue;
+        }
+      if (cx_elem_is_float (j->x->elem))
+        max_plane_f (g, j->t, j->x->data.f + pl * g->isz, j->y->data.f + pl * g->osz,
+                     j->yi != NULL ? arg : NULL);
+      else
+        max_plane_i (g, j->t, j->x->data.i + pl * g->isz, j->y->data.i + pl * g->osz, arg);
+      if (j->yi != NULL)
+        for (int64_t o = 0; o < g->osz; o++)
+          j->yi->data.i[pl * g->osz + o] =
+            arg[o] < 0 ? -1 : pl * g->isz + onnx_index (g, j->column_major, arg[o]);
+    }
+}
+
 static gboolean
 maxpool_check_size (const CxNode *node, const PoolGeom *g, GError **error)
 {
@@ -432,6 +483,8 @@ maxpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
   int32_t *arg = NULL;
   PoolGeom g;
   ColTable t;
+  MaxJob job;
+  int nparts;
 
   if (!pool_geometry (node, x, &g, error) || !maxpool_check_size (node, &g, error))
     return FALSE;
@@ -449,24 +502,17 @@ maxpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
     return TRUE;
   if (!col_table (run, &g, &t, error))
     return FALSE;
+  /* Planes are independent: split between threads (parallel.h). */
+  nparts = MAX (1, MIN (cx_parallel_parts (x->numel), g.N * g.C));
   if (want_indices || !cx_elem_is_float (x->elem))
     {
-      arg = cx_run_scratch (run, 0, sizeof (int32_t) * g.osz, error);
+      arg = cx_run_scratch (run, 0, sizeof (int32_t) * g.osz * nparts, error);
       if (arg == NULL)
         return FALSE;
     }
-  for (int64_t pl = 0; pl < g.N * g.C; pl++)
-    {
-      if (cx_elem_is_float (x->elem))
-        max_plane_f (&g, &t, x->data.f + pl * g.isz, out[0]->data.f + pl * g.osz,
-                     want_indices ? arg : NULL);
-      else
-        max_plane_i (&g, &t, x->data.i + pl * g.isz, out[0]->data.i + pl * g.osz, arg);
-      if (want_indices)
-        for (int64_t o = 0; o < g.osz; o++)
-          out[1]->data.i[pl * g.osz + o] =
-            arg[o] < 0 ? -1 : pl * g.isz + onnx_index (&g, p->column_major, arg[o]);
-    }
+  job = (MaxJob) { &g, &t, p->column_major, x, out[0], want_indices ? out[1] : NULL,
+                   NULL, NULL, arg, NULL };
+  cx_parallel_run (maxpool_part, &job, nparts);
   return TRUE;
 }
 
@@ -478,26 +524,22 @@ maxpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor 
   PoolGeom g;
   ColTable t;
   float *ymax;
-  int32_t *arg;
+  MaxJob job;
+  int nparts;
 
   if (dy == NULL || gin[0] == NULL || dy->numel == 0)
     return TRUE;
   if (!pool_geometry (node, x, &g, error) || !maxpool_check_size (node, &g, error) ||
       !col_table (run, &g, &t, error))
     return FALSE;
-  ymax = cx_run_scratch (run, 0, (sizeof (float) + sizeof (int32_t)) * g.osz, error);
+  /* Each plane's gradient comes from its own plane: split between threads. */
+  nparts = MAX (1, MIN (cx_parallel_parts (x->numel), g.N * g.C));
+  ymax = cx_run_scratch (run, 0, (sizeof (float) + sizeof (int32_t)) * g.osz * nparts, error);
   if (ymax == NULL)
     return FALSE;
-  arg = (int32_t *) (ymax + g.osz);
-  for (int64_t pl = 0; pl < g.N * g.C; pl++)
-    {
-      const float *restrict gy = dy->data.f + pl * g.osz;
-      float *restrict gx = gin[0]->data.f + pl * g.isz;
-      max_plane_f (&g, &t, x->data.f + pl * g.isz, ymax, arg);
-      for (int64_t o = 0; o < g.osz; o++)
-        if (arg[o] >= 0)
-          gx[arg[o]] += gy[o];
-    }
+  job = (MaxJob) { &g, &t, FALSE, x, NULL, NULL, dy->data.f, gin[0]->data.f,
+                   (int32_t *) (ymax + g.osz * nparts), ymax };
+  cx_parallel_run (maxpool_part, &job, nparts);
   return TRUE;
 }
 
