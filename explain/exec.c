@@ -383,7 +383,8 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         exec->meta[v].data.p = NULL;
       }
 
-  memset (exec->done, 0, sizeof (gboolean) * m->n_nodes);
+  if (m->n_nodes > 0)  /* a graph of inputs wired straight to outputs has none */
+    memset (exec->done, 0, sizeof (gboolean) * m->n_nodes);
   for (int n = 0; n < m->n_nodes; n++)
     {
       const CxNode *node = &m->nodes[n];

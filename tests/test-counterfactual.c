@@ -374,8 +374,8 @@ test_hmda (void)
       /* afam and single are locked by the schema. */
       g_assert_true (res->stats[cx_schema_find_column (t.schema, "afam")].locked);
       g_assert_true (res->stats[cx_schema_find_column (t.schema, "single")].locked);
-      /* The benchmark: five counterfactuals for one row in under 200 ms. */
-      g_assert_cmpint (t1 - t0, <, 200000);
+      /* Timed by tests/bench/tabular, not asserted here. */
+      g_test_message ("row %" G_GINT64_FORMAT ": %.1f ms", r, (t1 - t0) / 1000.0);
       done++;
     }
   g_assert_cmpint (done, ==, 10);
