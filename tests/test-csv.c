@@ -201,7 +201,6 @@ test_csv_hundred_thousand_rows (void)
   g_assert_cmpint (x->shape[1], ==, 28);
   g_test_message ("100000 rows (%.1f MB) parsed and encoded in %.1f ms", text->len / 1e6,
                   (t1 - t0) / 1000.0);
-  g_assert_cmpint (t1 - t0, <, 1000000);
 }
 
 /* ---- numbers ---- */
