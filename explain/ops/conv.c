@@ -28,8 +28,12 @@
  * small planes of late layers.
  *
  * OpenBLAS threads the GEMMs; the loops around them (im2col, col2im,
- * scatter, depthwise) are split over a helper thread started per call
+ * scatter, depthwise) are split into parts for the pool of parallel.h
  * when there is enough work (see Crew).
+ *
+ * A Relu or Clip that alone reads a Conv's output is applied by these
+ * kernels as they write each block (forward_clamp); the input's gradient
+ * is written rather than added when it starts here (backward_set).
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -427,6 +427,7 @@ typedef struct
   float *gx;
   int32_t *arg;      /* nparts planes of scratch */
   float *ymax;       /* backward: nparts planes of scratch */
+  gboolean set;      /* backward: @gx starts uninitialised (backward_set) */
 } MaxJob;
 
 static void
@@ -445,6 +446,8 @@ maxpool_part (gpointer data, int part, int nparts)
         {
           const float *restrict gy = j->gy + pl * g->osz;
           float *restrict gx = j->gx + pl * g->isz;
+          if (j->set)
+            memset (gx, 0, sizeof (float) * g->isz);
           max_plane_f (g, j->t, j->x->data.f + pl * g->isz, j->ymax + part * g->osz, arg);
           for (int64_t o = 0; o < g->osz; o++)
             if (arg[o] >= 0)
@@ -517,8 +520,8 @@ maxpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
 }
 
 static gboolean
-maxpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
-                  CxTensor *const *gout, CxTensor **gin, GError **error)
+maxpool_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *gout,
+             CxTensor **gin, gboolean set, GError **error)
 {
   const CxTensor *x = in[0], *dy = gout[0];
   PoolGeom g;
@@ -538,9 +541,31 @@ maxpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor 
   if (ymax == NULL)
     return FALSE;
   job = (MaxJob) { &g, &t, FALSE, x, NULL, NULL, dy->data.f, gin[0]->data.f,
-                   (int32_t *) (ymax + g.osz * nparts), ymax };
+                   (int32_t *) (ymax + g.osz * nparts), ymax, set };
   cx_parallel_run (maxpool_part, &job, nparts);
   return TRUE;
+}
+
+static gboolean
+maxpool_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                  CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  return maxpool_vjp (run, node, in, gout, gin, FALSE, error);
+}
+
+/* Each plane's gradient is zeroed just before its maxima are routed into
+ * it, while it is in cache, instead of in a pass of its own. */
+static gboolean
+maxpool_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in,
+                      CxTensor *const *out, CxTensor *const *gout, CxTensor **gin,
+                      GError **error)
+{
+  if (gout[0] == NULL || gout[0]->numel == 0)
+    {
+      memset (gin[0]->data.f, 0, sizeof (float) * gin[0]->numel);
+      return TRUE;
+    }
+  return maxpool_vjp (run, node, in, gout, gin, TRUE, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -847,5 +872,5 @@ CX_DEFINE_OP_FAMILY (pool,
   { "GlobalMaxPool", 1, 1, 1, 1, NULL, global_max_forward, global_max_backward,
     CX_IN (0), CX_SAVE_INPUTS, NULL },
   { "MaxPool", 1, 1, 1, 2, pool_init, maxpool_forward, maxpool_backward,
-    CX_IN (0), CX_SAVE_INPUTS, NULL },
+    CX_IN (0), CX_SAVE_INPUTS, NULL, maxpool_backward_set },
 )
