@@ -374,7 +374,8 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         exec->meta[v].data.p = NULL;
       }
 
-  memset (exec->done, 0, sizeof (gboolean) * m->n_nodes);
+  for (int n = 0; n < m->n_nodes; n++)
+    exec->done[n] = FALSE;
   for (int n = 0; n < m->n_nodes; n++)
     {
       const CxNode *node = &m->nodes[n];
