@@ -2091,12 +2091,12 @@ conv_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *
   if (gin[0] != NULL &&
       !conv_apply_t (run, &g, dy->data.f, w->data.f, gin[0]->data.f, set, error))
     return FALSE;
-  if (set && gin[1] != NULL)
+  if (set && gin[1] != NULL && gin[1]->numel > 0)
     memset (gin[1]->data.f, 0, sizeof (float) * gin[1]->numel);
   if (gin[1] != NULL &&
       !conv_weight_grad (run, &g, x->data.f, dy->data.f, gin[1]->data.f, error))
     return FALSE;
-  if (set && db != NULL)
+  if (set && db != NULL && db->numel > 0)
     memset (db->data.f, 0, sizeof (float) * db->numel);
   if (db != NULL)
     channel_sums (dy->data.f, g.N, g.M, g.osz, db->data.f);
@@ -2120,7 +2120,7 @@ conv_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor
   if (gout[0] == NULL || gout[0]->numel == 0)
     {
       for (int k = 0; k < node->n_in; k++)
-        if (gin[k] != NULL)
+        if (gin[k] != NULL && gin[k]->numel > 0)
           memset (gin[k]->data.f, 0, sizeof (float) * gin[k]->numel);
       return TRUE;
     }

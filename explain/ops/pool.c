@@ -562,7 +562,8 @@ maxpool_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in,
 {
   if (gout[0] == NULL || gout[0]->numel == 0)
     {
-      memset (gin[0]->data.f, 0, sizeof (float) * gin[0]->numel);
+      if (gin[0]->numel > 0)
+        memset (gin[0]->data.f, 0, sizeof (float) * gin[0]->numel);
       return TRUE;
     }
   return maxpool_vjp (run, node, in, gout, gin, TRUE, error);
