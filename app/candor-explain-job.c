@@ -113,14 +113,6 @@ candor_explain_result_free (CandorExplainResult *result)
   g_free (result);
 }
 
-/* The engine asks between chunks whether to go on. */
-static gboolean
-keep_going (double   fraction,
-            gpointer user_data)
-{
-  return !g_cancellable_is_cancelled (user_data);
-}
-
 /* Predicts @x into @result (probabilities, predicted and target class)
  * and returns the output index the methods explain. */
 static gboolean
@@ -199,7 +191,7 @@ explain_thread (GTask        *task,
     {
       result->image_mean = job->image_mean ? cx_tensor_copy (job->image_mean, &mean_error)
                                            : cx_input_mean (model, (const char * const *) job->images,
-                                                            keep_going, cancellable, &mean_error);
+                                                            candor_keep_going, cancellable, &mean_error);
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         {
           g_task_return_error (task, error);
@@ -248,7 +240,7 @@ explain_thread (GTask        *task,
           p.noise = job->params.smoothgrad_noise;
           p.seed = job->params.seed;
         }
-      p.engine.progress = keep_going;
+      p.engine.progress = candor_keep_going;
       p.engine.progress_data = cancellable;
 
       e = cx_explain (model, x, &p, &local);
@@ -343,7 +335,7 @@ explain_row_thread (GTask        *task,
     }
   players = cx_schema_players (schema);
   cx_schema_set_players (schema, x, players, &p);
-  p.engine.progress = keep_going;
+  p.engine.progress = candor_keep_going;
   p.engine.progress_data = cancellable;
 
   e = cx_explain (model, x, &p, &error);

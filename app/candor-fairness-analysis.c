@@ -107,13 +107,6 @@ job_free (Job *job)
   g_free (job);
 }
 
-static gboolean
-keep_going (double   fraction,
-            gpointer user_data)
-{
-  return !g_cancellable_is_cancelled (user_data);
-}
-
 static char *
 labels_path (CandorDataset *dataset)
 {
@@ -168,7 +161,7 @@ fairness_thread (GTask        *task,
   cx_fairness_params_init (&params);
   params.threshold = job->threshold;
   params.resamples = (int) job->resamples;
-  params.engine.progress = keep_going;
+  params.engine.progress = candor_keep_going;
   params.engine.progress_data = cancellable;
 
   if (job->images)

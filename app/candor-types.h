@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -35,5 +35,14 @@ typedef enum
   CANDOR_DATASET_IMAGES,   /* a folder of PNG images, labels from labels.csv */
   CANDOR_DATASET_TABLE,    /* CSV rows, described by a schema when there is one */
 } CandorDatasetKind;
+
+/* A CxProgressFunc for the engine's long calls in a job: go on until the
+ * job's GCancellable (@user_data) is cancelled. */
+static inline gboolean
+candor_keep_going (double   fraction,
+                   gpointer user_data)
+{
+  return !g_cancellable_is_cancelled (user_data);
+}
 
 G_END_DECLS

@@ -52,14 +52,6 @@ candor_whatif_result_free (CandorWhatifResult *result)
   g_free (result);
 }
 
-/* The engine asks between chunks whether to go on. */
-static gboolean
-keep_going (double   fraction,
-            gpointer user_data)
-{
-  return !g_cancellable_is_cancelled (user_data);
-}
-
 static gboolean
 return_if_cancelled (GTask        *task,
                      GCancellable *cancellable)
@@ -96,7 +88,7 @@ table_thread (GTask        *task,
   cx_counterfactual_params_init (&params);
   params.count = job->count;
   params.lock = (const char * const *) job->lock;
-  params.engine.progress = keep_going;
+  params.engine.progress = candor_keep_going;
   params.engine.progress_data = cancellable;
   result->table = cx_counterfactual_run (model, schema, csv, x, job->row, &params, &error);
   if (return_if_cancelled (task, cancellable))
