@@ -346,6 +346,7 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
         g_autoptr(CxTensor) map = NULL;
         g_autofree guint8 *rgba = NULL;
         g_autofree char *caption = NULL;
+        g_autofree char *detail = NULL;   /* a second line under the caption */
         double threshold, x0 = MARGIN + (i % 3) * (cell + 10), yy = y0 + (i / 3) * (cell + 36);
         int w, h;
 
@@ -367,18 +368,21 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
             map = cx_render_map (e->attribution, ro.sign, ro.outlier_percent, &threshold);
             rgba = cx_render_overlay (x, map, threshold, &ro, &w, &h);
             draw_rgba (p, rgba, w, h, x0, yy, cell);
+            caption = g_strdup (grid_captions[i]);
             if (e->has_completeness)
-              caption = g_strdup_printf ("%s — completeness %.1f %% %s", grid_captions[i],
-                                         100 * e->completeness_error,
-                                         e->completeness_error <= 0.05 ? "(ok)" : "(FAILS: > 5 %)");
-            else
-              caption = g_strdup (grid_captions[i]);
+              detail = g_strdup_printf ("completeness %.1f %% %s", 100 * e->completeness_error,
+                                        e->completeness_error <= 0.05 ? "(ok)" : "(FAILS: > 5 %)");
           }
         cairo_select_font_face (p->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
         cairo_set_font_size (p->cr, 8);
         cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
         cairo_move_to (p->cr, x0, yy + cell + 12);
         cairo_show_text (p->cr, caption);
+        if (detail != NULL)
+          {
+            cairo_move_to (p->cr, x0, yy + cell + 23);
+            cairo_show_text (p->cr, detail);
+          }
       }
     p->y = y0 + 2 * (cell + 36);
     colour_bar (p, ro.sign, MARGIN, p->y, PAGE_W - 2 * MARGIN);
