@@ -14,7 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attribution.h"
-#include "noise.h"
+#include "random.h"
 
 #include <math.h>
 #include <string.h>
@@ -382,7 +382,7 @@ explain_gradient_family (const CxModel *model, const CxTensor *x, const CxExplai
       batch = repeat_rows (x, n, error);
       if (batch == NULL)
         return FALSE;
-      cx_noise_add_normal (batch->data.f, (gsize) batch->numel, p->seed, sigma);
+      cx_random_add_normal (batch->data.f, (gsize) batch->numel, p->seed, sigma);
       grad = gradients (model, batch, e->target, p, NULL, error);
       if (grad == NULL)
         return FALSE;

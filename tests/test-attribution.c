@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
-#include "noise.h"
+#include "random.h"
 #include "attribution.h"
 #include "input.h"
 
@@ -394,9 +394,9 @@ test_noise_normal (void)
   double m1 = 0, m2 = 0, m3 = 0, m4 = 0, var, tail = 0;
   gsize differ = 0;
 
-  cx_noise_add_normal (a, n, 7, sigma);
-  cx_noise_add_normal (b, n, 7, sigma);
-  cx_noise_add_normal (c, n, 8, sigma);
+  cx_random_add_normal (a, n, 7, sigma);
+  cx_random_add_normal (b, n, 7, sigma);
+  cx_random_add_normal (c, n, 8, sigma);
   g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
   for (gsize i = 0; i < n; i++)
     {
@@ -420,7 +420,7 @@ test_noise_normal (void)
   g_assert_cmpfloat (a[n - 1], !=, 0.0f);
 
   /* It adds to what is there. */
-  cx_noise_add_normal (b, n, 7, sigma);
+  cx_random_add_normal (b, n, 7, sigma);
   for (gsize i = 0; i < n; i += 9973)
     g_assert_cmpfloat (b[i], ==, 2.0f * a[i]);
 }

@@ -1,4 +1,5 @@
-/* noise.h: seeded Gaussian noise, fast enough for SmoothGrad's batches.
+/* random.h: seeded random numbers: SplitMix64, and Gaussian noise fast
+ * enough for SmoothGrad's batches.
  *
  * SmoothGrad adds noise to 50 copies of the input: 614 400 numbers for one
  * 3×64×64 image. GRand (a Mersenne twister returning one double per two
@@ -16,8 +17,18 @@
 
 G_BEGIN_DECLS
 
+/* SplitMix64: the next 64 random bits of the stream @state (any value). */
+static inline guint64
+cx_splitmix64 (guint64 *state)
+{
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
 /* dst[i] += sigma · z_i for i < n, z_i independent standard normal numbers
  * drawn from @seed. */
-void        cx_noise_add_normal   (float *dst, gsize n, guint64 seed, double sigma);
+void        cx_random_add_normal   (float *dst, gsize n, guint64 seed, double sigma);
 
 G_END_DECLS
