@@ -943,6 +943,51 @@ candor_whatif_page_set_target (CandorWhatifPage *self,
     invalidate (self);
 }
 
+int
+candor_whatif_page_get_target (CandorWhatifPage *self)
+{
+  g_return_val_if_fail (CANDOR_IS_WHATIF_PAGE (self), -1);
+  return (int) self->target;
+}
+
+char **
+candor_whatif_page_dup_locked (CandorWhatifPage *self)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  g_return_val_if_fail (CANDOR_IS_WHATIF_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->user_locks->len; i++)
+    g_strv_builder_add (names, g_ptr_array_index (self->user_locks, i));
+  return g_strv_builder_end (names);
+}
+
+void
+candor_whatif_page_set_all_locked (CandorWhatifPage  *self,
+                                   const char *const *columns)
+{
+  const CxSchema *schema;
+  g_autoptr(GPtrArray) locks = g_ptr_array_new_with_free_func (g_free);
+  gboolean same;
+
+  g_return_if_fail (CANDOR_IS_WHATIF_PAGE (self));
+
+  schema = current_schema (self);
+  /* In the schema's order, as candor_whatif_page_set_locked () keeps them. */
+  for (int c = 0; schema != NULL && c < schema->n_columns; c++)
+    if (!schema->columns[c].locked && columns != NULL
+        && g_strv_contains (columns, schema->columns[c].name))
+      g_ptr_array_add (locks, g_strdup (schema->columns[c].name));
+  same = locks->len == self->user_locks->len;
+  for (guint i = 0; same && i < locks->len; i++)
+    same = g_str_equal (g_ptr_array_index (locks, i), g_ptr_array_index (self->user_locks, i));
+  if (same)
+    return;
+  g_ptr_array_unref (self->user_locks);
+  self->user_locks = g_steal_pointer (&locks);
+  invalidate (self);
+}
+
 gboolean
 candor_whatif_page_set_locked (CandorWhatifPage *self,
                                const char       *column,
@@ -1314,11 +1359,6 @@ add_table_state (CandorWhatifPage *self,
       g_ptr_array_add (locked, schema->columns[c].name);
   g_ptr_array_add (locked, NULL);
   add_string_array (b, "locked", (const char * const *) locked->pdata);
-  json_builder_set_member_name (b, "user_locked");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->user_locks->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (self->user_locks, i));
-  json_builder_end_array (b);
   json_builder_set_member_name (b, "integer_columns");
   json_builder_begin_array (b);
   for (int c = 0; c < r->n_columns; c++)
@@ -1409,6 +1449,11 @@ candor_whatif_page_add_state (CandorWhatifPage *self,
   json_builder_add_int_value (b, self->count);
   json_builder_set_member_name (b, "requested_target");
   json_builder_add_int_value (b, self->target);
+  json_builder_set_member_name (b, "user_locked");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->user_locks->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (self->user_locks, i));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "error");
   if (self->error != NULL)
     json_builder_add_string_value (b, self->error);
