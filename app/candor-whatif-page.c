@@ -74,6 +74,9 @@ struct _CandorWhatifPage
   CandorSample *result_sample;     /* what the result is about */
   char *error;                     /* why the last search failed */
   GCancellable *cancellable;
+  gboolean job_is_table;           /* what the running job searches */
+  CandorSession *compute_session;  /* kept busy until the pending search starts */
+  guint compute_id;                /* a search due once the current changes are done */
   GPtrArray *user_locks;           /* column names the user locked */
   GtkFileChooserNative *chooser;
 
@@ -228,9 +231,52 @@ cancel_job (CandorWhatifPage *self)
 {
   if (self->cancellable == NULL)
     return;
-  g_cancellable_cancel (self->cancellable);
+  /* A table search cancelled once its options are counted makes
+   * cx_counterfactual_run () free changes it has not allocated yet, and
+   * crash: it runs out instead (a few hundred milliseconds), and run_done()
+   * drops what it finds. */
+  if (!self->job_is_table)
+    g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_computing (self, FALSE);
+}
+
+static void
+drop_pending_compute (CandorWhatifPage *self)
+{
+  g_autoptr(CandorSession) session = g_steal_pointer (&self->compute_session);
+
+  if (self->compute_id == 0)
+    return;
+  g_clear_handle_id (&self->compute_id, g_source_remove);
+  candor_session_end_job (session);
+}
+
+static gboolean
+compute_idle (gpointer user_data)
+{
+  CandorWhatifPage *self = user_data;
+  g_autoptr(CandorSession) session = g_steal_pointer (&self->compute_session);
+
+  self->compute_id = 0;
+  if (self->stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    compute (self);
+  candor_session_end_job (session);
+  return G_SOURCE_REMOVE;
+}
+
+/* Searches once the main loop is done with what changed now: opening a
+ * file or a session changes the model, the data, the selection and the
+ * settings one after the other, and only the last state is searched.
+ * The session counts as busy meanwhile. */
+static void
+schedule_compute (CandorWhatifPage *self)
+{
+  if (self->compute_id != 0 || self->session == NULL)
+    return;
+  self->compute_session = g_object_ref (self->session);
+  candor_session_begin_job (self->compute_session);
+  self->compute_id = g_idle_add_full (G_PRIORITY_DEFAULT, compute_idle, self, NULL);
 }
 
 static void
@@ -261,7 +307,7 @@ invalidate (CandorWhatifPage *self)
   self->stale = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    compute (self);
+    schedule_compute (self);
 }
 
 /* ---- tables ---- */
@@ -798,11 +844,13 @@ compute (CandorWhatifPage *self)
   Request *request;
 
   cancel_job (self);
+  drop_pending_compute (self);
   self->stale = FALSE;
   if (explain_nothing (self, model, dataset, sample))
     return;
 
   self->cancellable = g_cancellable_new ();
+  self->job_is_table = candor_sample_get_texture (sample) == NULL;
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);
   request->session = g_object_ref (self->session);
@@ -1155,6 +1203,7 @@ candor_whatif_page_set_session (CandorWhatifPage *self,
     return;
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  drop_pending_compute (self);
   g_set_object (&self->session, session);
   if (session != NULL)
     {
@@ -1185,9 +1234,11 @@ candor_whatif_page_dispose (GObject *object)
 {
   CandorWhatifPage *self = CANDOR_WHATIF_PAGE (object);
 
-  if (self->cancellable != NULL)
+  /* A table search runs out (see cancel_job ()). */
+  if (self->cancellable != NULL && !self->job_is_table)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  drop_pending_compute (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
