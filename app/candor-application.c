@@ -12,6 +12,7 @@
 
 #include "candor-application.h"
 #include "candor-preferences.h"
+#include "candor-stall-log.h"
 #include "tensor.h"
 #include "candor-enums.h"
 #include "candor-window.h"
@@ -111,6 +112,7 @@ monitor_tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   gint64 stall = now - self->monitor_last_us - MONITOR_INTERVAL_MS * 1000;
 
+  candor_stall_log_tick (self->ready_us != 0 ? stall : 0, now - self->monitor_last_us);
   self->monitor_last_us = now;
   /* Starting up (building the window, loading the files) is ready_ms. */
   if (self->ready_us == 0)
@@ -338,6 +340,7 @@ screenshot_start (CandorApplication *self,
                                                        screenshot_timeout, self);
   self->timings = json_builder_new ();
   json_builder_begin_array (self->timings);
+  candor_stall_log_init ();
   self->monitor_last_us = g_get_monotonic_time ();
   self->monitor_id = g_timeout_add_full (G_PRIORITY_HIGH, MONITOR_INTERVAL_MS, monitor_tick, self, NULL);
 }
