@@ -13,6 +13,7 @@
 #include "candor-application.h"
 #include "candor-preferences.h"
 #include "candor-stall-log.h"
+#include "candor-worker.h"
 #include "tensor.h"
 #include "candor-enums.h"
 #include "candor-window.h"
@@ -589,6 +590,7 @@ candor_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (CANDOR_APP_ID);
+  candor_worker_init ();
   /* Translators: how a "memory limit reached" message ends in the app */
   cx_tensor_set_limit_hint (_("raise it in Preferences › Fairness and Limits › Memory limit"));
   if (CANDOR_APPLICATION (app)->settings != NULL)

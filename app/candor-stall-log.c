@@ -26,7 +26,7 @@
 #include "candor-stall-log.h"
 
 #define MAX_SAMPLES 24
-#define MAX_FRAMES 32
+#define MAX_FRAMES 64
 #define SAMPLE_AFTER_US 20000
 #define SAMPLE_EVERY_US 10000
 
@@ -70,7 +70,7 @@ poll_wrapper (GPollFD *fds,
   ret = real_poll (fds, nfds, timeout);
   g_atomic_int_set (&in_poll, 0);
   poll_us += g_get_monotonic_time () - start;
-  g_atomic_pointer_set (&busy_since_us, (gpointer) (gintptr) g_get_monotonic_time ());
+  __atomic_store_n (&busy_since_us, g_get_monotonic_time (), __ATOMIC_RELAXED);
   return ret;
 }
 
@@ -93,7 +93,7 @@ sampler_thread (gpointer data)
       g_usleep (SAMPLE_EVERY_US);
       if (g_atomic_int_get (&in_poll))
         continue;
-      if (g_get_monotonic_time () - (gint64) (gintptr) g_atomic_pointer_get (&busy_since_us) > SAMPLE_AFTER_US)
+      if (g_get_monotonic_time () - __atomic_load_n (&busy_since_us, __ATOMIC_RELAXED) > SAMPLE_AFTER_US)
         pthread_kill (main_thread, SIGPROF);
     }
   return NULL;
@@ -118,7 +118,7 @@ candor_stall_log_init (void)
   real_poll = g_main_context_get_poll_func (g_main_context_default ());
   g_main_context_set_poll_func (g_main_context_default (), poll_wrapper);
   last_cpu_us = thread_cpu_us ();
-  g_atomic_pointer_set (&busy_since_us, (gpointer) (gintptr) g_get_monotonic_time ());
+  __atomic_store_n (&busy_since_us, g_get_monotonic_time (), __ATOMIC_RELAXED);
   g_thread_unref (g_thread_new ("candor-stall-sampler", sampler_thread, NULL));
 }
 
@@ -137,16 +137,16 @@ candor_stall_log_tick (gint64 stall_us,
     {
       g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-      fprintf (stderr, "candor: stall %.0f ms: main thread worked %.0f ms (CPU), waited in poll %.0f ms, "
+      fprintf (stderr, "candor: at %.3f s, stall %.0f ms: main thread worked %.0f ms (CPU), waited in poll %.0f ms, "
                "waited for the CPU or a lock %.0f ms; %d stack samples\n",
-               stall_us / 1000.0, (cpu - last_cpu_us) / 1000.0, poll_us / 1000.0,
+               g_get_monotonic_time () / 1e6, stall_us / 1000.0, (cpu - last_cpu_us) / 1000.0, poll_us / 1000.0,
                MAX (0, interval_us - (cpu - last_cpu_us) - poll_us) / 1000.0, n);
       for (int i = 0; i < n; i++)
         {
           char **names = backtrace_symbols (samples[i].frames, samples[i].n_frames);
           GString *stack = g_string_new (NULL);
           /* Skip the handler and the signal trampoline. */
-          for (int k = 2; names != NULL && k < samples[i].n_frames && k < 16; k++)
+          for (int k = 2; names != NULL && k < samples[i].n_frames; k++)
             {
               const char *slash = strrchr (names[k], '/');
               g_string_append_printf (stack, "%s  %s\n", k == 2 ? "" : "   ", slash ? slash + 1 : names[k]);

@@ -22,6 +22,7 @@
 #include "candor-sample.h"
 #include "candor-session.h"
 #include "candor-window-private.h"
+#include "candor-worker.h"
 #include "model.h"
 #include "report.h"
 
@@ -566,6 +567,7 @@ report_thread (GTask        *task,
   ReportJob *job = task_data;
   GError *error = NULL;
 
+  candor_worker_enter ();
   if (!cx_report_write (job->doc, job->session_path, job->out, report_progress, job,
                         &job->pages, &error))
     {
