@@ -13,6 +13,7 @@
 #include "candor-sample.h"
 #include "candor-samples-view.h"
 #include "candor-session.h"
+#include "candor-tooltip.h"
 
 #define THUMBNAIL_SIZE 84
 /* A new data set's rows reach the views this many at a time, one step per
@@ -351,7 +352,7 @@ update_count (CandorSamplesView *self)
                             ? ngettext ("first %'u image", "first %'u images", n)
                             : ngettext ("%'u image", "%'u images", n), n);
   gtk_label_set_label (self->count_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), candor_dataset_get_name (self->dataset));
+  candor_set_tooltip_text (GTK_WIDGET (self->count_label), candor_dataset_get_name (self->dataset));
 }
 
 static guint
