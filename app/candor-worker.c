@@ -10,9 +10,11 @@
  *   the engine's helper threads, started from a job's thread, inherit it;
  * - OpenBLAS's threads, started when the library loads (at the main
  *   thread's priority), which spin (sched_yield) between calls: the app
- *   runs BLAS on the calling job thread only (openblas_set_num_threads
- *   (1)), unless OPENBLAS_NUM_THREADS says otherwise. The engine's own
- *   helper threads still share the loops around BLAS.
+ *   leaves one core to the window, so BLAS runs on one thread fewer than
+ *   there are cores (on two cores, on the calling job thread only, which
+ *   also made selecting an image faster there), unless
+ *   OPENBLAS_NUM_THREADS says otherwise. The engine's own helper threads,
+ *   which sleep between calls, still share the loops around BLAS.
  *
  * candor-cli keeps every thread: it has no window to keep responsive.
  *
@@ -43,7 +45,7 @@ candor_worker_init (void)
   if (nice_env != NULL)
     worker_nice = CLAMP (atoi (nice_env), 0, 19);
   if (g_getenv ("OPENBLAS_NUM_THREADS") == NULL)
-    openblas_set_num_threads (1);
+    openblas_set_num_threads (CLAMP ((int) g_get_num_processors () - 1, 1, openblas_get_num_threads ()));
 }
 
 void
