@@ -391,9 +391,16 @@ on_session_selection_changed (CandorSamplesView *self)
   gtk_single_selection_set_selected (self->selection, position);
   self->syncing = FALSE;
 
-  list = self->dataset && candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE
-       ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
-  gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  list = GTK_WIDGET (self->grid_view);
+  if (self->dataset && candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE)
+    {
+      /* The column view's rows are a list view inside it, which has the action. */
+      list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+      while (list != NULL && !GTK_IS_LIST_VIEW (list))
+        list = gtk_widget_get_next_sibling (list);
+    }
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
 }
 
 static void
