@@ -5,6 +5,7 @@
  */
 #include "candor-config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -12,6 +13,8 @@
 
 #include "candor-application.h"
 #include "candor-preferences.h"
+#include "candor-stall-log.h"
+#include "candor-worker.h"
 #include "tensor.h"
 #include "candor-enums.h"
 #include "candor-window.h"
@@ -111,6 +114,7 @@ monitor_tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   gint64 stall = now - self->monitor_last_us - MONITOR_INTERVAL_MS * 1000;
 
+  candor_stall_log_tick (self->ready_us != 0 ? stall : 0, now - self->monitor_last_us);
   self->monitor_last_us = now;
   /* Starting up (building the window, loading the files) is ready_ms. */
   if (self->ready_us == 0)
@@ -338,6 +342,7 @@ screenshot_start (CandorApplication *self,
                                                        screenshot_timeout, self);
   self->timings = json_builder_new ();
   json_builder_begin_array (self->timings);
+  candor_stall_log_init ();
   self->monitor_last_us = g_get_monotonic_time ();
   self->monitor_id = g_timeout_add_full (G_PRIORITY_HIGH, MONITOR_INTERVAL_MS, monitor_tick, self, NULL);
 }
@@ -557,6 +562,51 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated },
 };
 
+/* Whether GTK's OpenGL renderer would draw on the CPU (Mesa's llvmpipe,
+ * softpipe or swrast: no GPU, as under Xvfb). GTK 4.8 has no call that
+ * names the OpenGL renderer: libepoxy, which GTK loads, answers
+ * glGetString (GL_RENDERER) in a context made for the purpose. */
+static gboolean
+gl_is_software (void)
+{
+  typedef const unsigned char *(*GetStringFunc) (unsigned int name);
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GdkGLContext) context = NULL;
+  GetStringFunc *get_string;
+  const char *renderer;
+  gboolean software;
+
+  if (display == NULL || !gdk_display_prepare_gl (display, NULL))
+    return FALSE;
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return FALSE;
+  get_string = dlsym (RTLD_DEFAULT, "epoxy_glGetString");
+  if (get_string == NULL || *get_string == NULL)
+    return FALSE;
+  gdk_gl_context_make_current (context);
+  renderer = (const char *) (*get_string) (0x1F01 /* GL_RENDERER */);
+  software = renderer != NULL && (strstr (renderer, "llvmpipe") != NULL || strstr (renderer, "softpipe") != NULL
+                                  || strstr (renderer, "Software Rasterizer") != NULL
+                                  || strstr (renderer, "swrast") != NULL);
+  gdk_gl_context_clear_current ();
+  return software;
+}
+
+/* Software OpenGL rasterizes every frame, and compiles every shader, on
+ * the cores the engine needs, while the main thread waits (frames of
+ * 100 ms and more on two cores, a first frame of seconds): GTK's cairo
+ * renderer is cheaper there. GSK_RENDERER, when set, decides. Must run
+ * before the first window is shown (GTK reads GSK_RENDERER once). */
+static void
+choose_renderer (void)
+{
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  if (gl_is_software ())
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+}
+
 static void
 candor_application_startup (GApplication *app)
 {
@@ -586,6 +636,8 @@ candor_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (CANDOR_APP_ID);
+  candor_worker_init ();
+  choose_renderer ();
   /* Translators: how a "memory limit reached" message ends in the app */
   cx_tensor_set_limit_hint (_("raise it in Preferences › Fairness and Limits › Memory limit"));
   if (CANDOR_APPLICATION (app)->settings != NULL)

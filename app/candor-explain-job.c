@@ -17,6 +17,7 @@
 #include "candor-dataset.h"
 #include "candor-explain-job.h"
 #include "candor-model.h"
+#include "candor-worker.h"
 #include "engine.h"
 #include "input.h"
 #include "tabular.h"
@@ -180,6 +181,7 @@ explain_thread (GTask        *task,
   CxRenderOptions render;
   int64_t explained;
 
+  candor_worker_enter ();
   result->params = job->params;
   x = cx_input_load (model, job->path, &result->input_sha256, &error);
   if (x == NULL || !predict (model, x, &job->params, result, &explained, &error))
@@ -297,6 +299,7 @@ explain_row_thread (GTask        *task,
   CxExplainParams p;
   int64_t explained;
 
+  candor_worker_enter ();
   result->params = job->params;
   if (schema == NULL || csv == NULL)
     {

@@ -28,6 +28,7 @@
 #include "candor-sample.h"
 #include "candor-session.h"
 #include "session-file.h"
+#include "candor-tooltip.h"
 
 /* Above this relative error integrated gradients are flagged (DESIGN.md). */
 #define COMPLETENESS_TOLERANCE 0.05
@@ -168,7 +169,7 @@ add_tag (GtkWidget  *row,
   GtkWidget *tag = gtk_label_new (text);
 
   gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (tag, tooltip);
+  candor_set_tooltip_text (tag, tooltip);
   gtk_widget_add_css_class (tag, "tag");
   if (css_class != NULL)
     gtk_widget_add_css_class (tag, css_class);
@@ -411,7 +412,7 @@ add_probability_row (CandorExplainPage *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  gtk_widget_set_tooltip_text (row, name);
+  candor_set_tooltip_text (row, name);
   gtk_label_set_xalign (GTK_LABEL (value), 1.0f);
   gtk_widget_add_css_class (value, "numeric");
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), self->result->probabilities[k]);
@@ -473,16 +474,16 @@ show_maps (CandorExplainPage *self)
           g_autoptr(GBytes) bytes = g_bytes_new (m->rgba, (gsize) m->width * m->height * 4);
           texture = gdk_memory_texture_new (m->width, m->height, GDK_MEMORY_R8G8B8A8, bytes, m->width * 4);
           gtk_label_set_label (self->map_captions[i], method_title (m->method));
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->map_captions[i]), method_tooltip (m->method));
+          candor_set_tooltip_text (GTK_WIDGET (self->map_captions[i]), method_tooltip (m->method));
         }
       else
         {
           g_autofree char *caption = g_strdup_printf (_("%s: not available"), method_title (m->method));
           gtk_label_set_label (self->map_captions[i], caption);
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->map_captions[i]), m->error);
+          candor_set_tooltip_text (GTK_WIDGET (self->map_captions[i]), m->error);
         }
       candor_pixel_view_set_texture (self->map_views[i], texture);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->map_views[i]), method_tooltip (m->method));
+      candor_set_tooltip_text (GTK_WIDGET (self->map_views[i]), method_tooltip (m->method));
       /* Translators: method, sample, class */
       alt = g_strdup_printf (_("%s map of %s for the class %s"), method_title (m->method),
                              sample ? candor_sample_get_name (sample) : "", target);
@@ -1016,7 +1017,7 @@ show_row (CandorExplainPage *self,
       if (strv_contains (locked, columns[c]))
         {
           GtkWidget *lock = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
-          gtk_widget_set_tooltip_text (lock, _("Locked: counterfactuals never change this column"));
+          candor_set_tooltip_text (lock, _("Locked: counterfactuals never change this column"));
           gtk_widget_add_css_class (lock, "dim-label");
           adw_action_row_add_prefix (ADW_ACTION_ROW (row), lock);
         }

@@ -25,6 +25,7 @@
 #include "candor-fairness-analysis.h"
 #include "candor-model.h"
 #include "candor-session.h"
+#include "candor-worker.h"
 #include "csv.h"
 #include "fairness.h"
 
@@ -158,6 +159,7 @@ fairness_thread (GTask        *task,
   GError *error = NULL;
   CxFairnessParams params;
 
+  candor_worker_enter ();
   cx_fairness_params_init (&params);
   params.threshold = job->threshold;
   params.resamples = (int) job->resamples;

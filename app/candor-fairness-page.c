@@ -25,6 +25,7 @@
 #include "candor-metric-chart.h"
 #include "candor-model.h"
 #include "candor-session.h"
+#include "candor-tooltip.h"
 
 /* The four-fifths rule: a selection rate below 80 % of the highest. */
 #define FOUR_FIFTHS 0.8
@@ -924,7 +925,7 @@ build_table (CandorFairnessPage        *self,
       gtk_widget_add_css_class (button, "group-button");
       gtk_widget_add_css_class (button, "cell");
       if (groups_listable (self))
-        gtk_widget_set_tooltip_text (button, _("List the rows of this group in the samples"));
+        candor_set_tooltip_text (button, _("List the rows of this group in the samples"));
       g_object_set_data (G_OBJECT (button), "group", GINT_TO_POINTER (g));
       g_signal_connect (button, "clicked", G_CALLBACK (on_table_group_clicked), self);
       gtk_grid_attach (self->table_grid, button, 0, 1 + g, 1, 1);

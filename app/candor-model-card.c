@@ -9,6 +9,7 @@
 
 #include "candor-model-card.h"
 #include "candor-model.h"
+#include "candor-tooltip.h"
 
 struct _CandorModelCard
 {
@@ -227,10 +228,10 @@ fill_card (CandorModelCard *self)
   remove_children (GTK_WIDGET (self->file_list));
   sha_short = g_strndup (sha256, 16);
   row = add_value_row (self->file_list, _("SHA-256"), sha_short);
-  gtk_widget_set_tooltip_text (row, sha256);
+  candor_set_tooltip_text (row, sha256);
   copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
   gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (copy, _("Copy the Full SHA-256"));
+  candor_set_tooltip_text (copy, _("Copy the Full SHA-256"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-sha256");
   gtk_widget_add_css_class (copy, "flat");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);

@@ -13,8 +13,15 @@
 #include "candor-sample.h"
 #include "candor-samples-view.h"
 #include "candor-session.h"
+#include "candor-tooltip.h"
 
 #define THUMBNAIL_SIZE 84
+/* A new data set's rows reach the views this many at a time, one step per
+ * main-loop iteration, so that making their widgets never blocks the
+ * window for long (a table row is a dozen cells or more). GTK 4.8's list
+ * views keep at most 200 rows alive: beyond that, the rest come at once. */
+#define GROW_STEP 20
+#define GROW_LIMIT 200
 
 struct _CandorSamplesView
 {
@@ -38,6 +45,9 @@ struct _CandorSamplesView
   GtkStringFilter *filter;
   GtkCustomFilter *outcome_filter;  /* right/wrong and the group */
   GtkFilterListModel *filtered;
+  GtkSliceListModel *shown;         /* the first rows of filtered, growing after a new data set */
+  guint grow_id;
+  CandorSession *grow_session;      /* kept busy while the rows arrive */
   char *group_column;              /* a column, or two joined by a comma */
   char *group_value;                /* its value, or theirs joined by a comma */
   int group_index[2];               /* of the filtered columns in the table */
@@ -101,6 +111,25 @@ set_outcome_class (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, css_class);
 }
 
+/* The cell's tooltip, asked for on hover: setting one while binding
+ * costs two round trips to an X server per cell (GTK looks for the
+ * pointer at once). */
+static gboolean
+grid_query_tooltip (GtkWidget   *box,
+                    int          x,
+                    int          y,
+                    gboolean     keyboard,
+                    GtkTooltip  *tooltip,
+                    GtkListItem *item)
+{
+  CandorSample *sample = gtk_list_item_get_item (item);
+
+  if (sample == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, candor_sample_get_name (sample));
+  return TRUE;
+}
+
 static void
 grid_setup (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -125,6 +154,8 @@ grid_setup (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), name);
   gtk_widget_add_css_class (box, "sample-cell");
+  gtk_widget_set_has_tooltip (box, TRUE);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (grid_query_tooltip), item);
   gtk_list_item_set_child (item, box);
 }
 
@@ -149,7 +180,6 @@ grid_bind (GtkSignalListItemFactory *factory,
   prediction = prediction_text (sample, FALSE, &css_class);
   gtk_label_set_label (GTK_LABEL (name), prediction ? prediction : candor_sample_get_name (sample));
   set_outcome_class (name, css_class);
-  gtk_widget_set_tooltip_text (box, candor_sample_get_name (sample));
 
   description = text ? g_strdup_printf ("%s, %s. %s", candor_sample_get_name (sample), text,
                                         gtk_label_get_label (GTK_LABEL (name)))
@@ -322,7 +352,7 @@ update_count (CandorSamplesView *self)
                             ? ngettext ("first %'u image", "first %'u images", n)
                             : ngettext ("%'u image", "%'u images", n), n);
   gtk_label_set_label (self->count_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), candor_dataset_get_name (self->dataset));
+  candor_set_tooltip_text (GTK_WIDGET (self->count_label), candor_dataset_get_name (self->dataset));
 }
 
 static guint
@@ -352,16 +382,25 @@ on_session_selection_changed (CandorSamplesView *self)
   if (gtk_single_selection_get_selected_item (self->selection) == (gpointer) sample)
     return;
   position = find_position (self, sample);
-  if (position == GTK_INVALID_LIST_POSITION)
+  /* Beyond the rows shown so far: selected once they all are. */
+  if (position == GTK_INVALID_LIST_POSITION
+      || position >= g_list_model_get_n_items (G_LIST_MODEL (self->shown)))
     return;
 
   self->syncing = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->syncing = FALSE;
 
-  list = self->dataset && candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE
-       ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
-  gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  list = GTK_WIDGET (self->grid_view);
+  if (self->dataset && candor_dataset_get_kind (self->dataset) == CANDOR_DATASET_TABLE)
+    {
+      /* The column view's rows are a list view inside it, which has the action. */
+      list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+      while (list != NULL && !GTK_IS_LIST_VIEW (list))
+        list = gtk_widget_get_next_sibling (list);
+    }
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
 }
 
 static void
@@ -378,6 +417,49 @@ on_selected_item_changed (CandorSamplesView *self)
 }
 
 static void
+stop_growing (CandorSamplesView *self)
+{
+  g_autoptr(CandorSession) session = g_steal_pointer (&self->grow_session);
+
+  if (self->grow_id == 0)
+    return;
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+  candor_session_end_job (session);
+}
+
+static gboolean
+grow_step (gpointer user_data)
+{
+  CandorSamplesView *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->shown);
+
+  if (size + GROW_STEP < GROW_LIMIT)
+    {
+      gtk_slice_list_model_set_size (self->shown, size + GROW_STEP);
+      return G_SOURCE_CONTINUE;
+    }
+  self->grow_id = 0;
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+  candor_session_end_job (self->grow_session);
+  g_clear_object (&self->grow_session);
+  /* The session's sample may lie beyond the first rows. */
+  on_session_selection_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_growing (CandorSamplesView *self)
+{
+  gtk_slice_list_model_set_size (self->shown, GROW_STEP);
+  if (self->grow_id != 0 || self->session == NULL)
+    return;
+  self->grow_session = g_object_ref (self->session);
+  candor_session_begin_job (self->grow_session);
+  self->grow_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, grow_step, self, NULL);
+}
+
+static void
 on_dataset_changed (CandorSamplesView *self)
 {
   CandorDataset *dataset = self->session ? candor_session_get_dataset (self->session) : NULL;
@@ -390,10 +472,23 @@ on_dataset_changed (CandorSamplesView *self)
   gtk_string_filter_set_search (self->filter, NULL);
   gtk_drop_down_set_selected (self->outcome_dropdown, 0);
   candor_samples_view_set_group_filter (self, NULL, NULL);
-  gtk_filter_list_model_set_model (self->filtered, dataset ? candor_dataset_get_samples (dataset) : NULL);
+  /* Only the view that shows the samples makes and binds widgets for
+   * them, and a table's columns are in place before its rows arrive
+   * (each column added later makes a cell in every row shown). */
+  {
+    gboolean table = dataset != NULL && candor_dataset_get_kind (dataset) == CANDOR_DATASET_TABLE;
+    gtk_grid_view_set_model (self->grid_view, NULL);
+    gtk_column_view_set_model (self->column_view, NULL);
+    start_growing (self);
+    gtk_filter_list_model_set_model (self->filtered, dataset ? candor_dataset_get_samples (dataset) : NULL);
+    rebuild_columns (self);
+    if (table)
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+    else
+      gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+  }
   self->syncing = FALSE;
 
-  rebuild_columns (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), dataset != NULL);
   {
     const char *problem = dataset ? candor_dataset_get_prediction_error (dataset) : NULL;
@@ -468,6 +563,7 @@ candor_samples_view_set_session (CandorSamplesView *self,
 
   if (self->session == session)
     return;
+  stop_growing (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
@@ -586,12 +682,14 @@ candor_samples_view_dispose (GObject *object)
 {
   CandorSamplesView *self = CANDOR_SAMPLES_VIEW (object);
 
+  stop_growing (self);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->dataset);
   gtk_widget_dispose_template (GTK_WIDGET (self), CANDOR_TYPE_SAMPLES_VIEW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->outcome_filter);
@@ -686,7 +784,8 @@ candor_samples_view_init (CandorSamplesView *self)
   gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (g_object_ref (self->filter)));
   gtk_multi_filter_append (GTK_MULTI_FILTER (every), GTK_FILTER (g_object_ref (self->outcome_filter)));
   self->filtered = gtk_filter_list_model_new (NULL, every);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
+  self->shown = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)), 0, G_MAXUINT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_single_selection_set_can_unselect (self->selection, FALSE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
@@ -704,5 +803,4 @@ candor_samples_view_init (CandorSamplesView *self)
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_object_unref (factory);
   gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 }

@@ -12,6 +12,7 @@
 #include "candor-model.h"
 #include "candor-sample.h"
 #include "candor-session.h"
+#include "candor-worker.h"
 
 struct _CandorSession
 {
@@ -296,6 +297,7 @@ open_thread (GTask        *task,
   GError *error = NULL;
   gboolean came_along = FALSE;  /* the data open before, kept for a new model */
 
+  candor_worker_enter ();
   if (job->model_file != NULL)
     {
       job->model = candor_model_load (job->model_file, cancellable, &error);

@@ -74,6 +74,9 @@ struct _CandorWhatifPage
   CandorSample *result_sample;     /* what the result is about */
   char *error;                     /* why the last search failed */
   GCancellable *cancellable;
+  gboolean job_is_table;           /* what the running job searches */
+  CandorSession *compute_session;  /* kept busy until the pending search starts */
+  guint compute_id;                /* a search due once the current changes are done */
   GPtrArray *user_locks;           /* column names the user locked */
   GtkFileChooserNative *chooser;
 
@@ -228,9 +231,52 @@ cancel_job (CandorWhatifPage *self)
 {
   if (self->cancellable == NULL)
     return;
-  g_cancellable_cancel (self->cancellable);
+  /* A table search cancelled once its options are counted makes
+   * cx_counterfactual_run () free changes it has not allocated yet, and
+   * crash: it runs out instead (a few hundred milliseconds), and run_done()
+   * drops what it finds. */
+  if (!self->job_is_table)
+    g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_computing (self, FALSE);
+}
+
+static void
+drop_pending_compute (CandorWhatifPage *self)
+{
+  g_autoptr(CandorSession) session = g_steal_pointer (&self->compute_session);
+
+  if (self->compute_id == 0)
+    return;
+  g_clear_handle_id (&self->compute_id, g_source_remove);
+  candor_session_end_job (session);
+}
+
+static gboolean
+compute_idle (gpointer user_data)
+{
+  CandorWhatifPage *self = user_data;
+  g_autoptr(CandorSession) session = g_steal_pointer (&self->compute_session);
+
+  self->compute_id = 0;
+  if (self->stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    compute (self);
+  candor_session_end_job (session);
+  return G_SOURCE_REMOVE;
+}
+
+/* Searches once the main loop is done with what changed now: opening a
+ * file or a session changes the model, the data, the selection and the
+ * settings one after the other, and only the last state is searched.
+ * The session counts as busy meanwhile. */
+static void
+schedule_compute (CandorWhatifPage *self)
+{
+  if (self->compute_id != 0 || self->session == NULL)
+    return;
+  self->compute_session = g_object_ref (self->session);
+  candor_session_begin_job (self->compute_session);
+  self->compute_id = g_idle_add_full (G_PRIORITY_DEFAULT, compute_idle, self, NULL);
 }
 
 static void
@@ -261,7 +307,7 @@ invalidate (CandorWhatifPage *self)
   self->stale = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_EXPORT]);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    compute (self);
+    schedule_compute (self);
 }
 
 /* ---- tables ---- */
@@ -798,11 +844,13 @@ compute (CandorWhatifPage *self)
   Request *request;
 
   cancel_job (self);
+  drop_pending_compute (self);
   self->stale = FALSE;
   if (explain_nothing (self, model, dataset, sample))
     return;
 
   self->cancellable = g_cancellable_new ();
+  self->job_is_table = candor_sample_get_texture (sample) == NULL;
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);
   request->session = g_object_ref (self->session);
@@ -941,6 +989,51 @@ candor_whatif_page_set_target (CandorWhatifPage *self,
   update_targets (self);
   if (!selected_is_row (self))
     invalidate (self);
+}
+
+int
+candor_whatif_page_get_target (CandorWhatifPage *self)
+{
+  g_return_val_if_fail (CANDOR_IS_WHATIF_PAGE (self), -1);
+  return (int) self->target;
+}
+
+char **
+candor_whatif_page_dup_locked (CandorWhatifPage *self)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  g_return_val_if_fail (CANDOR_IS_WHATIF_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->user_locks->len; i++)
+    g_strv_builder_add (names, g_ptr_array_index (self->user_locks, i));
+  return g_strv_builder_end (names);
+}
+
+void
+candor_whatif_page_set_all_locked (CandorWhatifPage  *self,
+                                   const char *const *columns)
+{
+  const CxSchema *schema;
+  g_autoptr(GPtrArray) locks = g_ptr_array_new_with_free_func (g_free);
+  gboolean same;
+
+  g_return_if_fail (CANDOR_IS_WHATIF_PAGE (self));
+
+  schema = current_schema (self);
+  /* In the schema's order, as candor_whatif_page_set_locked () keeps them. */
+  for (int c = 0; schema != NULL && c < schema->n_columns; c++)
+    if (!schema->columns[c].locked && columns != NULL
+        && g_strv_contains (columns, schema->columns[c].name))
+      g_ptr_array_add (locks, g_strdup (schema->columns[c].name));
+  same = locks->len == self->user_locks->len;
+  for (guint i = 0; same && i < locks->len; i++)
+    same = g_str_equal (g_ptr_array_index (locks, i), g_ptr_array_index (self->user_locks, i));
+  if (same)
+    return;
+  g_ptr_array_unref (self->user_locks);
+  self->user_locks = g_steal_pointer (&locks);
+  invalidate (self);
 }
 
 gboolean
@@ -1110,6 +1203,7 @@ candor_whatif_page_set_session (CandorWhatifPage *self,
     return;
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  drop_pending_compute (self);
   g_set_object (&self->session, session);
   if (session != NULL)
     {
@@ -1140,9 +1234,11 @@ candor_whatif_page_dispose (GObject *object)
 {
   CandorWhatifPage *self = CANDOR_WHATIF_PAGE (object);
 
-  if (self->cancellable != NULL)
+  /* A table search runs out (see cancel_job ()). */
+  if (self->cancellable != NULL && !self->job_is_table)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  drop_pending_compute (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1314,11 +1410,6 @@ add_table_state (CandorWhatifPage *self,
       g_ptr_array_add (locked, schema->columns[c].name);
   g_ptr_array_add (locked, NULL);
   add_string_array (b, "locked", (const char * const *) locked->pdata);
-  json_builder_set_member_name (b, "user_locked");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->user_locks->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (self->user_locks, i));
-  json_builder_end_array (b);
   json_builder_set_member_name (b, "integer_columns");
   json_builder_begin_array (b);
   for (int c = 0; c < r->n_columns; c++)
@@ -1409,6 +1500,11 @@ candor_whatif_page_add_state (CandorWhatifPage *self,
   json_builder_add_int_value (b, self->count);
   json_builder_set_member_name (b, "requested_target");
   json_builder_add_int_value (b, self->target);
+  json_builder_set_member_name (b, "user_locked");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->user_locks->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (self->user_locks, i));
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "error");
   if (self->error != NULL)
     json_builder_add_string_value (b, self->error);

@@ -29,12 +29,19 @@ void           candor_whatif_page_set_count     (CandorWhatifPage *self,
 gboolean       candor_whatif_page_set_locked    (CandorWhatifPage *self,
                                                  const char       *column,
                                                  gboolean          locked);
+/* Tables: the columns the user locked, in the schema's order. */
+char         **candor_whatif_page_dup_locked    (CandorWhatifPage *self);
+/* Tables: locks exactly @columns (NULL-terminated) besides the schema's,
+ * searching again once; names the model does not read are skipped. */
+void           candor_whatif_page_set_all_locked (CandorWhatifPage  *self,
+                                                  const char *const *columns);
 /* Tables: also list the columns no counterfactual changes. */
 void           candor_whatif_page_set_show_all  (CandorWhatifPage *self,
                                                  gboolean          show_all);
 /* Images: the class to reach; −1 for the runner-up. */
 void           candor_whatif_page_set_target    (CandorWhatifPage *self,
                                                  int               target);
+int            candor_whatif_page_get_target    (CandorWhatifPage *self);
 
 /* Searches now if what the page would show is not computed yet, even
  * while the page is hidden (for `--state`). */

@@ -58,6 +58,7 @@ struct _CandorWindow
   GtkRecentManager *recent_manager;
 
   gboolean scripted;
+  gboolean pending_whatif;      /* an opened session's What If settings wait for its files */
   gboolean card_hidden_for_split;
 };
 

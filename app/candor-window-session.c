@@ -22,6 +22,7 @@
 #include "candor-sample.h"
 #include "candor-session.h"
 #include "candor-window-private.h"
+#include "candor-worker.h"
 #include "model.h"
 #include "report.h"
 
@@ -119,6 +120,15 @@ fill_doc (CandorWindow *self,
   replace (&doc->sign, cx_sign_name (params.sign));
   doc->outlier_percent = params.outlier_percent;
   doc->alpha = params.alpha;
+
+  {
+    g_auto(GStrv) locked = candor_whatif_page_dup_locked (self->whatif_page);
+    g_ptr_array_set_size (doc->whatif_locked, 0);
+    for (guint i = 0; locked[i] != NULL; i++)
+      g_ptr_array_add (doc->whatif_locked, g_strdup (locked[i]));
+  }
+  doc->whatif_count = candor_whatif_page_get_count (self->whatif_page);
+  doc->whatif_target = candor_whatif_page_get_target (self->whatif_page);
 }
 
 /* An independent copy, for a worker thread (through the file format, so
@@ -438,6 +448,9 @@ candor_window_open_session (CandorWindow *self,
 
   g_free (self->pending_sample);
   self->pending_sample = doc->selected->len > 0 ? g_strdup (doc->selected->pdata[0]) : NULL;
+  /* The locks name the table's columns and the target the model's
+   * classes: both are set once the files have loaded. */
+  self->pending_whatif = TRUE;
   model_path = cx_session_resolve (path, doc->model_path);
   data_path = cx_session_resolve (path, doc->data_path);
   if (model_path != NULL && g_file_test (model_path, G_FILE_TEST_EXISTS))
@@ -452,17 +465,26 @@ candor_window_open_session (CandorWindow *self,
   candor_window_open (self, model, data);
 }
 
+/* Sets the What If view as the opened session left it. */
+static void
+restore_whatif (CandorWindow *self)
+{
+  g_autoptr(GPtrArray) locked = g_ptr_array_copy (self->doc->whatif_locked, NULL, NULL);
+
+  g_ptr_array_add (locked, NULL);
+  candor_whatif_page_set_count (self->whatif_page, self->doc->whatif_count);
+  candor_whatif_page_set_target (self->whatif_page, self->doc->whatif_target);
+  candor_whatif_page_set_all_locked (self->whatif_page, (const char *const *) locked->pdata);
+}
+
 void
 candor_window_session_opened (CandorWindow *self)
 {
   CandorDataset *dataset = candor_session_get_dataset (self->session);
   g_autofree char *wanted = g_steal_pointer (&self->pending_sample);
-  GListModel *samples;
+  GListModel *samples = dataset ? candor_dataset_get_samples (dataset) : NULL;
 
-  if (wanted == NULL || dataset == NULL)
-    return;
-  samples = candor_dataset_get_samples (dataset);
-  for (guint i = 0; i < g_list_model_get_n_items (samples); i++)
+  for (guint i = 0; wanted != NULL && samples != NULL && i < g_list_model_get_n_items (samples); i++)
     {
       g_autoptr(CandorSample) sample = g_list_model_get_item (samples, i);
       g_autofree char *id = sample_id (sample);
@@ -470,8 +492,13 @@ candor_window_session_opened (CandorWindow *self)
       if (g_strcmp0 (id, wanted) == 0)
         {
           candor_session_set_selected_sample (self->session, sample);
-          return;
+          break;
         }
+    }
+  if (self->pending_whatif)
+    {
+      self->pending_whatif = FALSE;
+      restore_whatif (self);
     }
 }
 
@@ -540,6 +567,7 @@ report_thread (GTask        *task,
   ReportJob *job = task_data;
   GError *error = NULL;
 
+  candor_worker_enter ();
   if (!cx_report_write (job->doc, job->session_path, job->out, report_progress, job,
                         &job->pages, &error))
     {

@@ -183,6 +183,10 @@ open_done (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = one_line_message (error->message, request->model, request->data);
+          /* An opened session's selection and What If settings were for
+           * these files, not for whatever opens next. */
+          g_clear_pointer (&self->pending_sample, g_free);
+          self->pending_whatif = FALSE;
           candor_window_show_toast (self, message, 10);
           g_signal_emit (self, signals[OPEN_FAILED], 0, message);
         }

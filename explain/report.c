@@ -7,6 +7,7 @@
 #include "report.h"
 #include "attribution.h"
 #include "atomic-file.h"
+#include "counterfactual.h"
 #include "csv.h"
 #include "fairness.h"
 #include "schema.h"
@@ -657,6 +658,148 @@ row_section (Page *p, const CxSession *s, const char *session_path, const CxMode
   return TRUE;
 }
 
+/* ---- counterfactuals ---- */
+
+/* One cell of a table line, at @x on the current line. */
+static void
+cell (Page *p, double x, const char *s, gboolean bold)
+{
+  cairo_select_font_face (p->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (p->cr, 8);
+  cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
+  cairo_move_to (p->cr, x, p->y + 9);
+  cairo_show_text (p->cr, s);
+}
+
+/* "a, b and c" */
+static char *
+join_columns (GPtrArray *names)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, i + 1 == names->len ? " and " : ", ");
+      g_string_append (out, names->pdata[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* What the What If view shows for a row with the session's settings (how
+ * many options, which columns the reviewer locked): each option's changed
+ * columns, from → to, the favourable probability it reaches and the size
+ * of the change, as explain/counterfactual.h finds them. */
+static gboolean
+counterfactual_section (Page *p, const CxSession *s, const CxModel *m, const Table *t, int64_t row,
+                        char **classes, GError **error)
+{
+  const double row_h = 12, x_option = MARGIN, x_column = MARGIN + 44, x_change = MARGIN + 150;
+  const double x_prob = PAGE_W - MARGIN - 110, x_dist = PAGE_W - MARGIN - 45;
+  g_autoptr(GPtrArray) lock = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fixed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(CxCounterfactualResult) r = NULL;
+  g_autoptr(GString) intro = g_string_new (NULL);
+  const char *favourable = class_name (classes, t->schema->favourable_output);
+  CxCounterfactualParams cp;
+
+  cx_counterfactual_params_init (&cp);
+  cp.count = s->whatif_count;
+  for (guint i = 0; i < s->whatif_locked->len; i++)
+    g_ptr_array_add (lock, s->whatif_locked->pdata[i]);
+  g_ptr_array_add (lock, NULL);
+  cp.lock = (const char *const *) lock->pdata;
+  r = cx_counterfactual_run (m, t->schema, t->csv, t->x, row, &cp, error);
+  if (r == NULL)
+    return FALSE;
+
+  for (int c = 0; c < r->n_columns; c++)
+    if (t->schema->columns[c].locked)
+      g_ptr_array_add (fixed, t->schema->columns[c].name);
+    else if (r->stats[c].locked)
+      g_ptr_array_add (chosen, t->schema->columns[c].name);
+
+  need (p, 80);
+  p->y += 10;
+  text (p, "What would change the decision", 11, TRUE, 0);
+  g_string_append_printf (intro, "Counterfactuals, as the What If view finds them: up to %d of the smallest "
+                          "changes to this row's values that make the model decide %s (probability "
+                          "of %.0f %% or more).", cp.count, favourable, 100 * cp.threshold);
+  if (fixed->len > 0)
+    {
+      g_autofree char *names = join_columns (fixed);
+      g_string_append_printf (intro, " Locked by the schema: %s.", names);
+    }
+  if (chosen->len > 0)
+    {
+      g_autofree char *names = join_columns (chosen);
+      g_string_append_printf (intro, " Locked by the reviewer: %s.", names);
+    }
+  if (fixed->len + chosen->len > 0)
+    g_string_append (intro, " Locked columns never change.");
+  p->y += 2;
+  text (p, intro->str, 8.5, FALSE, 0);
+  p->y += 4;
+
+  if (r->already_favourable)
+    {
+      g_autofree char *says = g_strdup_printf ("The model already decides %s for this row (probability "
+                                               "%.1f %%): nothing needs to change.", favourable,
+                                               100 * r->probability);
+      text (p, says, 8.5, FALSE, 0);
+      return TRUE;
+    }
+  if (r->n_items == 0)
+    {
+      g_autofree char *says = g_strdup_printf ("No change was found that makes the model decide %s "
+                                               "(probability now %.1f %%).", favourable, 100 * r->probability);
+      text (p, says, 8.5, FALSE, 0);
+      return TRUE;
+    }
+
+  need (p, 2 * row_h);
+  cell (p, x_option, "Option", TRUE);
+  cell (p, x_column, "Column", TRUE);
+  cell (p, x_change, "From → to", TRUE);
+  cell (p, x_prob, "Probability", TRUE);
+  cell (p, x_dist, "Distance", TRUE);
+  p->y += row_h;
+  for (int i = 0; i < r->n_items; i++)
+    {
+      const CxCounterfactual *cf = &r->items[i];
+      g_autofree char *number = g_strdup_printf ("%d", i + 1);
+      g_autofree char *prob = g_strdup_printf ("%.1f %%", 100 * cf->probability);
+      g_autofree char *dist = g_strdup_printf ("%.2f", cf->distance);
+
+      need (p, row_h * MAX (cf->n_changes, 1));
+      cairo_set_source_rgb (p->cr, 0.8, 0.8, 0.8);
+      cairo_rectangle (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 0.4);
+      cairo_fill (p->cr);
+      cell (p, x_option, number, FALSE);
+      cell (p, x_prob, prob, FALSE);
+      cell (p, x_dist, dist, FALSE);
+      for (int k = 0; k < cf->n_changes; k++)
+        {
+          const CxChange *ch = &cf->changes[k];
+          g_autofree char *change = g_strdup_printf ("%s → %s", ch->from, ch->to);
+
+          need (p, row_h);
+          cell (p, x_column, t->schema->columns[ch->column].name, FALSE);
+          cell (p, x_change, change, FALSE);
+          p->y += row_h;
+        }
+      if (cf->n_changes == 0)
+        p->y += row_h;
+    }
+  p->y += 4;
+  text (p, "Probability: the model's probability of the favourable decision for the changed row, "
+        "predicted again. Distance: each number's change in median absolute deviations of its "
+        "column, plus 1 for each category switched.", 7.5, FALSE, 0);
+  return TRUE;
+}
+
 /* ---- fairness ---- */
 
 static void
@@ -1052,7 +1195,8 @@ cx_report_write (const CxSession *s, const char *session_path, const char *out_p
               ok = FALSE;
               break;
             }
-          ok = row_section (&p, s, session_path, m, &table, row, id, classes, error);
+          ok = row_section (&p, s, session_path, m, &table, row, id, classes, error)
+               && counterfactual_section (&p, s, m, &table, row, classes, error);
           if (ok && sanity_x == NULL)
             sanity_x = cx_schema_encode_row (table.schema, table.csv, row, error);
         }

@@ -34,6 +34,9 @@ cx_session_new (void)
   s->selected = g_ptr_array_new_with_free_func (g_free);
   s->sensitive = g_ptr_array_new_with_free_func (g_free);
   s->findings = g_ptr_array_new_with_free_func (finding_free);
+  s->whatif_locked = g_ptr_array_new_with_free_func (g_free);
+  s->whatif_count = 5;
+  s->whatif_target = -1;
   s->ig_steps = 50;
   s->ig_rule = g_strdup ("gausslegendre");
   s->ig_baseline = g_strdup ("zeros");
@@ -63,6 +66,7 @@ cx_session_free (CxSession *s)
   g_ptr_array_unref (s->selected);
   g_ptr_array_unref (s->sensitive);
   g_ptr_array_unref (s->findings);
+  g_ptr_array_unref (s->whatif_locked);
   g_free (s->ig_rule);
   g_free (s->ig_baseline);
   g_free (s->table_method);
@@ -252,7 +256,7 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
   g_autoptr(CxSession) s = cx_session_new ();
   g_autoptr(JsonNode) root = NULL;
   Reader r = { name, error, FALSE };
-  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL;
+  JsonObject *o, *m = NULL, *render = NULL, *fair = NULL, *whatif = NULL;
   JsonNode *n;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -304,6 +308,14 @@ cx_session_parse (const char *data, gsize len, const char *name, GError **error)
   read_strings (&r, fair, "sensitive", s->sensitive);
   s->threshold = get_number (&r, fair, "threshold", 0.5, 0, 1);
   s->bootstrap = (int) get_number (&r, fair, "bootstrap", 1000, 0, 1000000);
+  r.scope = NULL;
+  /* Sessions saved before What If was kept have none: its defaults. */
+  if ((n = member (&r, o, "whatif", JSON_NODE_OBJECT, FALSE)) != NULL)
+    whatif = json_node_get_object (n);
+  r.scope = "'whatif'";
+  read_strings (&r, whatif, "locked", s->whatif_locked);
+  s->whatif_count = (int) get_number (&r, whatif, "count", 5, 1, CX_SESSION_MAX_COUNT);
+  s->whatif_target = (int) get_number (&r, whatif, "target", -1, -1, 100000);
   r.scope = NULL;
   if ((n = member (&r, o, "findings", JSON_NODE_ARRAY, FALSE)) != NULL)
     {
@@ -434,6 +446,14 @@ cx_session_to_data (const CxSession *s, gsize *len)
   json_builder_add_double_value (b, s->threshold);
   json_builder_set_member_name (b, "bootstrap");
   json_builder_add_int_value (b, s->bootstrap);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "whatif");
+  json_builder_begin_object (b);
+  write_strings (b, "locked", s->whatif_locked);
+  json_builder_set_member_name (b, "count");
+  json_builder_add_int_value (b, s->whatif_count);
+  json_builder_set_member_name (b, "target");
+  json_builder_add_int_value (b, s->whatif_target);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "findings");
   json_builder_begin_array (b);

@@ -15,6 +15,8 @@
 G_BEGIN_DECLS
 
 #define CX_SESSION_VERSION 1
+/* Most counterfactuals a session asks for per row (the What If view's limit). */
+#define CX_SESSION_MAX_COUNT 10
 
 typedef struct
 {
@@ -52,6 +54,10 @@ typedef struct
   double threshold;
   int bootstrap;
   GPtrArray *findings;   /* CxFinding * */
+  /* What If */
+  GPtrArray *whatif_locked; /* columns the reviewer locked on top of the schema's (char *) */
+  int whatif_count;         /* counterfactuals searched for per table row (1 to CX_SESSION_MAX_COUNT) */
+  int whatif_target;        /* images: the class to reach; -1: the runner-up */
 } CxSession;
 
 CxSession  *cx_session_new        (void);

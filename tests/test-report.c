@@ -15,7 +15,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "counterfactual.h"
 #include "engine.h"
+#include "input.h"
 #include "session-file.h"
 
 static char *tmpdir;
@@ -27,8 +29,8 @@ demo (const char *name)
 }
 
 static char *
-write_session_with (const char *name, const char *const *selected, const char *table_method,
-                    const char *table_baseline)
+write_session_full (const char *name, const char *const *selected, const char *table_method,
+                    const char *table_baseline, const char *const *whatif_locked, int whatif_count)
 {
   g_autoptr(CxSession) s = cx_session_new ();
   g_autoptr(GError) error = NULL;
@@ -48,10 +50,20 @@ write_session_with (const char *name, const char *const *selected, const char *t
   s->table_method = g_strdup (table_method);
   g_free (s->table_baseline);
   s->table_baseline = g_strdup (table_baseline);
+  for (guint i = 0; whatif_locked != NULL && whatif_locked[i] != NULL; i++)
+    g_ptr_array_add (s->whatif_locked, g_strdup (whatif_locked[i]));
+  s->whatif_count = whatif_count;
   cx_session_add_finding (s, "row 13", "Denied while the data's approved rows look alike");
   g_assert_true (cx_session_save (s, path, &error));
   g_assert_no_error (error);
   return path;
+}
+
+static char *
+write_session_with (const char *name, const char *const *selected, const char *table_method,
+                    const char *table_baseline)
+{
+  return write_session_full (name, selected, table_method, table_baseline, NULL, 5);
 }
 
 static char *
@@ -295,6 +307,142 @@ test_row_follows_session_method (void)
   }
 }
 
+/* The lines of @text from the one starting with @first up to the one
+ * starting with @last (both trimmed), without those. */
+static GPtrArray *
+section_lines (const char *text, const char *first, const char *last)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  gboolean inside = FALSE;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+      if (!inside)
+        inside = g_str_has_prefix (trimmed, first);
+      else if (g_str_has_prefix (trimmed, last))
+        return out;
+      else
+        g_ptr_array_add (out, g_strdup (lines[i]));
+    }
+  g_error ("the report has no section from “%s” to “%s”", first, last);
+  return out;
+}
+
+static guint
+count_matching (GPtrArray *lines, const char *pattern)
+{
+  g_autoptr(GRegex) re = g_regex_new (pattern, 0, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (re);
+  for (guint i = 0; i < lines->len; i++)
+    n += g_regex_match (re, lines->pdata[i], 0, NULL);
+  return n;
+}
+
+/* A row's page lists the counterfactuals the What If view finds with the
+ * session's settings: as many options as cx_counterfactual_run gives for
+ * that count and those locks, each with its probability, distance and
+ * changes (column, from → to); the column the reviewer locked, which the
+ * search changes when it is free, never appears as changed. */
+static void
+test_counterfactuals_follow_session (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_autoptr(CxCounterfactualResult) free_run = NULL;
+  g_autoptr(CxCounterfactualResult) locked_run = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *pdf = g_build_filename (tmpdir, "whatif.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *locked_name = NULL;
+  g_autofree char *never = NULL;
+  g_autofree char *said = NULL;
+  g_autofree char *row_id = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autoptr(CxTensor) prob = NULL;
+  g_auto(CxCliResult) r = { 0 };
+  const char *lock[2] = { NULL, NULL };
+  CxCounterfactualParams cp;
+  int64_t row = -1;
+  const int count = 3;
+
+  if (!cx_test_table_load_hmda (&t))
+    return;
+  /* The first row the model denies. */
+  out = cx_engine_predict (t.model, t.x, 0, NULL, &error);
+  g_assert_no_error (error);
+  prob = cx_output_probabilities (t.model, 0, out);
+  for (int64_t i = 0; i < t.x->shape[0] && row < 0; i++)
+    if (prob->data.f[i * prob->shape[1] + t.schema->favourable_output] < 0.4)
+      row = i;
+  g_assert_cmpint (row, >=, 0);
+  row_id = g_strdup_printf ("row %" G_GINT64_FORMAT, row + 1);
+  cx_counterfactual_params_init (&cp);
+  cp.count = count;
+  free_run = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, row, &cp, &error);
+  g_assert_no_error (error);
+  g_assert_false (free_run->already_favourable);
+  g_assert_cmpint (free_run->n_items, >, 0);
+  g_assert_cmpint (free_run->items[0].n_changes, >, 0);
+  /* The column the free search changes first is the one locked. */
+  locked_name = g_strdup (t.schema->columns[free_run->items[0].changes[0].column].name);
+  lock[0] = locked_name;
+  cp.lock = lock;
+  locked_run = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, row, &cp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (locked_run->n_items, >, 0);
+
+  session = write_session_full ("whatif.candor", (const char *const[]) { row_id, NULL }, "ig", "mean",
+                                lock, count);
+  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  text = pdf_text (pdf);
+  if (text == NULL)
+    return;
+  lines = section_lines (text, "What would change the decision", "Probability: the model");
+
+  /* One line per option, numbered, with its probability and distance. */
+  g_assert_cmpuint (count_matching (lines, "^\\s*\\d+\\s+\\S.*→"), ==, locked_run->n_items);
+  for (int i = 0; i < locked_run->n_items; i++)
+    {
+      const CxCounterfactual *cf = &locked_run->items[i];
+      g_autofree char *option = g_strdup_printf ("^\\s*%d\\s+.*\\s%.1f %%\\s+%.2f\\s*$", i + 1,
+                                                 100 * cf->probability, cf->distance);
+      g_assert_cmpuint (count_matching (lines, option), ==, 1);
+      for (int k = 0; k < cf->n_changes; k++)
+        {
+          g_autofree char *name = g_regex_escape_string (t.schema->columns[cf->changes[k].column].name, -1);
+          g_autofree char *from = g_regex_escape_string (cf->changes[k].from, -1);
+          g_autofree char *to = g_regex_escape_string (cf->changes[k].to, -1);
+          g_autofree char *change = g_strdup_printf ("(^|\\s)%s\\s+%s\\s*→\\s*%s(\\s|$)", name, from, to);
+          if (count_matching (lines, change) == 0)
+            g_error ("the report does not list option %d's change of %s", i + 1, cf->changes[k].column >= 0
+                     ? t.schema->columns[cf->changes[k].column].name : "?");
+        }
+    }
+  {
+    g_autofree char *escaped = g_regex_escape_string (locked_name, -1);
+    never = g_strdup_printf ("(^|\\s)%s\\s+\\S.*→", escaped);
+  }
+  g_assert_cmpuint (count_matching (lines, never), ==, 0);
+  said = g_strdup_printf ("Locked by the reviewer: %s.", locked_name);
+  {
+    /* pdftotext breaks and indents lines where the page does: one space. */
+    char *w = text;
+    for (const char *c = text; *c; c++)
+      if (!g_ascii_isspace (*c) || (w > text && w[-1] != ' '))
+        *w++ = g_ascii_isspace (*c) ? ' ' : *c;
+    *w = '\0';
+  }
+  assert_contains (text, said);
+  assert_contains (text, "Locked by the schema: afam and single.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -307,6 +455,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/table/rows-fairness-sanity-findings", test_table_report);
   g_test_add_func ("/report/table/bad-row-is-refused", test_bad_row);
   g_test_add_func ("/report/table/rows-follow-the-sessions-method", test_row_follows_session_method);
+  g_test_add_func ("/report/table/counterfactuals-follow-the-sessions-whatif", test_counterfactuals_follow_session);
   g_test_add_func ("/cli/explain/row-mean-baseline-is-the-table-mean", test_row_mean_baseline);
   status = g_test_run ();
   cx_test_remove_tree (tmpdir);

@@ -9,6 +9,7 @@
 #include "json-output.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -35,6 +36,10 @@ sample_session (int findings)
   g_free (s->table_baseline);
   s->table_baseline = g_strdup ("zeros");
   s->threshold = 0.35;
+  g_ptr_array_add (s->whatif_locked, g_strdup ("insurance"));
+  g_ptr_array_add (s->whatif_locked, g_strdup ("hschool"));
+  s->whatif_count = 3;
+  s->whatif_target = 8;
   for (int i = 0; i < findings; i++)
     {
       g_autofree char *note = g_strdup_printf ("finding %d: the map lights up the background — «ü»", i);
@@ -68,6 +73,51 @@ test_round_trip (void)
   g_assert_cmpstr (back->ig_baseline, ==, "blur");
   g_assert_cmpstr (back->table_method, ==, "shap");
   g_assert_cmpstr (back->table_baseline, ==, "zeros");
+  g_assert_cmpuint (back->whatif_locked->len, ==, 2);
+  g_assert_cmpstr (back->whatif_locked->pdata[0], ==, "insurance");
+  g_assert_cmpstr (back->whatif_locked->pdata[1], ==, "hschool");
+  g_assert_cmpint (back->whatif_count, ==, 3);
+  g_assert_cmpint (back->whatif_target, ==, 8);
+}
+
+/* The What If settings as the file holds them: additive keys under
+ * "whatif", written the same way again after reading. */
+static void
+test_whatif_keys (void)
+{
+  g_autoptr(CxSession) s = sample_session (0);
+  g_autoptr(CxSession) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *whatif;
+  JsonArray *locked;
+  gsize len;
+
+  g_ptr_array_set_size (s->whatif_locked, 0);
+  g_ptr_array_add (s->whatif_locked, g_strdup ("lvrat"));
+  s->whatif_count = 10;
+  s->whatif_target = -1;
+  text = cx_session_to_data (s, &len);
+  root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  whatif = json_object_get_object_member (json_node_get_object (root), "whatif");
+  g_assert_nonnull (whatif);
+  locked = json_object_get_array_member (whatif, "locked");
+  g_assert_cmpuint (json_array_get_length (locked), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (locked, 0), ==, "lvrat");
+  g_assert_cmpint (json_object_get_int_member (whatif, "count"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (whatif, "target"), ==, -1);
+
+  back = cx_session_parse (text, len, "whatif.candor", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->whatif_locked->len, ==, 1);
+  g_assert_cmpstr (back->whatif_locked->pdata[0], ==, "lvrat");
+  g_assert_cmpint (back->whatif_count, ==, 10);
+  g_assert_cmpint (back->whatif_target, ==, -1);
+  again = cx_session_to_data (back, NULL);
+  g_assert_cmpstr (again, ==, text);
 }
 
 /* A session saved before table rows had a method and a baseline opens
@@ -88,6 +138,10 @@ test_old_file_defaults (void)
   g_assert_cmpstr (s->ig_baseline, ==, "uniform");
   g_assert_cmpstr (s->table_method, ==, "ig");
   g_assert_cmpstr (s->table_baseline, ==, "mean");
+  /* ... and What If as the view starts: nothing locked, five options, the runner-up. */
+  g_assert_cmpuint (s->whatif_locked->len, ==, 0);
+  g_assert_cmpint (s->whatif_count, ==, 5);
+  g_assert_cmpint (s->whatif_target, ==, -1);
 }
 
 static void
@@ -126,6 +180,17 @@ test_hostile (void)
                 "member 'findings' must hold objects");
   expect_error ("selected.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"selected\": [{}]}",
                 "member 'selected' must hold strings only");
+  expect_error ("whatif.candor", "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"whatif\": [5]}",
+                "member 'whatif' must be an object");
+  expect_error ("whatif-count.candor",
+                "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"whatif\": {\"count\": 0}}",
+                "member 'count' of 'whatif' is 0, out of range (1 to 10)");
+  expect_error ("whatif-target.candor",
+                "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"whatif\": {\"target\": -2}}",
+                "member 'target' of 'whatif' is -2, out of range (-1 to 100000)");
+  expect_error ("whatif-locked.candor",
+                "{\"candor_session\": 1, \"model\": {\"path\": \"m\"}, \"whatif\": {\"locked\": [1]}}",
+                "member 'locked' of 'whatif' must hold strings only");
   {
     g_autofree char *deep = g_strnfill (100000, '{');
     expect_error ("deep.candor", deep, "line 1: arrays and objects nested more than 64 deep");
@@ -258,7 +323,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("candor-session-XXXXXX", NULL);
   g_test_add_func ("/session/round-trip", test_round_trip);
-  g_test_add_func ("/session/old-file-gets-table-defaults", test_old_file_defaults);
+  g_test_add_func ("/session/old-file-gets-table-and-whatif-defaults", test_old_file_defaults);
+  g_test_add_func ("/session/whatif-settings-are-kept", test_whatif_keys);
   g_test_add_func ("/session/hostile-files-are-refused", test_hostile);
   g_test_add_func ("/session/kill-during-save-loses-nothing", test_kill_during_save);
   g_test_add_func ("/session/json-exponents", test_json_exponents);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "candor-diff-table.h"
+#include "candor-tooltip.h"
 
 /* Grid rows where each kind of row starts. */
 #define TOP_ROW     1
@@ -235,7 +236,7 @@ add_cell (CandorDiffTable *self,
   if (label_class != NULL)
     gtk_widget_add_css_class (label, label_class);
   if (tooltip != NULL)
-    gtk_widget_set_tooltip_text (box, tooltip);
+    candor_set_tooltip_text (box, tooltip);
   gtk_box_append (GTK_BOX (box), label);
   gtk_grid_attach (self->grid, box, column, grid_row, 1, 1);
   if (label_out != NULL)
@@ -254,7 +255,7 @@ on_lock_toggled (GtkToggleButton *button,
   gtk_button_set_icon_name (GTK_BUTTON (button), locked ? "changes-prevent-symbolic" : "changes-allow-symbolic");
   tooltip = locked ? g_strdup_printf (_("Locked: no change touches “%s”. Click to let it change."), name)
                    : g_strdup_printf (_("Click to lock “%s”, so no change touches it"), name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
+  candor_set_tooltip_text (GTK_WIDGET (button), tooltip);
   g_signal_emit (self, signals[LOCK_TOGGLED], 0, name, locked);
 }
 
@@ -272,7 +273,7 @@ lock_widget (CandorDiffTable *self,
       GtkWidget *image = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
       tooltip = g_strdup_printf (_("“%s” is locked by the data’s schema (a protected attribute): "
                                    "no change may touch it"), name);
-      gtk_widget_set_tooltip_text (image, tooltip);
+      candor_set_tooltip_text (image, tooltip);
       gtk_widget_add_css_class (image, "fixed-lock");
       gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
       return image;
@@ -289,7 +290,7 @@ lock_widget (CandorDiffTable *self,
   tooltip = lock == CANDOR_DIFF_LOCK_USER
           ? g_strdup_printf (_("Locked: no change touches “%s”. Click to let it change."), name)
           : g_strdup_printf (_("Click to lock “%s”, so no change touches it"), name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  candor_set_tooltip_text (button, tooltip);
   /* Translators: the accessible name of a feature's lock button */
   label = g_strdup_printf (_("Lock %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

@@ -548,6 +548,93 @@ test_image_target (void)
   g_assert_cmpint (json_object_get_int_member (runner_up, "target"), !=, 8);
 }
 
+/* The locks and the count chosen in the view are saved with the session,
+ * and the session reopened with --session shows the same locks and count,
+ * with the options `candor-cli counterfactual` finds for them; an image
+ * session keeps the class aimed for. */
+static void
+test_session_keeps_whatif (void)
+{
+  g_autofree char *model = gui_demo_path ("hmda-mlp.onnx");
+  g_autofree char *csv_path = gui_demo_path ("hmda.csv");
+  g_autofree char *schema = gui_demo_path ("hmda-schema.json");
+  g_autofree char *session = g_build_filename (tmpdir, "whatif.candor", NULL);
+  g_autofree char *image_session = g_build_filename (tmpdir, "whatif-image.candor", NULL);
+  g_autofree char *save = g_strdup_printf ("save-session-to('%s')", session);
+  g_autofree char *save_image = g_strdup_printf ("save-session-to('%s')", image_session);
+  g_autofree char *select = NULL;
+  g_autofree char *row_arg = NULL;
+  g_autoptr(CxCsv) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) reopened = NULL;
+  g_autoptr(JsonObject) reference = NULL;
+  g_autoptr(JsonObject) image_saved = NULL;
+  g_autoptr(JsonObject) image_reopened = NULL;
+  g_autoptr(JsonObject) image_doc = NULL;
+  const char *const user_locks[] = { "hirat", "insurance", NULL };
+  const char *const locked[] = { "afam", "single", "hirat", "insurance", NULL };
+  JsonObject *whatif;
+  JsonArray *names;
+  int64_t row;
+
+  if (!need_xvfb ())
+    return;
+  csv = cx_csv_load (csv_path, &error);
+  g_assert_no_error (error);
+  row = find_denied_row (model, csv_path, schema, csv);
+  select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
+  g_remove (session);
+
+  /* Locked in the other order than the schema's: saved in the schema's. */
+  saved = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
+                     (const char *const[]) { "set-view('whatif')", select, "lock-column(('insurance', true))",
+                                             "lock-column(('hirat', true))", "set-counterfactual-count(3)",
+                                             save, NULL });
+  g_assert_cmpint (json_object_get_int_member (gui_member (saved, "whatif"), "count"), ==, 3);
+  doc = gui_load_json (session);
+  whatif = gui_member (doc, "whatif");
+  names = array_member (whatif, "locked");
+  g_assert_cmpuint (json_array_get_length (names), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (names, 0), ==, user_locks[0]);
+  g_assert_cmpstr (json_array_get_string_element (names, 1), ==, user_locks[1]);
+  g_assert_cmpint (json_object_get_int_member (whatif, "count"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (whatif, "target"), ==, -1);
+
+  reopened = gui_drive (tmpdir, "whatif", (const char *const[]) { "--session", session, NULL }, NULL);
+  g_assert_cmpstr (json_object_get_string_member (reopened, "view"), ==, "whatif");
+  whatif = gui_member (reopened, "whatif");
+  g_assert_cmpstr (json_object_get_string_member (whatif, "status"), ==, "shown");
+  g_assert_cmpint (json_object_get_int_member (whatif, "sample"), ==, row);
+  g_assert_cmpint (json_object_get_int_member (whatif, "count"), ==, 3);
+  names = array_member (whatif, "user_locked");
+  g_assert_cmpuint (json_array_get_length (names), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (names, 0), ==, user_locks[0]);
+  g_assert_cmpstr (json_array_get_string_element (names, 1), ==, user_locks[1]);
+  for (guint i = 0; locked[i] != NULL; i++)
+    g_assert_true (array_has_string (array_member (whatif, "locked"), locked[i]));
+  g_assert_cmpuint (json_array_get_length (array_member (whatif, "counterfactuals")), <=, 3);
+  check_counterfactuals (whatif, csv, row, model, schema, locked);
+  row_arg = g_strdup_printf ("%" G_GINT64_FORMAT, row + 1);
+  reference = cli ((const char *const[]) { "counterfactual", "--model", model, "--data", csv_path,
+                                           "--schema", schema, "--row", row_arg, "--count", "3",
+                                           "--lock", "hirat,insurance", NULL });
+  check_same_as_cli (whatif, reference);
+
+  /* Images: the class aimed for. */
+  g_remove (image_session);
+  image_saved = gui_drive (tmpdir, NULL, NULL, (const char *const[]) { "set-view('whatif')",
+                                                                     "set-counterfactual-target(8)",
+                                                                     save_image, NULL });
+  image_doc = gui_load_json (image_session);
+  g_assert_cmpint (json_object_get_int_member (gui_member (image_doc, "whatif"), "target"), ==, 8);
+  image_reopened = gui_drive (tmpdir, "whatif", (const char *const[]) { "--session", image_session, NULL }, NULL);
+  whatif = gui_member (image_reopened, "whatif");
+  g_assert_cmpint (json_object_get_int_member (whatif, "requested_target"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (whatif, "target"), ==, 8);
+}
+
 /* A model that cannot read the table: said so, nothing searched. */
 static void
 test_model_does_not_fit (void)
@@ -585,6 +672,7 @@ main (int argc, char **argv)
   g_test_add_func ("/whatif/table/export-matches-the-cli", test_table_export);
   g_test_add_func ("/whatif/image/target-class-as-the-cli", test_image_target);
   g_test_add_func ("/whatif/model-that-does-not-fit-is-said", test_model_does_not_fit);
+  g_test_add_func ("/whatif/session/keeps-locks-count-and-target", test_session_keeps_whatif);
   status = g_test_run ();
 
   cx_test_remove_tree (tmpdir);
