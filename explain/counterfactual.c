@@ -8,6 +8,7 @@
 #include "input.h"
 #include "exec.h"
 #include "cx-error.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -774,14 +775,357 @@ near_duplicate (Search *s, char **a, char **b)
 
 /* ---- the whole run ---- */
 
-static gboolean
-compute_stats (Search *s, GError **error)
+/* Column statistics from the encoded table. cx_schema_encode parsed every
+ * number already, and the encoded float x = (v − mean) / std keeps the
+ * order of the values v and lies within a known bound of them; so order
+ * statistics are found on the floats and made exact by parsing again only
+ * the few cells that could be at that rank. The results equal those of
+ * parsing every cell. */
+
+typedef struct
 {
-  const CxCsv *csv = s->csv;
-  int64_t N = csv->n_rows;
+  Search *s;
+  const CxTensor *x;
+  int n_numeric;
+  const int *numeric;          /* schema column of each numeric column */
+  float *cols;                 /* [n_numeric, N]: the encoded values, column by column */
+  GError **errors;             /* per numeric column */
+} StatsJob;
+
+/* A float's bits as an unsigned key in the same order (−0 before +0). */
+static inline guint32
+float_key (float f)
+{
+  guint32 u;
+  memcpy (&u, &f, sizeof u);
+  return (u & 0x80000000u) ? ~u : u | 0x80000000u;
+}
+
+static inline float
+key_float (guint32 u)
+{
+  float f;
+  u = (u & 0x80000000u) ? u & 0x7fffffffu : ~u;
+  memcpy (&f, &u, sizeof f);
+  return f;
+}
+
+/* The k-th smallest of @n keys (from 0; @keys is overwritten): a radix
+ * select, 12 + 10 + 10 bits, each pass keeping the bucket holding rank k. */
+static guint32
+select_key (guint32 *keys, int64_t n, int64_t k)
+{
+  static const int shifts[] = { 20, 10, 0 };
+  static const guint32 masks[] = { 0xfff, 0x3ff, 0x3ff };
+  guint32 count[4096];
+  guint32 prefix = 0;
+
+  for (int pass = 0; pass < 3; pass++)
+    {
+      int sh = shifts[pass];
+      guint32 mask = masks[pass], d = 0;
+      int64_t below = 0, m = 0;
+
+      memset (count, 0, sizeof (guint32) * (mask + 1));
+      for (int64_t i = 0; i < n; i++)
+        count[(keys[i] >> sh) & mask]++;
+      while (below + count[d] <= k)
+        below += count[d++];
+      k -= below;
+      prefix |= d << sh;
+      for (int64_t i = 0; i < n; i++)
+        if (((keys[i] >> sh) & mask) == d)
+          keys[m++] = keys[i];
+      n = m;
+    }
+  return prefix;
+}
+
+/* Parses row @r of numeric column @c. */
+static gboolean
+parse_cell (Search *s, int c, int64_t r, double *v, GError **error)
+{
+  const CxSchemaColumn *col = &s->schema->columns[c];
+  const char *text = cx_csv_cell (s->csv, r, col->csv_column);
+
+  if (cell_number (col, text, v))
+    return TRUE;
+  g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: row %" G_GINT64_FORMAT
+               ", column %s: '%s' is not a number", s->csv->path, r + 1, col->name, text);
+  return FALSE;
+}
+
+/* Every value of numeric column @c, parsed, into @v (N doubles). */
+static gboolean
+parse_column (Search *s, int c, double *v, GError **error)
+{
+  for (int64_t r = 0; r < s->csv->n_rows; r++)
+    if (!parse_cell (s, c, r, &v[r], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The statistics of numeric column @c from all of its values @v (reordered). */
+static void
+stats_of_values (CxColumnStats *st, double *v, int64_t N)
+{
+  double med, mean = 0, var = 0;
+
+  st->min = INFINITY;
+  st->max = -INFINITY;
+  st->integer = TRUE;
+  for (int64_t r = 0; r < N; r++)
+    {
+      st->min = MIN (st->min, v[r]);
+      st->max = MAX (st->max, v[r]);
+      st->integer = st->integer && v[r] == floor (v[r]) && fabs (v[r]) < 9e15;
+      mean += v[r];
+    }
+  mean /= N;
+  for (int64_t r = 0; r < N; r++)
+    var += (v[r] - mean) * (v[r] - mean);
+  med = median (v, N);
+  for (int64_t r = 0; r < N; r++)
+    v[r] = fabs (v[r] - med);
+  st->mad = median (v, N);
+  /* A column mostly at one value has no MAD: fall back to its spread. */
+  if (!(st->mad > 0))
+    st->mad = sqrt (var / N);
+  if (!(st->mad > 0))
+    st->mad = 1;
+}
+
+/* Scratch of one column's statistics. */
+typedef struct
+{
+  guint32 *keys, *work;
+  float *dev;
+  GArray *cand;                /* doubles */
+} StatsScratch;
+
+/* The exact k-th smallest of N values t, given approximations whose keys
+ * are w->keys, each within @e of its value (e = 0: the keys are in the
+ * values' order, ties included; else the approximations are w->dev), and
+ * exact values from @exact. Every row
+ * whose approximation is more than 2e below (above) the approximations'
+ * k-th is below (above) the exact k-th, which is thus among the rest. */
+typedef gboolean (*ExactFunc) (Search *s, int c, int64_t r, double med, double *v, GError **error);
+
+static gboolean
+exact_kth (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, double med,
+           ExactFunc exact, double *out, GError **error)
+{
+  guint32 key;
+  int64_t below = 0;
+
+  memcpy (w->work, w->keys, sizeof (guint32) * N);
+  key = select_key (w->work, N, k);
+  g_array_set_size (w->cand, 0);
+  if (e == 0)
+    {
+      for (int64_t r = 0; r < N; r++)
+        {
+          below += w->keys[r] < key;
+          if (G_UNLIKELY (w->keys[r] == key))
+            {
+              double v;
+              if (!exact (s, c, r, med, &v, error))
+                return FALSE;
+              g_array_append_val (w->cand, v);
+            }
+        }
+    }
+  else
+    {
+      /* The approximations are the non-negative floats of w->dev. */
+      double a = key_float (key);
+      for (int64_t r = 0; r < N; r++)
+        {
+          double d = w->dev[r];
+          below += d < a - 2 * e;
+          if (G_UNLIKELY (fabs (d - a) <= 2 * e))
+            {
+              double v;
+              if (!exact (s, c, r, med, &v, error))
+                return FALSE;
+              g_array_append_val (w->cand, v);
+            }
+        }
+    }
+  g_assert (k >= below && k - below < (int64_t) w->cand->len);
+  *out = select_kth ((double *) (gpointer) w->cand->data, w->cand->len, k - below);
+  return TRUE;
+}
+
+static gboolean
+exact_value (Search *s, int c, int64_t r, double med, double *v, GError **error)
+{
+  return parse_cell (s, c, r, v, error);
+}
+
+static gboolean
+exact_deviation (Search *s, int c, int64_t r, double med, double *v, GError **error)
+{
+  if (!parse_cell (s, c, r, v, error))
+    return FALSE;
+  *v = fabs (*v - med);
+  return TRUE;
+}
+
+/* The median of the N values exact() gives, as median () computes it. */
+static gboolean
+exact_median (Search *s, int c, StatsScratch *w, int64_t N, double e, double med, ExactFunc exact,
+              double *out, GError **error)
+{
+  double a, b;
+  if (!exact_kth (s, c, w, N, N / 2, e, med, exact, &a, error))
+    return FALSE;
+  if (N % 2 == 1)
+    {
+      *out = a;
+      return TRUE;
+    }
+  if (!exact_kth (s, c, w, N, N / 2 - 1, e, med, exact, &b, error))
+    return FALSE;
+  *out = (a + b) / 2;
+  return TRUE;
+}
+
+/* The statistics of numeric column @c whose encoded values are @xs. */
+static gboolean
+column_stats (Search *s, int c, const float *xs, StatsScratch *w, GError **error)
+{
+  const CxSchemaColumn *col = &s->schema->columns[c];
+  const CxSchemaFeature *feat = &s->schema->features[col->features[0]];
+  CxColumnStats *st = &s->stats[c];
+  int64_t N = s->csv->n_rows;
+  double xmax = 0, amax = 0, e, dmax = 0, ed, med;
+  guint32 kmin = G_MAXUINT32, kmax = 0;
+  gboolean maybe_integer = TRUE, finite = TRUE;
+
+  /* x = fl32 ((v − mean) / std) and a = x · std + mean, in double: then
+   * |a − v| ≤ |x| std 2⁻²⁴ + |a| 2⁻⁵³ and a few double roundings;
+   * e bounds it with room to spare. */
+  for (int64_t r = 0; r < N; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      w->keys[r] = float_key (xs[r]);
+      kmin = MIN (kmin, w->keys[r]);
+      kmax = MAX (kmax, w->keys[r]);
+      xmax = MAX (xmax, fabs (xs[r]));
+      amax = MAX (amax, fabs (a));
+      finite = finite && isfinite (xs[r]);
+    }
+  e = xmax * feat->std * 0x1p-22 + (amax + fabs (feat->mean)) * 0x1p-50 + feat->std * 0x1p-140;
+  if (!finite || !isfinite (e) || !isfinite (amax))
+    {
+      /* Values beyond float's range: parse them all. */
+      g_autofree double *v = g_new (double, N);
+      if (!parse_column (s, c, v, error))
+        return FALSE;
+      stats_of_values (st, v, N);
+      return TRUE;
+    }
+  /* Integral when every value is: rule columns out on the floats, confirm on the text. */
+  for (int64_t r = 0; r < N && maybe_integer; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      maybe_integer = fabs (a - nearbyint (a)) <= e && fabs (a) < 9e15 + e;
+    }
+  st->integer = maybe_integer;
+  for (int64_t r = 0; r < N && st->integer; r++)
+    {
+      double v;
+      if (!parse_cell (s, c, r, &v, error))
+        return FALSE;
+      st->integer = v == floor (v) && fabs (v) < 9e15;
+    }
+
+  /* The range: the extreme keys hold the extreme values. */
+  st->min = INFINITY;
+  st->max = -INFINITY;
+  for (int64_t r = 0; r < N; r++)
+    if (w->keys[r] == kmin || w->keys[r] == kmax)
+      {
+        double v;
+        if (!parse_cell (s, c, r, &v, error))
+          return FALSE;
+        st->min = MIN (st->min, v);
+        st->max = MAX (st->max, v);
+      }
+
+  if (!exact_median (s, c, w, N, 0, 0, exact_value, &med, error))
+    return FALSE;
+  /* Deviations |a − med| as floats: within ed of |v − med|. */
+  for (int64_t r = 0; r < N; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      w->dev[r] = (float) fabs (a - med);
+      dmax = MAX (dmax, w->dev[r]);
+    }
+  ed = e + dmax * 0x1p-22 + 0x1p-140;
+  for (int64_t r = 0; r < N; r++)
+    w->keys[r] = float_key (w->dev[r]);
+  if (!exact_median (s, c, w, N, ed, med, exact_deviation, &st->mad, error))
+    return FALSE;
+  if (!(st->mad > 0))
+    {
+      /* The fallback needs the spread: the whole column, as before. */
+      g_autofree double *v = g_new (double, N);
+      if (!parse_column (s, c, v, error))
+        return FALSE;
+      stats_of_values (st, v, N);
+    }
+  return TRUE;
+}
+
+static void
+stats_transpose_part (gpointer data, int part, int nparts)
+{
+  StatsJob *j = data;
+  int64_t N = j->x->shape[0], F = j->x->shape[1], lo, hi;
+
+  cx_parallel_range (N, part, nparts, 64, &lo, &hi);
+  for (int64_t r = lo; r < hi; r++)
+    {
+      const float *xr = j->x->data.f + r * F;
+      for (int k = 0; k < j->n_numeric; k++)
+        j->cols[(gsize) k * N + r] = xr[j->s->schema->columns[j->numeric[k]].features[0]];
+    }
+}
+
+static void
+stats_part (gpointer data, int part, int nparts)
+{
+  StatsJob *j = data;
+  int64_t N = j->x->shape[0], lo, hi;
+  StatsScratch w;
+
+  cx_parallel_range (j->n_numeric, part, nparts, 1, &lo, &hi);
+  if (lo >= hi)
+    return;
+  w.keys = g_new (guint32, N);
+  w.work = g_new (guint32, N);
+  w.dev = g_new (float, N);
+  w.cand = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int64_t k = lo; k < hi; k++)
+    column_stats (j->s, j->numeric[k], j->cols + (gsize) k * N, &w, &j->errors[k]);
+  g_free (w.keys);
+  g_free (w.work);
+  g_free (w.dev);
+  g_array_unref (w.cand);
+}
+
+static gboolean
+compute_stats (Search *s, const CxTensor *x, GError **error)
+{
+  int64_t N = s->csv->n_rows;
   g_autofree int *numeric = g_new (int, MAX (s->C, 1));
-  g_autofree double *values = NULL;
+  g_autofree float *cols = NULL;
+  g_autofree GError **errors = NULL;
+  StatsJob job = { 0 };
   int n_numeric = 0;
+  gboolean ok = TRUE;
 
   for (int c = 0; c < s->C; c++)
     {
@@ -789,50 +1133,30 @@ compute_stats (Search *s, GError **error)
       if (s->schema->columns[c].kind == CX_COLUMN_NUMERIC)
         numeric[n_numeric++] = c;
     }
-  /* Row by row (the table's own order, kind to the cache), into columns. */
-  values = g_new (double, (gsize) MAX (N, 1) * MAX (n_numeric, 1));
-  for (int64_t r = 0; r < N; r++)
-    for (int k = 0; k < n_numeric; k++)
-      {
-        const CxSchemaColumn *col = &s->schema->columns[numeric[k]];
-        const char *text = cx_csv_cell (csv, r, col->csv_column);
-        if (!cell_number (col, text, &values[(gsize) k * N + r]))
-          {
-            g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: row %" G_GINT64_FORMAT
-                         ", column %s: '%s' is not a number", csv->path, r + 1, col->name, text);
-            return FALSE;
-          }
-      }
+  if (n_numeric == 0)
+    return TRUE;
+  cols = g_new (float, (gsize) N * n_numeric);
+  errors = g_new0 (GError *, n_numeric);
+  job.s = s;
+  job.x = x;
+  job.n_numeric = n_numeric;
+  job.numeric = numeric;
+  job.cols = cols;
+  job.errors = errors;
+  cx_parallel_run (stats_transpose_part, &job, cx_parallel_parts (N * n_numeric));
+  /* Columns are independent: each is summarised by one thread, the same way whatever the count. */
+  cx_parallel_run (stats_part, &job, MIN (n_numeric, cx_parallel_parts (N * n_numeric)));
   for (int k = 0; k < n_numeric; k++)
     {
-      CxColumnStats *st = &s->stats[numeric[k]];
-      double *v = values + (gsize) k * N;
-      double med, mean = 0, var = 0;
-
-      st->min = INFINITY;
-      st->max = -INFINITY;
-      st->integer = TRUE;
-      for (int64_t r = 0; r < N; r++)
+      if (errors[k] != NULL && ok)
         {
-          st->min = MIN (st->min, v[r]);
-          st->max = MAX (st->max, v[r]);
-          st->integer = st->integer && v[r] == floor (v[r]) && fabs (v[r]) < 9e15;
-          mean += v[r];
+          g_propagate_error (error, errors[k]);
+          ok = FALSE;
         }
-      mean /= N;
-      for (int64_t r = 0; r < N; r++)
-        var += (v[r] - mean) * (v[r] - mean);
-      med = median (v, N);
-      for (int64_t r = 0; r < N; r++)
-        v[r] = fabs (v[r] - med);
-      st->mad = median (v, N);
-      /* A column mostly at one value has no MAD: fall back to its spread. */
-      if (!(st->mad > 0))
-        st->mad = sqrt (var / N);
-      if (!(st->mad > 0))
-        st->mad = 1;
+      else
+        g_clear_error (&errors[k]);
     }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -1032,7 +1356,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   s.stats = res->stats;
   s.F = schema->n_features;
   s.C = schema->n_columns;
-  if (!compute_stats (&s, error) || !setup (&s, x, row, params, error))
+  if (!compute_stats (&s, x, error) || !setup (&s, x, row, params, error))
     goto out;
   if (!score (&s, s.x0, 1, &s0, NULL, error))
     goto out;
