@@ -153,7 +153,58 @@ typedef struct
   double *ulo, *uhi;           /* per feature: box of u */
   gboolean *movable;           /* per feature: not locked */
   int evaluations;
+  /* progress */
+  const CxEngineOptions *engine;
+  double reported;             /* the last fraction reported */
+  double span_lo, span_hi;     /* the part of the run a nested engine call stands for */
+  int it_done, it_total;       /* gradient steps so far, at most */
 } Search;
+
+/* Where the run's time goes, as fractions of it: the column statistics,
+ * then the gradient steps, then making candidates sparse and short, then
+ * predicting the table for plausibility. */
+#define PROGRESS_STATS 0.05
+#define PROGRESS_SEARCH 0.85
+#define PROGRESS_REFINE 0.9
+
+/* Reports @fraction (never less than before) to the caller's progress
+ * function; FALSE with CX_ERROR_CANCELLED when it says to stop. */
+static gboolean
+report (Search *s, double fraction, GError **error)
+{
+  if (s->engine == NULL || s->engine->progress == NULL)
+    return TRUE;
+  s->reported = MAX (s->reported, MIN (fraction, 1.0));
+  if (s->engine->progress (s->reported, s->engine->progress_data))
+    return TRUE;
+  g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
+  return FALSE;
+}
+
+/* The progress function of a nested engine call: its fraction mapped into
+ * [span_lo, span_hi] of the run. */
+static gboolean
+nested_progress (double fraction, gpointer data)
+{
+  Search *s = data;
+  s->reported = MAX (s->reported, s->span_lo + (s->span_hi - s->span_lo) * fraction);
+  return s->engine->progress (s->reported, s->engine->progress_data);
+}
+
+/* Engine options for a nested call standing for [lo, hi] of the run. */
+static CxEngineOptions
+nested_options (Search *s, double lo, double hi)
+{
+  CxEngineOptions o = *s->engine;
+  s->span_lo = MAX (lo, s->reported);
+  s->span_hi = MAX (hi, s->span_lo);
+  if (o.progress != NULL)
+    {
+      o.progress = nested_progress;
+      o.progress_data = s;
+    }
+  return o;
+}
 
 static void
 search_clear (Search *s)
@@ -531,6 +582,10 @@ gradient_search (Search *s, int M, int max_iterations, const float *B, gboolean 
           for (int c = 0; c < s->C; c++)
             used[c] += col_moved[c];
         }
+      s->it_done++;
+      if (!report (s, PROGRESS_STATS + (PROGRESS_SEARCH - PROGRESS_STATS) * s->it_done / MAX (s->it_total, 1),
+                   error))
+        return FALSE;
       if (all_done)
         break;
     }
@@ -1191,7 +1246,8 @@ setup (Search *s, const CxTensor *x, int64_t row, const CxCounterfactualParams *
     {
       int64_t shape[2] = { 1, s->F };
       g_autoptr(CxTensor) one = cx_tensor_new_f32 (2, shape, s->x0);
-      g_autoptr(CxTensor) o = cx_engine_predict (s->model, one, 0, &p->engine, error);
+      CxEngineOptions o1 = nested_options (s, 0, 0);
+      g_autoptr(CxTensor) o = cx_engine_predict (s->model, one, 0, &o1, error);
       if (o == NULL)
         return FALSE;
       if (o->ndim != 2)
@@ -1356,7 +1412,9 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   s.stats = res->stats;
   s.F = schema->n_features;
   s.C = schema->n_columns;
-  if (!compute_stats (&s, x, error) || !setup (&s, x, row, params, error))
+  s.engine = &params->engine;
+  if (!compute_stats (&s, x, error) || !setup (&s, x, row, params, error) ||
+      !report (&s, PROGRESS_STATS, error))
     goto out;
   if (!score (&s, s.x0, 1, &s0, NULL, error))
     goto out;
@@ -1364,7 +1422,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   if (res->probability >= params->threshold)
     {
       res->already_favourable = TRUE;
-      ok = TRUE;
+      ok = report (&s, 1.0, error);
       goto out;
     }
 
@@ -1379,6 +1437,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
     memcpy (B + (gsize) i * s.F, s.x0, sizeof (float) * s.F);
   {
     int it1 = 0, it2 = 0, T = MAX (params->max_iterations, 2);
+    s.it_total = T;
     if (!gradient_search (&s, M0, T / 2, B, FALSE, U, &it1, error))
       goto out;
     /* Each categorical column takes the largest of its relaxed entries. */
@@ -1459,7 +1518,8 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
           cands[owner[j]].valid = TRUE;
         }
   }
-  if (!sparsify (&s, cands, M, error) || !shorten (&s, cands, M, error))
+  if (!sparsify (&s, cands, M, error) || !shorten (&s, cands, M, error) ||
+      !report (&s, PROGRESS_REFINE, error))
     goto out;
 
   /* Every survivor was predicted from its own text. The closest first; a
@@ -1502,7 +1562,8 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
       }
   }
   {
-    g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, &params->engine, error);
+    CxEngineOptions o1 = nested_options (&s, PROGRESS_REFINE, 1.0);
+    g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, &o1, error);
     g_autofree float *pf = NULL;
     if (out == NULL)
       goto out;
@@ -1535,7 +1596,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
         }
       plausibility (&s, x, p_rows, cf);
     }
-  ok = TRUE;
+  ok = report (&s, 1.0, error);
 
 out:
   if (cands != NULL)
@@ -1732,6 +1793,12 @@ cx_image_counterfactual (const CxModel *model, const CxTensor *x,
         for (int64_t i = 0; i < n; i++)
           delta[i] = (float) (delta[i] * eps / dn);
       cf->steps = k + 1;
+      if (params->engine.progress != NULL &&
+          !params->engine.progress ((double) (k + 1) / params->steps, params->engine.progress_data))
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
+          return NULL;
+        }
     }
 
   cf->success = isfinite (best_l2);
