@@ -1298,19 +1298,18 @@ setup (Search *s, const CxTensor *x, int64_t row, const CxCounterfactualParams *
   return TRUE;
 }
 
-/* Distance to the nearest row the model decides favourably. */
+/* The values of @cf as plausibility compares them: numbers, and the
+ * encoded feature of each category. */
 static void
-plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactual *cf)
+plausibility_values (Search *s, const CxCounterfactual *cf, double *num, int *cat)
 {
   const CxSchema *schema = s->schema;
-  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
-  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
-  int64_t N = x->shape[0];
-  double best = INFINITY;
 
   for (int c = 0; c < s->C; c++)
     {
       const CxSchemaColumn *col = &schema->columns[c];
+      num[c] = 0;
+      cat[c] = 0;
       if (col->kind == CX_COLUMN_NUMERIC)
         cell_number (col, cf->values[c], &num[c]);
       else
@@ -1321,25 +1320,49 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
               cat[c] = col->features[k];
         }
     }
+}
+
+/* The distance of encoded row @xr to the values, summed column by column
+ * until it reaches @bound (the rest cannot make it smaller). */
+static inline double
+row_distance (Search *s, const float *xr, const double *num, const int *cat, double bound)
+{
+  const CxSchema *schema = s->schema;
+  double d = 0;
+
+  for (int c = 0; c < s->C && d < bound; c++)
+    {
+      const CxSchemaColumn *col = &schema->columns[c];
+      if (col->kind == CX_COLUMN_NUMERIC)
+        {
+          const CxSchemaFeature *feat = &schema->features[col->features[0]];
+          double v = xr[col->features[0]] * feat->std + feat->mean;
+          d += fabs (v - num[c]) / s->stats[c].mad;
+        }
+      else
+        d += xr[cat[c]] != 1.0f;
+    }
+  return d;
+}
+
+/* Distance to the nearest row the model decides favourably, given every
+ * row's favourable probability. */
+static void
+plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactual *cf)
+{
+  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
+  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
+  int64_t N = x->shape[0];
+  double best = INFINITY;
+
+  plausibility_values (s, cf, num, cat);
   cf->nearest_row = -1;
   for (int64_t r = 0; r < N; r++)
     {
-      const float *xr = x->data.f + r * s->F;
-      double d = 0;
+      double d;
       if (p_rows[r] < s->threshold)
         continue;
-      for (int c = 0; c < s->C && d < best; c++)
-        {
-          const CxSchemaColumn *col = &schema->columns[c];
-          if (col->kind == CX_COLUMN_NUMERIC)
-            {
-              const CxSchemaFeature *feat = &schema->features[col->features[0]];
-              double v = xr[col->features[0]] * feat->std + feat->mean;
-              d += fabs (v - num[c]) / s->stats[c].mad;
-            }
-          else
-            d += xr[cat[c]] != 1.0f;
-        }
+      d = row_distance (s, x->data.f + r * s->F, num, cat, best);
       if (d < best)
         {
           best = d;
@@ -1347,6 +1370,133 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
         }
     }
   cf->plausibility = cf->nearest_row > 0 ? best : NAN;
+}
+
+/* Rows kept as the nearest to one counterfactual. */
+#define NEAREST 64
+
+typedef struct
+{
+  double d[NEAREST];
+  int64_t r[NEAREST];
+  int n, worst;                /* kept, and the one last in (distance, row) order */
+} Nearest;
+
+/* Plausibility of every item without predicting the whole table: the
+ * NEAREST rows closest to each (distance, then row order) are found
+ * first, and only they are predicted; the first favourable one among them
+ * is the nearest favourable row of the table, since every other row comes
+ * after all of them. An item with no favourable row among its nearest
+ * falls back to predicting the table. */
+static gboolean
+plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, GError **error)
+{
+  int64_t N = x->shape[0];
+  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1) * MAX (n, 1));
+  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1) * MAX (n, 1));
+  g_autofree Nearest *near = g_new0 (Nearest, MAX (n, 1));
+  g_autoptr(GHashTable) slot = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_autoptr(CxTensor) in = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autofree float *pf = NULL;
+  gboolean fallback = FALSE;
+  int64_t shape[2];
+
+  if (n == 0)
+    return TRUE;
+  for (int i = 0; i < n; i++)
+    plausibility_values (s, &items[i], num + (gsize) i * s->C, cat + (gsize) i * s->C);
+  /* One pass over the table, every item per row. */
+  for (int64_t r = 0; r < N; r++)
+    {
+      const float *xr = x->data.f + r * s->F;
+      for (int i = 0; i < n; i++)
+        {
+          Nearest *nb = &near[i];
+          double bound = nb->n < NEAREST ? INFINITY : nb->d[nb->worst];
+          double d = row_distance (s, xr, num + (gsize) i * s->C, cat + (gsize) i * s->C, bound);
+          int k;
+          if (!(d < bound))
+            continue;
+          /* Ties keep the earlier row: a later one with the worst's distance stays out. */
+          k = nb->n < NEAREST ? nb->n++ : nb->worst;
+          nb->d[k] = d;
+          nb->r[k] = r;
+          if (nb->n == NEAREST)
+            {
+              nb->worst = 0;
+              for (int j = 1; j < NEAREST; j++)
+                if (nb->d[j] > nb->d[nb->worst] ||
+                    (nb->d[j] == nb->d[nb->worst] && nb->r[j] > nb->r[nb->worst]))
+                  nb->worst = j;
+            }
+        }
+    }
+
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < near[i].n; j++)
+      if (!g_hash_table_contains (slot, GSIZE_TO_POINTER ((gsize) near[i].r[j])))
+        {
+          g_hash_table_insert (slot, GSIZE_TO_POINTER ((gsize) near[i].r[j]), GUINT_TO_POINTER (rows->len));
+          g_array_append_val (rows, near[i].r[j]);
+        }
+  shape[0] = rows->len;
+  shape[1] = s->F;
+  in = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
+  if (in == NULL)
+    return FALSE;
+  for (guint k = 0; k < rows->len; k++)
+    memcpy (in->data.f + (gsize) k * s->F, x->data.f + g_array_index (rows, int64_t, k) * s->F,
+            sizeof (float) * s->F);
+  {
+    CxEngineOptions o = nested_options (s, PROGRESS_REFINE, PROGRESS_REFINE);
+    out = cx_engine_predict (s->model, in, 0, &o, error);
+  }
+  if (out == NULL)
+    return FALSE;
+  s->evaluations += (int) rows->len;
+  pf = cx_favourable_probability (s->model, s->fav, out, error);
+  if (pf == NULL)
+    return FALSE;
+
+  for (int i = 0; i < n; i++)
+    {
+      Nearest *nb = &near[i];
+      int best = -1;
+      for (int j = 0; j < nb->n; j++)
+        {
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (slot, GSIZE_TO_POINTER ((gsize) nb->r[j])));
+          if ((double) pf[k] < s->threshold)
+            continue;
+          if (best < 0 || nb->d[j] < nb->d[best] || (nb->d[j] == nb->d[best] && nb->r[j] < nb->r[best]))
+            best = j;
+        }
+      items[i].nearest_row = best >= 0 ? nb->r[best] + 1 : -1;
+      items[i].plausibility = best >= 0 ? nb->d[best] : NAN;
+      /* All kept rows unfavourable, and the table holds more: look further. */
+      fallback = fallback || (best < 0 && nb->n == NEAREST && N > NEAREST);
+    }
+  if (fallback)
+    {
+      CxEngineOptions o = nested_options (s, PROGRESS_REFINE, 1.0);
+      g_autoptr(CxTensor) all = cx_engine_predict (s->model, x, 0, &o, error);
+      g_autofree float *pall = NULL;
+      g_autofree double *p_rows = NULL;
+      if (all == NULL)
+        return FALSE;
+      s->evaluations += (int) N;
+      pall = cx_favourable_probability (s->model, s->fav, all, error);
+      if (pall == NULL)
+        return FALSE;
+      p_rows = g_new (double, N);
+      for (int64_t r = 0; r < N; r++)
+        p_rows[r] = pall[r];
+      for (int i = 0; i < n; i++)
+        if (items[i].nearest_row < 0)
+          plausibility (s, x, p_rows, &items[i]);
+    }
+  return TRUE;
 }
 
 CxCounterfactualResult *
@@ -1357,7 +1507,6 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   g_autoptr(CxCounterfactualResult) res = NULL;
   g_autofree double *U = NULL;
   g_autofree float *B = NULL;
-  g_autofree double *p_rows = NULL;
   g_autofree Candidate *cands = NULL;
   CxCounterfactualParams defaults;
   Search s = { 0 };
@@ -1561,20 +1710,6 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
         cf->distance = distance_of (&s, cf->values, &cf->n_changes);
       }
   }
-  {
-    CxEngineOptions o1 = nested_options (&s, PROGRESS_REFINE, 1.0);
-    g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, &o1, error);
-    g_autofree float *pf = NULL;
-    if (out == NULL)
-      goto out;
-    s.evaluations += (int) x->shape[0];
-    pf = cx_favourable_probability (model, s.fav, out, error);
-    if (pf == NULL)
-      goto out;
-    p_rows = g_new (double, x->shape[0]);
-    for (int64_t r = 0; r < x->shape[0]; r++)
-      p_rows[r] = pf[r];
-  }
   for (int i = 0; i < res->n_items; i++)
     {
       CxCounterfactual *cf = &res->items[i];
@@ -1594,8 +1729,9 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
           cf->changes[k].to = g_strdup (cf->values[c]);
           k++;
         }
-      plausibility (&s, x, p_rows, cf);
     }
+  if (!plausibility_all (&s, x, res->items, res->n_items, error))
+    goto out;
   ok = report (&s, 1.0, error);
 
 out:

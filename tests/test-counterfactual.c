@@ -38,7 +38,7 @@ static const char *const LIN_SCHEMA =
 /* Row 1 is a = −1, b = 20, n = 10, blue, lockme = 5: logit −3.4. Then 299
  * seeded rows: a ~ N(0, 2), b ~ U(0, 100), n integer in [0, 40]. */
 static char *
-linear_table (void)
+linear_table_shifted (double lockme_shift)
 {
   static const char *const colors[] = { "red", "green", "blue" };
   GString *t = g_string_new ("id,a,b,n,color,lockme,y\n1,-1,20,10,blue,5,no\n");
@@ -50,9 +50,16 @@ linear_table (void)
       double a = 2 * sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
       g_string_append_printf (t, "%d,%.4f,%.3f,%d,%s,%.3f,%s\n", r, a, g_rand_double_range (rand, 0, 100),
                               g_rand_int_range (rand, 0, 41), colors[g_rand_int_range (rand, 0, 3)],
-                              g_rand_double_range (rand, 3, 7), g_rand_boolean (rand) ? "yes" : "no");
+                              g_rand_double_range (rand, 3, 7) - (r % 10 ? lockme_shift : 0),
+                              g_rand_boolean (rand) ? "yes" : "no");
     }
   return g_string_free (t, FALSE);
+}
+
+static char *
+linear_table (void)
+{
+  return linear_table_shifted (0);
 }
 
 static CxModel *
@@ -456,6 +463,101 @@ test_image_linear (void)
     }
 }
 
+/* ---- plausibility ---- */
+
+/* The nearest favourable row, found by predicting every row and measuring
+ * the distance to each (ties: the first). Returns the most unfavourable
+ * rows any counterfactual has nearer than its nearest favourable one. */
+static int
+assert_nearest_by_brute_force (const CxTestTable *t, const CxCounterfactualResult *res, double threshold)
+{
+  int most_nearer = 0;
+  const CxSchema *s = t->schema;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) out = cx_engine_predict (t->model, t->x, 0, NULL, &error);
+  g_autofree float *p = NULL;
+
+  g_assert_no_error (error);
+  p = cx_favourable_probability (t->model, s->favourable_output, out, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < res->n_items; i++)
+    {
+      const CxCounterfactual *cf = &res->items[i];
+      g_autofree double *dist = g_new (double, t->csv->n_rows);
+      double best = INFINITY;
+      int64_t best_row = -1;
+      int nearer = 0;
+      for (int64_t r = 0; r < t->csv->n_rows; r++)
+        {
+          double d = 0;
+          for (int c = 0; c < s->n_columns; c++)
+            {
+              const CxSchemaColumn *col = &s->columns[c];
+              if (col->kind == CX_COLUMN_NUMERIC)
+                {
+                  const CxSchemaFeature *f = &s->features[col->features[0]];
+                  double v = t->x->data.f[r * s->n_features + col->features[0]] * f->std + f->mean, w;
+                  g_assert_true (cx_parse_number (cf->values[c], &w));
+                  d += fabs (v - w) / res->stats[c].mad;
+                }
+              else
+                d += g_strcmp0 (cx_csv_cell (t->csv, r, col->csv_column), cf->values[c]) != 0;
+            }
+          dist[r] = d;
+          if (p[r] < threshold)
+            continue;
+          if (d < best)
+            {
+              best = d;
+              best_row = r + 1;
+            }
+        }
+      g_assert_cmpint (best_row, >, 0);
+      g_assert_cmpint (cf->nearest_row, ==, best_row);
+      g_assert_cmpfloat_with_epsilon (cf->plausibility, best, 1e-9 * MAX (best, 1));
+      for (int64_t r = 0; r < t->csv->n_rows; r++)
+        nearer += dist[r] < best || (dist[r] == best && r + 1 < best_row);
+      most_nearer = MAX (most_nearer, nearer);
+    }
+  return most_nearer;
+}
+
+/* Also when more than a few rows nearest a counterfactual are unfavourable
+ * (so that the search has to look further than the nearest): the second
+ * table adds 100 copies of row 1 with b = 87, just short of where the
+ * decision flips. */
+static void
+test_plausibility (void)
+{
+  for (int copies = 0; copies <= 100; copies += 100)
+    {
+      g_auto(CxTestTable) t = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      g_autofree char *base = linear_table ();
+      GString *text = g_string_new (base);
+      g_autofree char *data = NULL;
+      int nearer;
+
+      for (int j = 0; j < copies; j++)
+        g_string_append_printf (text, "%d,-1,87,10,blue,5,no\n", 301 + j);
+      data = g_string_free (text, FALSE);
+      t.model = linear_model (FALSE);
+      t.schema = cx_schema_parse (LIN_SCHEMA, strlen (LIN_SCHEMA), "lin.json", &error);
+      g_assert_no_error (error);
+      t.csv = cx_csv_parse (data, strlen (data), "lin.csv", &error);
+      g_assert_no_error (error);
+      cx_test_table_bind (&t);
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (res->n_items, >=, 3);
+      nearer = assert_nearest_by_brute_force (&t, res, 0.5);
+      g_test_message ("%d copies: up to %d unfavourable rows before the nearest favourable one", copies, nearer);
+      if (copies > 0)
+        g_assert_cmpint (nearer, >=, copies);
+    }
+}
+
 /* ---- progress and cancelling ---- */
 
 typedef struct
@@ -826,6 +928,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/counterfactual/rejects/a-missing-row-and-an-unknown-lock", test_rejects);
   g_test_add_func ("/counterfactual/hmda/all-valid-locked-untouched-under-200ms", test_hmda);
   g_test_add_func ("/counterfactual/image/smallest-l2-on-a-linear-model", test_image_linear);
+  g_test_add_func ("/counterfactual/plausibility/the-nearest-favourable-row-of-all", test_plausibility);
   g_test_add_func ("/counterfactual/progress/monotonic-up-to-one", test_progress_monotonic);
   g_test_add_func ("/counterfactual/progress/cancelled-from-the-callback", test_progress_cancel);
   g_test_add_func ("/counterfactual/image/progress-and-cancel", test_image_progress);
