@@ -81,11 +81,14 @@ typedef struct
   CxTensor *x;
   char *data_sha;
   char *schema_sha;
+  GThread *sha;                /* computing data_sha */
 } Tabular;
 
 static void
 tabular_clear (Tabular *t)
 {
+  if (t->sha != NULL)
+    g_free (g_thread_join (t->sha));
   cx_model_free (t->model);
   cx_schema_free (t->schema);
   cx_csv_free (t->csv);
@@ -121,20 +124,23 @@ sha_thread (gpointer path)
   return cx_file_sha256 (path, NULL);
 }
 
+/* Loads everything; the table's digest is computed meanwhile, and while
+ * the command runs, until tabular_data_sha () waits for it. */
 static gboolean
 load_tabular (const TabularArgs *a, Tabular *t, GError **error)
 {
-  /* The table's digest is computed while it is parsed. */
-  GThread *sha = g_thread_new ("sha256", sha_thread, a->data);
-  gboolean ok = load_tabular_files (a, t, error);
+  t->sha = g_thread_new ("sha256", sha_thread, a->data);
+  return load_tabular_files (a, t, error);
+}
 
-  t->data_sha = g_thread_join (sha);
-  if (ok && t->data_sha == NULL)
-    {
-      t->data_sha = cx_file_sha256 (a->data, error);
-      ok = t->data_sha != NULL;
-    }
-  return ok;
+static gboolean
+tabular_data_sha (const TabularArgs *a, Tabular *t, GError **error)
+{
+  if (t->sha != NULL)
+    t->data_sha = g_thread_join (g_steal_pointer (&t->sha));
+  if (t->data_sha == NULL)
+    t->data_sha = cx_file_sha256 (a->data, error);
+  return t->data_sha != NULL;
 }
 
 static void
@@ -339,7 +345,7 @@ cli_cmd_fairness (int argc, char **argv)
   p.ig_steps = ig_steps;
   p.attribution_rows = attribution_rows;
   rep = cx_fairness_run (t.model, t.schema, t.csv, t.x, (const char *const *) columns, &p, &error);
-  if (rep == NULL)
+  if (rep == NULL || !tabular_data_sha (&a, &t, &error))
     return cli_fail (error);
 
   json_builder_begin_object (b);
@@ -523,6 +529,8 @@ cli_cmd_counterfactual (int argc, char **argv)
   if (res == NULL)
     return cli_fail (error);
   t2 = g_get_monotonic_time ();
+  if (!tabular_data_sha (&a, &t, &error))
+    return cli_fail (error);
   if (out != NULL)
     {
       gsize len;
