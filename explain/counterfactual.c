@@ -1322,22 +1322,48 @@ plausibility_values (Search *s, const CxCounterfactual *cf, double *num, int *ca
     }
 }
 
+/* What the distance needs of each column, side by side. */
+typedef struct
+{
+  gboolean numeric;
+  int feature;                 /* numeric: its encoded feature */
+  double std, mean, mad;
+} ColumnView;
+
+static ColumnView *
+column_views (Search *s)
+{
+  ColumnView *v = g_new0 (ColumnView, MAX (s->C, 1));
+
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &s->schema->columns[c];
+      v[c].numeric = col->kind == CX_COLUMN_NUMERIC;
+      if (v[c].numeric)
+        {
+          v[c].feature = col->features[0];
+          v[c].std = s->schema->features[col->features[0]].std;
+          v[c].mean = s->schema->features[col->features[0]].mean;
+          v[c].mad = s->stats[c].mad;
+        }
+    }
+  return v;
+}
+
 /* The distance of encoded row @xr to the values, summed column by column
  * until it reaches @bound (the rest cannot make it smaller). */
 static inline double
-row_distance (Search *s, const float *xr, const double *num, const int *cat, double bound)
+row_distance (const ColumnView *view, int C, const float *xr, const double *num, const int *cat,
+              double bound)
 {
-  const CxSchema *schema = s->schema;
   double d = 0;
 
-  for (int c = 0; c < s->C && d < bound; c++)
+  for (int c = 0; c < C && d < bound; c++)
     {
-      const CxSchemaColumn *col = &schema->columns[c];
-      if (col->kind == CX_COLUMN_NUMERIC)
+      if (view[c].numeric)
         {
-          const CxSchemaFeature *feat = &schema->features[col->features[0]];
-          double v = xr[col->features[0]] * feat->std + feat->mean;
-          d += fabs (v - num[c]) / s->stats[c].mad;
+          double v = xr[view[c].feature] * view[c].std + view[c].mean;
+          d += fabs (v - num[c]) / view[c].mad;
         }
       else
         d += xr[cat[c]] != 1.0f;
@@ -1352,6 +1378,7 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
 {
   g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
   g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
+  g_autofree ColumnView *view = column_views (s);
   int64_t N = x->shape[0];
   double best = INFINITY;
 
@@ -1362,7 +1389,7 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
       double d;
       if (p_rows[r] < s->threshold)
         continue;
-      d = row_distance (s, x->data.f + r * s->F, num, cat, best);
+      d = row_distance (view, s->C, x->data.f + r * s->F, num, cat, best);
       if (d < best)
         {
           best = d;
@@ -1388,9 +1415,75 @@ typedef struct
  * is the nearest favourable row of the table, since every other row comes
  * after all of them. An item with no favourable row among its nearest
  * falls back to predicting the table. */
+typedef struct
+{
+  double d;
+  int64_t r;
+} RowDistance;
+
+static int
+cmp_row_distance (const void *a, const void *b)
+{
+  const RowDistance *x = a, *y = b;
+  if (x->d != y->d)
+    return x->d < y->d ? -1 : 1;
+  return (x->r > y->r) - (x->r < y->r);
+}
+
+typedef struct
+{
+  Search *s;
+  const CxTensor *x;
+  int n;
+  const double *num;
+  const int *cat;
+  const ColumnView *view;
+  Nearest *near;               /* [part][item] */
+} NearestJob;
+
+static void
+nearest_part (gpointer data, int part, int nparts)
+{
+  NearestJob *j = data;
+  Search *s = j->s;
+  Nearest *near = j->near + (gsize) part * j->n;
+  int64_t lo, hi;
+
+  cx_parallel_range (j->x->shape[0], part, nparts, 1, &lo, &hi);
+  for (int64_t r = lo; r < hi; r++)
+    {
+      const float *xr = j->x->data.f + r * s->F;
+      for (int i = 0; i < j->n; i++)
+        {
+          Nearest *nb = &near[i];
+          double bound = nb->n < NEAREST ? INFINITY : nb->d[nb->worst];
+          double d = row_distance (j->view, s->C, xr, j->num + (gsize) i * s->C, j->cat + (gsize) i * s->C,
+                                   bound);
+          int k;
+          if (!(d < bound))
+            continue;
+          /* Ties keep the earlier row: a later one with the worst's distance stays out. */
+          k = nb->n < NEAREST ? nb->n++ : nb->worst;
+          nb->d[k] = d;
+          nb->r[k] = r;
+          if (nb->n == NEAREST)
+            {
+              nb->worst = 0;
+              for (int m = 1; m < NEAREST; m++)
+                if (nb->d[m] > nb->d[nb->worst] ||
+                    (nb->d[m] == nb->d[nb->worst] && nb->r[m] > nb->r[nb->worst]))
+                  nb->worst = m;
+            }
+        }
+    }
+}
+
 static gboolean
 plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, GError **error)
 {
+  NearestJob job;
+  g_autofree ColumnView *view = NULL;
+  int nparts = (int) MIN (cx_parallel_parts (x->shape[0] * MAX (s->C, 1) * MAX (n, 1)), MAX (x->shape[0], 1));
   int64_t N = x->shape[0];
   g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1) * MAX (n, 1));
   g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1) * MAX (n, 1));
@@ -1407,32 +1500,39 @@ plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, 
     return TRUE;
   for (int i = 0; i < n; i++)
     plausibility_values (s, &items[i], num + (gsize) i * s->C, cat + (gsize) i * s->C);
-  /* One pass over the table, every item per row. */
-  for (int64_t r = 0; r < N; r++)
+  /* One pass over the table, every item per row, in parts; then the
+   * parts' nearest, which hold the table's, are merged. */
+  job.s = s;
+  job.x = x;
+  job.n = n;
+  job.num = num;
+  job.cat = cat;
+  job.view = view = column_views (s);
+  job.near = g_new0 (Nearest, (gsize) nparts * n);
+  cx_parallel_run (nearest_part, &job, nparts);
+  for (int i = 0; i < n; i++)
     {
-      const float *xr = x->data.f + r * s->F;
-      for (int i = 0; i < n; i++)
+      g_autofree RowDistance *all = g_new (RowDistance, (gsize) nparts * NEAREST);
+      int m = 0;
+      for (int part = 0; part < nparts; part++)
         {
-          Nearest *nb = &near[i];
-          double bound = nb->n < NEAREST ? INFINITY : nb->d[nb->worst];
-          double d = row_distance (s, xr, num + (gsize) i * s->C, cat + (gsize) i * s->C, bound);
-          int k;
-          if (!(d < bound))
-            continue;
-          /* Ties keep the earlier row: a later one with the worst's distance stays out. */
-          k = nb->n < NEAREST ? nb->n++ : nb->worst;
-          nb->d[k] = d;
-          nb->r[k] = r;
-          if (nb->n == NEAREST)
+          const Nearest *nb = &job.near[(gsize) part * n + i];
+          for (int j = 0; j < nb->n; j++)
             {
-              nb->worst = 0;
-              for (int j = 1; j < NEAREST; j++)
-                if (nb->d[j] > nb->d[nb->worst] ||
-                    (nb->d[j] == nb->d[nb->worst] && nb->r[j] > nb->r[nb->worst]))
-                  nb->worst = j;
+              all[m].d = nb->d[j];
+              all[m].r = nb->r[j];
+              m++;
             }
         }
+      qsort (all, m, sizeof *all, cmp_row_distance);
+      near[i].n = MIN (m, NEAREST);
+      for (int j = 0; j < near[i].n; j++)
+        {
+          near[i].d[j] = all[j].d;
+          near[i].r[j] = all[j].r;
+        }
     }
+  g_free (job.near);
 
   for (int i = 0; i < n; i++)
     for (int j = 0; j < near[i].n; j++)
