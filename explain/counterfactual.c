@@ -865,33 +865,38 @@ key_float (guint32 u)
   return f;
 }
 
-/* The k-th smallest of @n keys (from 0; @keys is overwritten): a radix
- * select, 12 + 10 + 10 bits, each pass keeping the bucket holding rank k. */
+/* The k-th smallest of @n @keys (from 0), and in *@below how many are
+ * smaller: a radix select, 12 + 10 + 10 bits, each pass keeping the
+ * bucket holding rank k (in @work, n keys; @keys is not changed). */
 static guint32
-select_key (guint32 *keys, int64_t n, int64_t k)
+select_key (const guint32 *keys, guint32 *work, int64_t n, int64_t k, int64_t *below)
 {
   static const int shifts[] = { 20, 10, 0 };
   static const guint32 masks[] = { 0xfff, 0x3ff, 0x3ff };
   guint32 count[4096];
   guint32 prefix = 0;
+  const guint32 *src = keys;
 
+  *below = 0;
   for (int pass = 0; pass < 3; pass++)
     {
       int sh = shifts[pass];
       guint32 mask = masks[pass], d = 0;
-      int64_t below = 0, m = 0;
+      int64_t under = 0, m = 0;
 
       memset (count, 0, sizeof (guint32) * (mask + 1));
       for (int64_t i = 0; i < n; i++)
-        count[(keys[i] >> sh) & mask]++;
-      while (below + count[d] <= k)
-        below += count[d++];
-      k -= below;
+        count[(src[i] >> sh) & mask]++;
+      while (under + count[d] <= k)
+        under += count[d++];
+      k -= under;
+      *below += under;
       prefix |= d << sh;
       for (int64_t i = 0; i < n; i++)
-        if (((keys[i] >> sh) & mask) == d)
-          keys[m++] = keys[i];
+        if (((src[i] >> sh) & mask) == d)
+          work[m++] = src[i];
       n = m;
+      src = work;
     }
   return prefix;
 }
@@ -918,6 +923,13 @@ parse_column (Search *s, int c, double *v, GError **error)
     if (!parse_cell (s, c, r, &v[r], error))
       return FALSE;
   return TRUE;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
 }
 
 /* The statistics of numeric column @c from all of its values @v (reordered). */
@@ -958,57 +970,61 @@ typedef struct
   GArray *cand;                /* doubles */
 } StatsScratch;
 
-/* The exact k-th smallest of N values t, given approximations whose keys
- * are w->keys, each within @e of its value (e = 0: the keys are in the
- * values' order, ties included; else the approximations are w->dev), and
- * exact values from @exact. Every row
- * whose approximation is more than 2e below (above) the approximations'
- * k-th is below (above) the exact k-th, which is thus among the rest. */
+/* The exact k-th and (k−1)-th smallest (from 0; k = 0: the k-th twice)
+ * of N values t, given approximations whose keys are w->keys, each within
+ * @e of its value (e = 0: the keys are in the values' order, ties
+ * included), and exact values from @exact. Every row whose approximation is more than 2e below
+ * the approximations' (k−1)-th is smaller than both, every row more than
+ * 2e above their k-th larger than both: the two are among the rest, at
+ * their rank less the rows below. */
 typedef gboolean (*ExactFunc) (Search *s, int c, int64_t r, double med, double *v, GError **error);
 
 static gboolean
-exact_kth (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, double med,
-           ExactFunc exact, double *out, GError **error)
+exact_pair (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, double med,
+            ExactFunc exact, double *tk, double *tk1, GError **error)
 {
-  guint32 key;
-  int64_t below = 0;
+  int64_t below = 0, under;
+  guint32 key = select_key (w->keys, w->work, N, k, &under), key1 = key;
+  double *cand;
 
-  memcpy (w->work, w->keys, sizeof (guint32) * N);
-  key = select_key (w->work, N, k);
+  /* The (k−1)-th key: the same, or the largest smaller one. */
+  if (k > 0 && under == k)
+    {
+      key1 = 0;
+      for (int64_t r = 0; r < N; r++)
+        key1 = w->keys[r] < key && w->keys[r] > key1 ? w->keys[r] : key1;
+    }
+  if (e > 0)
+    {
+      /* The band [lo, hi] around the two, as keys of the floats in it. */
+      double lo = (double) key_float (key1) - 2 * e, hi = (double) key_float (key) + 2 * e;
+      float flo = (float) lo, fhi = (float) hi;
+      if ((double) flo < lo)
+        flo = nextafterf (flo, INFINITY);
+      if ((double) fhi > hi)
+        fhi = nextafterf (fhi, -INFINITY);
+      key1 = float_key (flo);
+      key = float_key (fhi);
+    }
+  /* Rows below the band, and those in it (one unsigned comparison, no
+   * branch the processor would guess wrong half of the time). */
   g_array_set_size (w->cand, 0);
-  if (e == 0)
+  for (int64_t r = 0; r < N; r++)
     {
-      for (int64_t r = 0; r < N; r++)
+      below += w->keys[r] < key1;
+      if (G_UNLIKELY (w->keys[r] - key1 <= key - key1))
         {
-          below += w->keys[r] < key;
-          if (G_UNLIKELY (w->keys[r] == key))
-            {
-              double v;
-              if (!exact (s, c, r, med, &v, error))
-                return FALSE;
-              g_array_append_val (w->cand, v);
-            }
+          double v;
+          if (!exact (s, c, r, med, &v, error))
+            return FALSE;
+          g_array_append_val (w->cand, v);
         }
     }
-  else
-    {
-      /* The approximations are the non-negative floats of w->dev. */
-      double a = key_float (key);
-      for (int64_t r = 0; r < N; r++)
-        {
-          double d = w->dev[r];
-          below += d < a - 2 * e;
-          if (G_UNLIKELY (fabs (d - a) <= 2 * e))
-            {
-              double v;
-              if (!exact (s, c, r, med, &v, error))
-                return FALSE;
-              g_array_append_val (w->cand, v);
-            }
-        }
-    }
+  cand = (double *) (gpointer) w->cand->data;
   g_assert (k >= below && k - below < (int64_t) w->cand->len);
-  *out = select_kth ((double *) (gpointer) w->cand->data, w->cand->len, k - below);
+  qsort (cand, w->cand->len, sizeof (double), cmp_double);
+  *tk = cand[k - below];
+  *tk1 = cand[MAX (k - 1 - below, 0)];
   return TRUE;
 }
 
@@ -1033,16 +1049,9 @@ exact_median (Search *s, int c, StatsScratch *w, int64_t N, double e, double med
               double *out, GError **error)
 {
   double a, b;
-  if (!exact_kth (s, c, w, N, N / 2, e, med, exact, &a, error))
+  if (!exact_pair (s, c, w, N, N / 2, e, med, exact, &a, &b, error))
     return FALSE;
-  if (N % 2 == 1)
-    {
-      *out = a;
-      return TRUE;
-    }
-  if (!exact_kth (s, c, w, N, N / 2 - 1, e, med, exact, &b, error))
-    return FALSE;
-  *out = (a + b) / 2;
+  *out = N % 2 == 1 ? a : (a + b) / 2;
   return TRUE;
 }
 
@@ -1116,11 +1125,10 @@ column_stats (Search *s, int c, const float *xs, StatsScratch *w, GError **error
     {
       double a = xs[r] * feat->std + feat->mean;
       w->dev[r] = (float) fabs (a - med);
+      w->keys[r] = float_key (w->dev[r]);
       dmax = MAX (dmax, w->dev[r]);
     }
   ed = e + dmax * 0x1p-22 + 0x1p-140;
-  for (int64_t r = 0; r < N; r++)
-    w->keys[r] = float_key (w->dev[r]);
   if (!exact_median (s, c, w, N, ed, med, exact_deviation, &st->mad, error))
     return FALSE;
   if (!(st->mad > 0))
