@@ -10,6 +10,7 @@
  */
 #include "csv.h"
 #include "cx-error.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <string.h>
@@ -208,6 +209,35 @@ parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, GError **error)
   return TRUE;
 }
 
+typedef struct
+{
+  const char *buffer;
+  gsize start, len;
+  gboolean *valid;             /* per part */
+} Utf8Job;
+
+/* A part boundary moved past up to three continuation bytes: in valid
+ * UTF-8 that is the start of a character. */
+static int64_t
+utf8_boundary (const Utf8Job *j, int64_t at)
+{
+  for (int t = 0; t < 3 && at < (int64_t) j->len && ((guchar) j->buffer[at] & 0xC0) == 0x80; t++)
+    at++;
+  return at;
+}
+
+static void
+utf8_part (gpointer data, int part, int nparts)
+{
+  Utf8Job *j = data;
+  int64_t lo, hi;
+
+  cx_parallel_range ((int64_t) (j->len - j->start), part, nparts, 1, &lo, &hi);
+  lo = part > 0 ? utf8_boundary (j, lo + (int64_t) j->start) : lo + (int64_t) j->start;
+  hi = part < nparts - 1 ? utf8_boundary (j, hi + (int64_t) j->start) : hi + (int64_t) j->start;
+  j->valid[part] = lo >= hi || g_utf8_validate_len (j->buffer + lo, (gsize) (hi - lo), NULL);
+}
+
 static CxCsv *
 parse_owned (char *buffer, gsize len, const char *name, GError **error)
 {
@@ -226,9 +256,24 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
     }
   if (len >= 3 && memcmp (buffer, "\xEF\xBB\xBF", 3) == 0)
     start = 3;
-  /* One pass over the whole buffer; cells are only checked when it fails. */
-  if (!g_utf8_validate_len (buffer + start, len - start, &bad_end))
-    bad = (gsize) (bad_end - buffer);
+  /* One pass over the whole buffer, in parts whose ends are moved to
+   * character starts (the text is valid exactly when every part is); cells
+   * are only checked when it fails, at the first invalid byte, which the
+   * whole buffer's validation then finds. */
+  {
+    int nparts = cx_parallel_parts ((int64_t) (len - start) / 8);
+    g_autofree gboolean *valid = g_new (gboolean, nparts);
+    Utf8Job job = { buffer, start, len, valid };
+    gboolean all = TRUE;
+    if (nparts > 1)
+      {
+        cx_parallel_run (utf8_part, &job, nparts);
+        for (int k = 0; k < nparts; k++)
+          all = all && valid[k];
+      }
+    if ((nparts == 1 || !all) && !g_utf8_validate_len (buffer + start, len - start, &bad_end))
+      bad = (gsize) (bad_end - buffer);
+  }
   if (!parse_buffer (csv, start, len, bad, error))
     return NULL;
   return g_steal_pointer (&csv);

@@ -234,6 +234,50 @@ test_csv_hundred_thousand_rows (void)
     }
 }
 
+/* A table of a few megabytes is validated in parts: characters of two,
+ * three and four bytes wherever the parts meet are valid, and an invalid
+ * byte or a NUL is reported in its cell, the first one when there are two. */
+static void
+test_csv_utf8_in_parts (void)
+{
+  static const char *const words[] = { "caf\xC3\xA9", "\xE2\x82\xAC" "5", "\xF0\x9F\x98\x80", "plain" };
+  g_autoptr(GString) text = g_string_new ("id,word,n\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCsv) csv = NULL;
+  int rows = 200000;
+
+  for (int r = 0; r < rows; r++)
+    g_string_append_printf (text, "%d,%s,%d\n", r, words[r % 4], r % 7);
+  csv = cx_csv_parse (text->str, text->len, "big.csv", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (csv->n_rows, ==, rows);
+  g_assert_cmpstr (cx_csv_cell (csv, rows - 1, 1), ==, words[(rows - 1) % 4]);
+  g_clear_pointer (&csv, cx_csv_free);
+
+  /* Break the word of a row in the second half, then also one in the first. */
+  for (int pass = 0; pass < 3; pass++)
+    {
+      static const int row[] = { 150001, 40003, 120002 };
+      static const char bad[] = { '\xFF', '\0', '\x80' };
+      g_autofree char *expected = NULL;
+      g_autofree char *needle = g_strdup_printf ("\n%d,", row[pass]);
+      /* The rows are in order: search from the previous break on. */
+      char *at = strstr (text->str + (pass == 2 ? text->len / 2 : 0), needle);
+
+      g_assert_nonnull (at);
+      at += strlen (needle);
+      at[0] = bad[pass];
+      csv = cx_csv_parse (text->str, text->len, "big.csv", &error);
+      g_assert_null (csv);
+      g_assert_error (error, CX_ERROR, CX_ERROR_PARSE);
+      /* The first broken row so far: 150001, then 40003 (and still 40003). */
+      expected = g_strdup_printf ("big.csv: row %d, column word: %s", pass == 0 ? 150002 : 40004,
+                                  pass == 0 ? "invalid UTF-8" : "a NUL byte");
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+    }
+}
+
 /* The error names the first bad row, wherever the rows are split. */
 static void
 test_schema_first_bad_row (void)
@@ -597,6 +641,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/csv/reads/bom-crlf-and-blank-lines", test_csv_bom_crlf_blank_lines);
   g_test_add_func ("/csv/reads/empty-cells-and-a-trailing-comma", test_csv_empty_cells_and_trailing_comma);
   g_test_add_func ("/csv/reads/utf8", test_csv_utf8);
+  g_test_add_func ("/csv/reads/utf8-validated-in-parts", test_csv_utf8_in_parts);
   g_test_add_func ("/csv/reads/a-header-without-rows", test_csv_header_only);
   g_test_add_func ("/csv/rejects/broken-tables-with-row-and-column", test_csv_errors);
   g_test_add_func ("/csv/rejects/a-missing-file", test_csv_missing_file);
