@@ -350,7 +350,12 @@ create_window (CandorApplication *self)
   CandorWindow *window = candor_window_new (self);
 
   if (self->screenshot_path != NULL && self->screenshot_window == NULL)
-    screenshot_start (self, window);
+    {
+      /* A capture must not catch a page crossfading into another. */
+      g_object_set (gtk_widget_get_settings (GTK_WIDGET (window)),
+                    "gtk-enable-animations", FALSE, NULL);
+      screenshot_start (self, window);
+    }
   if (self->view_given)
     candor_window_set_view (window, self->view);
   return window;

@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "attribution.h"
+#include "random.h"
 
 #include <math.h>
 #include <string.h>
@@ -191,13 +192,6 @@ cx_default_gradcam_layer (const CxModel *model)
 }
 
 /* ------------------------------------------------------------------ */
-
-static double
-normal (GRand *rand)
-{
-  double u1 = g_rand_double_range (rand, 1e-300, 1.0), u2 = g_rand_double (rand);
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
 
 static CxTensor *
 repeat_rows (const CxTensor *x, int64_t n, GError **error)
@@ -379,7 +373,6 @@ explain_gradient_family (const CxModel *model, const CxTensor *x, const CxExplai
 
   if (p->method == CX_METHOD_SMOOTHGRAD)
     {
-      g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) p->seed);
       g_autoptr(CxTensor) batch = NULL;
       double lo, hi, sigma;
       int n = MAX (p->samples, 1);
@@ -389,8 +382,7 @@ explain_gradient_family (const CxModel *model, const CxTensor *x, const CxExplai
       batch = repeat_rows (x, n, error);
       if (batch == NULL)
         return FALSE;
-      for (int64_t i = 0; i < batch->numel; i++)
-        batch->data.f[i] += (float) (sigma * normal (rand));
+      cx_random_add_normal (batch->data.f, (gsize) batch->numel, p->seed, sigma);
       grad = gradients (model, batch, e->target, p, NULL, error);
       if (grad == NULL)
         return FALSE;

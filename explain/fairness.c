@@ -13,6 +13,7 @@
 #include "input.h"
 #include "attribution.h"
 #include "cx-error.h"
+#include "random.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -56,28 +57,19 @@ cx_fairness_params_init (CxFairnessParams *params)
   params->attribution_rows = 5000;
 }
 
-/* ---- random numbers: splitmix64 seeds xoshiro256** (Blackman & Vigna) ---- */
+/* ---- random numbers: cx_splitmix64 seeds xoshiro256** (Blackman & Vigna) ---- */
 
 typedef struct
 {
   guint64 s[4];
 } Rng;
 
-static inline guint64
-splitmix64 (guint64 *x)
-{
-  guint64 z = (*x += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
-  return z ^ (z >> 31);
-}
-
 static void
 rng_seed (Rng *r, guint64 seed, guint64 stream)
 {
   guint64 x = seed ^ (stream * G_GUINT64_CONSTANT (0xD1B54A32D192ED03));
   for (int i = 0; i < 4; i++)
-    r->s[i] = splitmix64 (&x);
+    r->s[i] = cx_splitmix64 (&x);
 }
 
 static inline guint64

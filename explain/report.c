@@ -276,10 +276,23 @@ top_classes (const CxTensor *prob, char **classes)
         order[j - 1] = t;
       }
   for (int64_t j = 0; j < MIN (k, 3); j++)
-    g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
-                            classes ? class_name (classes, order[j]) : "class",
-                            100.0 * prob->data.f[order[j]]);
+    {
+      g_autofree char *unnamed = g_strdup_printf ("class %" G_GINT64_FORMAT, order[j]);
+      g_string_append_printf (top, "%s%s %.1f %%", j ? ", " : "",
+                              classes ? class_name (classes, order[j]) : unnamed,
+                              100.0 * prob->data.f[order[j]]);
+    }
   return g_string_free (top, FALSE);
+}
+
+/* The "Prediction" line of a sample's page: every class when there are
+ * three or fewer, else the three most likely. */
+static void
+prediction_kv (Page *p, const CxTensor *prob, char **classes)
+{
+  g_autofree char *top = top_classes (prob, classes);
+
+  kv (p, prob->numel > 3 ? "Prediction (top 3)" : "Prediction", top);
 }
 
 static gboolean
@@ -291,7 +304,6 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   g_autoptr(CxTensor) prob = NULL;
   g_autofree char *sha = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *top = NULL;
   CxRenderOptions ro;
   int64_t pred;
   double cell = (PAGE_W - 2 * MARGIN - 20) / 3.0;
@@ -313,8 +325,7 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
   title = g_strdup_printf ("Sample %s", sample_id);
   heading (p, title);
   kv (p, "Input SHA-256", sha);
-  top = top_classes (prob, classes);
-  kv (p, "Prediction (top 3)", top);
+  prediction_kv (p, prob, classes);
   /* The input itself. */
   if (x->ndim == 4)
     {
@@ -346,6 +357,7 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
         g_autoptr(CxTensor) map = NULL;
         g_autofree guint8 *rgba = NULL;
         g_autofree char *caption = NULL;
+        g_autofree char *detail = NULL;   /* a second line under the caption */
         double threshold, x0 = MARGIN + (i % 3) * (cell + 10), yy = y0 + (i / 3) * (cell + 36);
         int w, h;
 
@@ -367,18 +379,21 @@ sample_section (Page *p, const CxSession *s, const CxModel *m, const char *sampl
             map = cx_render_map (e->attribution, ro.sign, ro.outlier_percent, &threshold);
             rgba = cx_render_overlay (x, map, threshold, &ro, &w, &h);
             draw_rgba (p, rgba, w, h, x0, yy, cell);
+            caption = g_strdup (grid_captions[i]);
             if (e->has_completeness)
-              caption = g_strdup_printf ("%s — completeness %.1f %% %s", grid_captions[i],
-                                         100 * e->completeness_error,
-                                         e->completeness_error <= 0.05 ? "(ok)" : "(FAILS: > 5 %)");
-            else
-              caption = g_strdup (grid_captions[i]);
+              detail = g_strdup_printf ("completeness %.1f %% %s", 100 * e->completeness_error,
+                                        e->completeness_error <= 0.05 ? "(ok)" : "(FAILS: > 5 %)");
           }
         cairo_select_font_face (p->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
         cairo_set_font_size (p->cr, 8);
         cairo_set_source_rgb (p->cr, 0.1, 0.1, 0.1);
         cairo_move_to (p->cr, x0, yy + cell + 12);
         cairo_show_text (p->cr, caption);
+        if (detail != NULL)
+          {
+            cairo_move_to (p->cr, x0, yy + cell + 23);
+            cairo_show_text (p->cr, detail);
+          }
       }
     p->y = y0 + 2 * (cell + 36);
     colour_bar (p, ro.sign, MARGIN, p->y, PAGE_W - 2 * MARGIN);
@@ -533,7 +548,6 @@ row_section (Page *p, const CxSession *s, const char *session_path, const CxMode
   g_autofree double *attr = NULL;
   g_autofree Bar *bars = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *top = NULL;
   g_autofree char *what = NULL;
   g_autofree char *how = NULL;
   g_autofree char *check = NULL;
@@ -585,8 +599,7 @@ row_section (Page *p, const CxSession *s, const char *session_path, const CxMode
   title = g_strdup_printf ("Sample %s", sample_id);
   heading (p, title);
   kv (p, "Table", t->csv->path);
-  top = top_classes (prob, classes);
-  kv (p, "Prediction (top 3)", top);
+  prediction_kv (p, prob, classes);
   if (t->schema->label_csv_column >= 0)
     {
       g_autofree char *label = g_strdup_printf ("%s = %s", t->schema->label_column,
@@ -770,16 +783,16 @@ breakdown_section (Page *p, const CxFairnessBreakdown *b, gboolean has_labels)
     {
       const CxFairnessGroup *grp = &b->groups[g];
       g_autoptr(GString) line = g_string_new (NULL);
-      g_string_append_printf (line, "%s: n = %" G_GINT64_FORMAT "%s; selection rate %% ", grp->name, grp->n,
+      g_string_append_printf (line, "%s: n = %" G_GINT64_FORMAT "%s; selection rate (%%) ", grp->name, grp->n,
                               grp->too_small ? " (too few to conclude)" : "");
       interval_text (line, grp->rate[CX_RATE_SELECTION], grp->rate_ci[CX_RATE_SELECTION], TRUE);
       if (has_labels)
         {
-          g_string_append (line, "; accuracy % ");
+          g_string_append (line, "; accuracy (%) ");
           interval_text (line, grp->rate[CX_RATE_ACCURACY], grp->rate_ci[CX_RATE_ACCURACY], TRUE);
-          g_string_append (line, "; TPR % ");
+          g_string_append (line, "; TPR (%) ");
           interval_text (line, grp->rate[CX_RATE_TPR], grp->rate_ci[CX_RATE_TPR], TRUE);
-          g_string_append (line, "; FPR % ");
+          g_string_append (line, "; FPR (%) ");
           interval_text (line, grp->rate[CX_RATE_FPR], grp->rate_ci[CX_RATE_FPR], TRUE);
         }
       g_string_append (line, "; ratio to reference ");
@@ -871,11 +884,11 @@ fairness_section (Page *p, const CxSession *s, const CxModel *m, const Table *t,
     "too few to conclude from.", r->n_rows, fp.threshold, fp.resamples, fp.seed, fp.min_group_size);
   text (p, intro, 8.5, FALSE, 0);
   {
-    g_autoptr(GString) overall = g_string_new ("Overall: selection rate % ");
+    g_autoptr(GString) overall = g_string_new ("Overall: selection rate (%) ");
     interval_text (overall, r->overall.rate[CX_RATE_SELECTION], r->overall.rate_ci[CX_RATE_SELECTION], TRUE);
     if (r->has_labels)
       {
-        g_string_append (overall, "; accuracy % ");
+        g_string_append (overall, "; accuracy (%) ");
         interval_text (overall, r->overall.rate[CX_RATE_ACCURACY], r->overall.rate_ci[CX_RATE_ACCURACY], TRUE);
       }
     text (p, overall->str, 8.5, FALSE, 0);

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
+#include "random.h"
 #include "attribution.h"
 #include "input.h"
 
@@ -378,6 +379,52 @@ test_image_mean (void)
   g_assert_cmpfloat (e->completeness_error, <, 0.05);
 }
 
+/* SmoothGrad's noise: standard normal numbers scaled by σ, the same for a
+ * seed and different between seeds. Moments of 10⁶ draws: the mean within
+ * 5 standard errors of 0, the variance of σ², skewness 0 and kurtosis 3;
+ * one draw in 10⁶ may pass 4.9 σ, none 6 σ. */
+static void
+test_noise_normal (void)
+{
+  const gsize n = 1000001;    /* odd: the last number is half a pair */
+  const double sigma = 0.3;
+  g_autofree float *a = g_new0 (float, n);
+  g_autofree float *b = g_new0 (float, n);
+  g_autofree float *c = g_new0 (float, n);
+  double m1 = 0, m2 = 0, m3 = 0, m4 = 0, var, tail = 0;
+  gsize differ = 0;
+
+  cx_random_add_normal (a, n, 7, sigma);
+  cx_random_add_normal (b, n, 7, sigma);
+  cx_random_add_normal (c, n, 8, sigma);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  for (gsize i = 0; i < n; i++)
+    {
+      double z = a[i] / sigma;
+      m1 += z;
+      m2 += z * z;
+      m3 += z * z * z;
+      m4 += z * z * z * z;
+      tail = MAX (tail, fabs (z));
+      differ += a[i] != c[i];
+    }
+  m1 /= n, m2 /= n, m3 /= n, m4 /= n;
+  var = m2 - m1 * m1;
+  g_assert_cmpfloat (fabs (m1), <, 5.0 / sqrt ((double) n));
+  g_assert_cmpfloat (fabs (var - 1.0), <, 0.01);
+  g_assert_cmpfloat (fabs (m3), <, 0.02);
+  g_assert_cmpfloat (fabs (m4 / (var * var) - 3.0), <, 0.05);
+  g_assert_cmpfloat (tail, >, 4.0);
+  g_assert_cmpfloat (tail, <, 6.0);
+  g_assert_cmpuint (differ, >, n - 10);
+  g_assert_cmpfloat (a[n - 1], !=, 0.0f);
+
+  /* It adds to what is there. */
+  cx_random_add_normal (b, n, 7, sigma);
+  for (gsize i = 0; i < n; i += 9973)
+    g_assert_cmpfloat (b[i], ==, 2.0f * a[i]);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -394,6 +441,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/attribution/occlusion/linear", test_occlusion_linear);
   g_test_add_func ("/attribution/shap/linear-groups", test_shap_linear);
   g_test_add_func ("/attribution/smoothgrad/deterministic", test_smoothgrad_deterministic);
+  g_test_add_func ("/attribution/smoothgrad/noise-is-normal", test_noise_normal);
   g_test_add_func ("/attribution/ig/mean-of-an-image-folder", test_image_mean);
   return g_test_run ();
 }

@@ -149,7 +149,7 @@ test_table_report (void)
       for (GList *l = names; l != NULL; l = l->next)
         {
           JsonObject *g = json_object_get_object_member (groups, l->data);
-          g_autofree char *line = g_strdup_printf ("%s: n = %" G_GINT64_FORMAT "; selection rate %% %.1f",
+          g_autofree char *line = g_strdup_printf ("%s: n = %" G_GINT64_FORMAT "; selection rate (%%) %.1f",
                                                    (char *) l->data, json_object_get_int_member (g, "n"),
                                                    100 * json_object_get_double_member (g, "selection_rate"));
           assert_contains (text, line);
