@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
+#include "parallel.h"
 #include "csv.h"
 #include "schema.h"
 
@@ -275,6 +276,86 @@ test_csv_utf8_in_parts (void)
                                   pass == 0 ? "invalid UTF-8" : "a NUL byte");
       g_assert_cmpstr (error->message, ==, expected);
       g_clear_error (&error);
+    }
+}
+
+/* Parses @text with one thread and with two: the same cells, or the same error. */
+static void
+assert_same_in_parts (const GString *text)
+{
+  int saved = cx_parallel_get_threads ();
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(CxCsv) one = NULL;
+  g_autoptr(CxCsv) two = NULL;
+
+  cx_parallel_set_threads (1);
+  one = cx_csv_parse (text->str, text->len, "big.csv", &e1);
+  cx_parallel_set_threads (2);
+  two = cx_csv_parse (text->str, text->len, "big.csv", &e2);
+  cx_parallel_set_threads (saved);
+  if (one == NULL)
+    {
+      g_assert_null (two);
+      g_assert_error (e2, CX_ERROR, e1->code);
+      g_assert_cmpstr (e2->message, ==, e1->message);
+      g_test_message ("%s", e1->message);
+      return;
+    }
+  g_assert_no_error (e2);
+  g_assert_cmpint (two->n_rows, ==, one->n_rows);
+  g_assert_cmpint (two->n_columns, ==, one->n_columns);
+  for (int c = 0; c < one->n_columns; c++)
+    g_assert_cmpstr (two->header[c], ==, one->header[c]);
+  for (int64_t r = 0; r < one->n_rows; r++)
+    for (int c = 0; c < one->n_columns; c++)
+      g_assert_cmpstr (cx_csv_cell (two, r, c), ==, cx_csv_cell (one, r, c));
+  g_test_message ("%" G_GINT64_FORMAT " rows", one->n_rows);
+}
+
+/* Large tables without quotes are parsed in parts: empty lines, a missing
+ * last line break, a trailing comma, rows of the wrong length or with a
+ * bad byte in either half, and (parsed whole) CR line ends and quotes all
+ * give what one pass gives. */
+static void
+test_csv_parts (void)
+{
+  for (int k = 0; k < 11; k++)
+    {
+      g_autoptr(GString) text = g_string_new (k == 2 ? "\n\n" : "");
+      int rows = k == 7 ? 0 : 120000;
+
+      g_string_append (text, k == 8 ? "id,word,x,y\r\n" : "id,word,x,y\n");
+      for (int r = 0; r < rows; r++)
+        {
+          const char *word = r % 3 == 0 ? "caf\xC3\xA9" : r % 3 == 1 ? "" : "plain";
+          if (k == 2 && r % 1000 == 7)
+            g_string_append (text, "\n\n");
+          if (k == 4 && r == 90000)
+            g_string_append_printf (text, "%d,%s,%d\n", r, word, r % 5);        /* a field short */
+          else if (k == 5 && (r == 100000 || r == 12000))
+            g_string_append_printf (text, "%d,%s,%d,1,2\n", r, word, r % 5);    /* a field over */
+          else if (k == 6 && r == 100001)
+            g_string_append_printf (text, "%d,bad\xFFword,%d,1\n", r, r % 5);
+          else if (k == 9 && r == 100)
+            g_string_append_printf (text, "%d,\"quoted, with a comma\",%d,1\n", r, r % 5);
+          else if (k == 10 && r == 30000)
+            {
+              g_string_append_printf (text, "%d,nul", r);
+              g_string_append_len (text, "\0", 1);
+              g_string_append_printf (text, "here,%d,1\n", r % 5);
+            }
+          else
+            g_string_append_printf (text, "%d,%s,%d,%d%s", r, word, r % 5, r % 11, k == 8 ? "\r\n" : "\n");
+        }
+      if (k == 1)
+        g_string_truncate (text, text->len - 1);
+      if (k == 3)
+        g_string_append (text, "7,a,b,");
+      if (k == 7)
+        for (int r = 0; r < 1200000; r++)
+          g_string_append_c (text, '\n');
+      assert_same_in_parts (text);
     }
 }
 
@@ -642,6 +723,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/csv/reads/empty-cells-and-a-trailing-comma", test_csv_empty_cells_and_trailing_comma);
   g_test_add_func ("/csv/reads/utf8", test_csv_utf8);
   g_test_add_func ("/csv/reads/utf8-validated-in-parts", test_csv_utf8_in_parts);
+  g_test_add_func ("/csv/reads/in-parts-as-in-one-pass", test_csv_parts);
   g_test_add_func ("/csv/reads/a-header-without-rows", test_csv_header_only);
   g_test_add_func ("/csv/rejects/broken-tables-with-row-and-column", test_csv_errors);
   g_test_add_func ("/csv/rejects/a-missing-file", test_csv_missing_file);
