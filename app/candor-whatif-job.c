@@ -88,6 +88,8 @@ table_thread (GTask        *task,
   cx_counterfactual_params_init (&params);
   params.count = job->count;
   params.lock = (const char * const *) job->lock;
+  /* A new selection or leaving the page cancels: the search stops
+   * between gradient steps. */
   params.engine.progress = candor_keep_going;
   params.engine.progress_data = cancellable;
   result->table = cx_counterfactual_run (model, schema, csv, x, job->row, &params, &error);
@@ -188,6 +190,9 @@ image_thread (GTask        *task,
 
   cx_image_counterfactual_params_init (&params);
   params.target = job->target;
+  /* A new selection or leaving the page cancels: stop between steps. */
+  params.engine.progress = candor_keep_going;
+  params.engine.progress_data = cancellable;
   result->image = cx_image_counterfactual (model, x, &params, &error);
   if (return_if_cancelled (task, cancellable))
     {

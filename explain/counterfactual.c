@@ -8,6 +8,7 @@
 #include "input.h"
 #include "exec.h"
 #include "cx-error.h"
+#include "parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -152,7 +153,58 @@ typedef struct
   double *ulo, *uhi;           /* per feature: box of u */
   gboolean *movable;           /* per feature: not locked */
   int evaluations;
+  /* progress */
+  const CxEngineOptions *engine;
+  double reported;             /* the last fraction reported */
+  double span_lo, span_hi;     /* the part of the run a nested engine call stands for */
+  int it_done, it_total;       /* gradient steps so far, at most */
 } Search;
+
+/* Where the run's time goes, as fractions of it: the column statistics,
+ * then the gradient steps, then making candidates sparse and short, then
+ * predicting the table for plausibility. */
+#define PROGRESS_STATS 0.05
+#define PROGRESS_SEARCH 0.85
+#define PROGRESS_REFINE 0.9
+
+/* Reports @fraction (never less than before) to the caller's progress
+ * function; FALSE with CX_ERROR_CANCELLED when it says to stop. */
+static gboolean
+report (Search *s, double fraction, GError **error)
+{
+  if (s->engine == NULL || s->engine->progress == NULL)
+    return TRUE;
+  s->reported = MAX (s->reported, MIN (fraction, 1.0));
+  if (s->engine->progress (s->reported, s->engine->progress_data))
+    return TRUE;
+  g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
+  return FALSE;
+}
+
+/* The progress function of a nested engine call: its fraction mapped into
+ * [span_lo, span_hi] of the run. */
+static gboolean
+nested_progress (double fraction, gpointer data)
+{
+  Search *s = data;
+  s->reported = MAX (s->reported, s->span_lo + (s->span_hi - s->span_lo) * fraction);
+  return s->engine->progress (s->reported, s->engine->progress_data);
+}
+
+/* Engine options for a nested call standing for [lo, hi] of the run. */
+static CxEngineOptions
+nested_options (Search *s, double lo, double hi)
+{
+  CxEngineOptions o = *s->engine;
+  s->span_lo = MAX (lo, s->reported);
+  s->span_hi = MAX (hi, s->span_lo);
+  if (o.progress != NULL)
+    {
+      o.progress = nested_progress;
+      o.progress_data = s;
+    }
+  return o;
+}
 
 static void
 search_clear (Search *s)
@@ -530,6 +582,10 @@ gradient_search (Search *s, int M, int max_iterations, const float *B, gboolean 
           for (int c = 0; c < s->C; c++)
             used[c] += col_moved[c];
         }
+      s->it_done++;
+      if (!report (s, PROGRESS_STATS + (PROGRESS_SEARCH - PROGRESS_STATS) * s->it_done / MAX (s->it_total, 1),
+                   error))
+        return FALSE;
       if (all_done)
         break;
     }
@@ -774,14 +830,365 @@ near_duplicate (Search *s, char **a, char **b)
 
 /* ---- the whole run ---- */
 
-static gboolean
-compute_stats (Search *s, GError **error)
+/* Column statistics from the encoded table. cx_schema_encode parsed every
+ * number already, and the encoded float x = (v − mean) / std keeps the
+ * order of the values v and lies within a known bound of them; so order
+ * statistics are found on the floats and made exact by parsing again only
+ * the few cells that could be at that rank. The results equal those of
+ * parsing every cell. */
+
+typedef struct
 {
-  const CxCsv *csv = s->csv;
-  int64_t N = csv->n_rows;
+  Search *s;
+  const CxTensor *x;
+  int n_numeric;
+  const int *numeric;          /* schema column of each numeric column */
+  float *cols;                 /* [n_numeric, N]: the encoded values, column by column */
+  GError **errors;             /* per numeric column */
+} StatsJob;
+
+/* A float's bits as an unsigned key in the same order (−0 before +0). */
+static inline guint32
+float_key (float f)
+{
+  guint32 u;
+  memcpy (&u, &f, sizeof u);
+  return (u & 0x80000000u) ? ~u : u | 0x80000000u;
+}
+
+static inline float
+key_float (guint32 u)
+{
+  float f;
+  u = (u & 0x80000000u) ? u & 0x7fffffffu : ~u;
+  memcpy (&f, &u, sizeof f);
+  return f;
+}
+
+/* The k-th smallest of @n @keys (from 0), and in *@below how many are
+ * smaller: a radix select, 12 + 10 + 10 bits, each pass keeping the
+ * bucket holding rank k (in @work, n keys; @keys is not changed). */
+static guint32
+select_key (const guint32 *keys, guint32 *work, int64_t n, int64_t k, int64_t *below)
+{
+  static const int shifts[] = { 20, 10, 0 };
+  static const guint32 masks[] = { 0xfff, 0x3ff, 0x3ff };
+  guint32 count[4096];
+  guint32 prefix = 0;
+  const guint32 *src = keys;
+
+  *below = 0;
+  for (int pass = 0; pass < 3; pass++)
+    {
+      int sh = shifts[pass];
+      guint32 mask = masks[pass], d = 0;
+      int64_t under = 0, m = 0;
+
+      memset (count, 0, sizeof (guint32) * (mask + 1));
+      for (int64_t i = 0; i < n; i++)
+        count[(src[i] >> sh) & mask]++;
+      while (under + count[d] <= k)
+        under += count[d++];
+      k -= under;
+      *below += under;
+      prefix |= d << sh;
+      for (int64_t i = 0; i < n; i++)
+        if (((src[i] >> sh) & mask) == d)
+          work[m++] = src[i];
+      n = m;
+      src = work;
+    }
+  return prefix;
+}
+
+/* Parses row @r of numeric column @c. */
+static gboolean
+parse_cell (Search *s, int c, int64_t r, double *v, GError **error)
+{
+  const CxSchemaColumn *col = &s->schema->columns[c];
+  const char *text = cx_csv_cell (s->csv, r, col->csv_column);
+
+  if (cell_number (col, text, v))
+    return TRUE;
+  g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: row %" G_GINT64_FORMAT
+               ", column %s: '%s' is not a number", s->csv->path, r + 1, col->name, text);
+  return FALSE;
+}
+
+/* Every value of numeric column @c, parsed, into @v (N doubles). */
+static gboolean
+parse_column (Search *s, int c, double *v, GError **error)
+{
+  for (int64_t r = 0; r < s->csv->n_rows; r++)
+    if (!parse_cell (s, c, r, &v[r], error))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* The statistics of numeric column @c from all of its values @v (reordered). */
+static void
+stats_of_values (CxColumnStats *st, double *v, int64_t N)
+{
+  double med, mean = 0, var = 0;
+
+  st->min = INFINITY;
+  st->max = -INFINITY;
+  st->integer = TRUE;
+  for (int64_t r = 0; r < N; r++)
+    {
+      st->min = MIN (st->min, v[r]);
+      st->max = MAX (st->max, v[r]);
+      st->integer = st->integer && v[r] == floor (v[r]) && fabs (v[r]) < 9e15;
+      mean += v[r];
+    }
+  mean /= N;
+  for (int64_t r = 0; r < N; r++)
+    var += (v[r] - mean) * (v[r] - mean);
+  med = median (v, N);
+  for (int64_t r = 0; r < N; r++)
+    v[r] = fabs (v[r] - med);
+  st->mad = median (v, N);
+  /* A column mostly at one value has no MAD: fall back to its spread. */
+  if (!(st->mad > 0))
+    st->mad = sqrt (var / N);
+  if (!(st->mad > 0))
+    st->mad = 1;
+}
+
+/* Scratch of one column's statistics. */
+typedef struct
+{
+  guint32 *keys, *work;
+  float *dev;
+  GArray *cand;                /* doubles */
+} StatsScratch;
+
+/* The exact k-th and (k−1)-th smallest (from 0; k = 0: the k-th twice)
+ * of N values t, given approximations whose keys are w->keys, each within
+ * @e of its value (e = 0: the keys are in the values' order, ties
+ * included), and exact values from @exact. Every row whose approximation is more than 2e below
+ * the approximations' (k−1)-th is smaller than both, every row more than
+ * 2e above their k-th larger than both: the two are among the rest, at
+ * their rank less the rows below. */
+typedef gboolean (*ExactFunc) (Search *s, int c, int64_t r, double med, double *v, GError **error);
+
+static gboolean
+exact_pair (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, double med,
+            ExactFunc exact, double *tk, double *tk1, GError **error)
+{
+  int64_t below = 0, under;
+  guint32 key = select_key (w->keys, w->work, N, k, &under), key1 = key;
+  double *cand;
+
+  /* The (k−1)-th key: the same, or the largest smaller one. */
+  if (k > 0 && under == k)
+    {
+      key1 = 0;
+      for (int64_t r = 0; r < N; r++)
+        key1 = w->keys[r] < key && w->keys[r] > key1 ? w->keys[r] : key1;
+    }
+  if (e > 0)
+    {
+      /* The band [lo, hi] around the two, as keys of the floats in it. */
+      double lo = (double) key_float (key1) - 2 * e, hi = (double) key_float (key) + 2 * e;
+      float flo = (float) lo, fhi = (float) hi;
+      if ((double) flo < lo)
+        flo = nextafterf (flo, INFINITY);
+      if ((double) fhi > hi)
+        fhi = nextafterf (fhi, -INFINITY);
+      key1 = float_key (flo);
+      key = float_key (fhi);
+    }
+  /* Rows below the band, and those in it (one unsigned comparison, no
+   * branch the processor would guess wrong half of the time). */
+  g_array_set_size (w->cand, 0);
+  for (int64_t r = 0; r < N; r++)
+    {
+      below += w->keys[r] < key1;
+      if (G_UNLIKELY (w->keys[r] - key1 <= key - key1))
+        {
+          double v;
+          if (!exact (s, c, r, med, &v, error))
+            return FALSE;
+          g_array_append_val (w->cand, v);
+        }
+    }
+  cand = (double *) (gpointer) w->cand->data;
+  g_assert (k >= below && k - below < (int64_t) w->cand->len);
+  qsort (cand, w->cand->len, sizeof (double), cmp_double);
+  *tk = cand[k - below];
+  *tk1 = cand[MAX (k - 1 - below, 0)];
+  return TRUE;
+}
+
+static gboolean
+exact_value (Search *s, int c, int64_t r, double med, double *v, GError **error)
+{
+  return parse_cell (s, c, r, v, error);
+}
+
+static gboolean
+exact_deviation (Search *s, int c, int64_t r, double med, double *v, GError **error)
+{
+  if (!parse_cell (s, c, r, v, error))
+    return FALSE;
+  *v = fabs (*v - med);
+  return TRUE;
+}
+
+/* The median of the N values exact() gives, as median () computes it. */
+static gboolean
+exact_median (Search *s, int c, StatsScratch *w, int64_t N, double e, double med, ExactFunc exact,
+              double *out, GError **error)
+{
+  double a, b;
+  if (!exact_pair (s, c, w, N, N / 2, e, med, exact, &a, &b, error))
+    return FALSE;
+  *out = N % 2 == 1 ? a : (a + b) / 2;
+  return TRUE;
+}
+
+/* The statistics of numeric column @c whose encoded values are @xs. */
+static gboolean
+column_stats (Search *s, int c, const float *xs, StatsScratch *w, GError **error)
+{
+  const CxSchemaColumn *col = &s->schema->columns[c];
+  const CxSchemaFeature *feat = &s->schema->features[col->features[0]];
+  CxColumnStats *st = &s->stats[c];
+  int64_t N = s->csv->n_rows;
+  double xmax = 0, amax = 0, e, dmax = 0, ed, med;
+  guint32 kmin = G_MAXUINT32, kmax = 0;
+  gboolean maybe_integer = TRUE, finite = TRUE;
+
+  /* x = fl32 ((v − mean) / std) and a = x · std + mean, in double: then
+   * |a − v| ≤ |x| std 2⁻²⁴ + |a| 2⁻⁵³ and a few double roundings;
+   * e bounds it with room to spare. */
+  for (int64_t r = 0; r < N; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      w->keys[r] = float_key (xs[r]);
+      kmin = MIN (kmin, w->keys[r]);
+      kmax = MAX (kmax, w->keys[r]);
+      xmax = MAX (xmax, fabs (xs[r]));
+      amax = MAX (amax, fabs (a));
+      finite = finite && isfinite (xs[r]);
+    }
+  e = xmax * feat->std * 0x1p-22 + (amax + fabs (feat->mean)) * 0x1p-50 + feat->std * 0x1p-140;
+  if (!finite || !isfinite (e) || !isfinite (amax))
+    {
+      /* Values beyond float's range: parse them all. */
+      g_autofree double *v = g_new (double, N);
+      if (!parse_column (s, c, v, error))
+        return FALSE;
+      stats_of_values (st, v, N);
+      return TRUE;
+    }
+  /* Integral when every value is: rule columns out on the floats, confirm on the text. */
+  for (int64_t r = 0; r < N && maybe_integer; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      maybe_integer = fabs (a - nearbyint (a)) <= e && fabs (a) < 9e15 + e;
+    }
+  st->integer = maybe_integer;
+  for (int64_t r = 0; r < N && st->integer; r++)
+    {
+      double v;
+      if (!parse_cell (s, c, r, &v, error))
+        return FALSE;
+      st->integer = v == floor (v) && fabs (v) < 9e15;
+    }
+
+  /* The range: the extreme keys hold the extreme values. */
+  st->min = INFINITY;
+  st->max = -INFINITY;
+  for (int64_t r = 0; r < N; r++)
+    if (w->keys[r] == kmin || w->keys[r] == kmax)
+      {
+        double v;
+        if (!parse_cell (s, c, r, &v, error))
+          return FALSE;
+        st->min = MIN (st->min, v);
+        st->max = MAX (st->max, v);
+      }
+
+  if (!exact_median (s, c, w, N, 0, 0, exact_value, &med, error))
+    return FALSE;
+  /* Deviations |a − med| as floats: within ed of |v − med|. */
+  for (int64_t r = 0; r < N; r++)
+    {
+      double a = xs[r] * feat->std + feat->mean;
+      w->dev[r] = (float) fabs (a - med);
+      w->keys[r] = float_key (w->dev[r]);
+      dmax = MAX (dmax, w->dev[r]);
+    }
+  ed = e + dmax * 0x1p-22 + 0x1p-140;
+  if (!exact_median (s, c, w, N, ed, med, exact_deviation, &st->mad, error))
+    return FALSE;
+  if (!(st->mad > 0))
+    {
+      /* The fallback needs the spread: the whole column, as before. */
+      g_autofree double *v = g_new (double, N);
+      if (!parse_column (s, c, v, error))
+        return FALSE;
+      stats_of_values (st, v, N);
+    }
+  return TRUE;
+}
+
+static void
+stats_transpose_part (gpointer data, int part, int nparts)
+{
+  StatsJob *j = data;
+  int64_t N = j->x->shape[0], F = j->x->shape[1], lo, hi;
+
+  cx_parallel_range (N, part, nparts, 64, &lo, &hi);
+  for (int64_t r = lo; r < hi; r++)
+    {
+      const float *xr = j->x->data.f + r * F;
+      for (int k = 0; k < j->n_numeric; k++)
+        j->cols[(gsize) k * N + r] = xr[j->s->schema->columns[j->numeric[k]].features[0]];
+    }
+}
+
+static void
+stats_part (gpointer data, int part, int nparts)
+{
+  StatsJob *j = data;
+  int64_t N = j->x->shape[0], lo, hi;
+  StatsScratch w;
+
+  cx_parallel_range (j->n_numeric, part, nparts, 1, &lo, &hi);
+  if (lo >= hi)
+    return;
+  w.keys = g_new (guint32, N);
+  w.work = g_new (guint32, N);
+  w.dev = g_new (float, N);
+  w.cand = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int64_t k = lo; k < hi; k++)
+    column_stats (j->s, j->numeric[k], j->cols + (gsize) k * N, &w, &j->errors[k]);
+  g_free (w.keys);
+  g_free (w.work);
+  g_free (w.dev);
+  g_array_unref (w.cand);
+}
+
+static gboolean
+compute_stats (Search *s, const CxTensor *x, GError **error)
+{
+  int64_t N = s->csv->n_rows;
   g_autofree int *numeric = g_new (int, MAX (s->C, 1));
-  g_autofree double *values = NULL;
+  g_autofree float *cols = NULL;
+  g_autofree GError **errors = NULL;
+  StatsJob job = { 0 };
   int n_numeric = 0;
+  gboolean ok = TRUE;
 
   for (int c = 0; c < s->C; c++)
     {
@@ -789,50 +1196,30 @@ compute_stats (Search *s, GError **error)
       if (s->schema->columns[c].kind == CX_COLUMN_NUMERIC)
         numeric[n_numeric++] = c;
     }
-  /* Row by row (the table's own order, kind to the cache), into columns. */
-  values = g_new (double, (gsize) MAX (N, 1) * MAX (n_numeric, 1));
-  for (int64_t r = 0; r < N; r++)
-    for (int k = 0; k < n_numeric; k++)
-      {
-        const CxSchemaColumn *col = &s->schema->columns[numeric[k]];
-        const char *text = cx_csv_cell (csv, r, col->csv_column);
-        if (!cell_number (col, text, &values[(gsize) k * N + r]))
-          {
-            g_set_error (error, CX_ERROR, CX_ERROR_INVALID, "%s: row %" G_GINT64_FORMAT
-                         ", column %s: '%s' is not a number", csv->path, r + 1, col->name, text);
-            return FALSE;
-          }
-      }
+  if (n_numeric == 0)
+    return TRUE;
+  cols = g_new (float, (gsize) N * n_numeric);
+  errors = g_new0 (GError *, n_numeric);
+  job.s = s;
+  job.x = x;
+  job.n_numeric = n_numeric;
+  job.numeric = numeric;
+  job.cols = cols;
+  job.errors = errors;
+  cx_parallel_run (stats_transpose_part, &job, cx_parallel_parts (N * n_numeric));
+  /* Columns are independent: each is summarised by one thread, the same way whatever the count. */
+  cx_parallel_run (stats_part, &job, MIN (n_numeric, cx_parallel_parts (N * n_numeric)));
   for (int k = 0; k < n_numeric; k++)
     {
-      CxColumnStats *st = &s->stats[numeric[k]];
-      double *v = values + (gsize) k * N;
-      double med, mean = 0, var = 0;
-
-      st->min = INFINITY;
-      st->max = -INFINITY;
-      st->integer = TRUE;
-      for (int64_t r = 0; r < N; r++)
+      if (errors[k] != NULL && ok)
         {
-          st->min = MIN (st->min, v[r]);
-          st->max = MAX (st->max, v[r]);
-          st->integer = st->integer && v[r] == floor (v[r]) && fabs (v[r]) < 9e15;
-          mean += v[r];
+          g_propagate_error (error, errors[k]);
+          ok = FALSE;
         }
-      mean /= N;
-      for (int64_t r = 0; r < N; r++)
-        var += (v[r] - mean) * (v[r] - mean);
-      med = median (v, N);
-      for (int64_t r = 0; r < N; r++)
-        v[r] = fabs (v[r] - med);
-      st->mad = median (v, N);
-      /* A column mostly at one value has no MAD: fall back to its spread. */
-      if (!(st->mad > 0))
-        st->mad = sqrt (var / N);
-      if (!(st->mad > 0))
-        st->mad = 1;
+      else
+        g_clear_error (&errors[k]);
     }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -867,7 +1254,8 @@ setup (Search *s, const CxTensor *x, int64_t row, const CxCounterfactualParams *
     {
       int64_t shape[2] = { 1, s->F };
       g_autoptr(CxTensor) one = cx_tensor_new_f32 (2, shape, s->x0);
-      g_autoptr(CxTensor) o = cx_engine_predict (s->model, one, 0, &p->engine, error);
+      CxEngineOptions o1 = nested_options (s, 0, 0);
+      g_autoptr(CxTensor) o = cx_engine_predict (s->model, one, 0, &o1, error);
       if (o == NULL)
         return FALSE;
       if (o->ndim != 2)
@@ -918,19 +1306,18 @@ setup (Search *s, const CxTensor *x, int64_t row, const CxCounterfactualParams *
   return TRUE;
 }
 
-/* Distance to the nearest row the model decides favourably. */
+/* The values of @cf as plausibility compares them: numbers, and the
+ * encoded feature of each category. */
 static void
-plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactual *cf)
+plausibility_values (Search *s, const CxCounterfactual *cf, double *num, int *cat)
 {
   const CxSchema *schema = s->schema;
-  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
-  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
-  int64_t N = x->shape[0];
-  double best = INFINITY;
 
   for (int c = 0; c < s->C; c++)
     {
       const CxSchemaColumn *col = &schema->columns[c];
+      num[c] = 0;
+      cat[c] = 0;
       if (col->kind == CX_COLUMN_NUMERIC)
         cell_number (col, cf->values[c], &num[c]);
       else
@@ -941,25 +1328,76 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
               cat[c] = col->features[k];
         }
     }
+}
+
+/* What the distance needs of each column, side by side. */
+typedef struct
+{
+  gboolean numeric;
+  int feature;                 /* numeric: its encoded feature */
+  double std, mean, mad;
+} ColumnView;
+
+static ColumnView *
+column_views (Search *s)
+{
+  ColumnView *v = g_new0 (ColumnView, MAX (s->C, 1));
+
+  for (int c = 0; c < s->C; c++)
+    {
+      const CxSchemaColumn *col = &s->schema->columns[c];
+      v[c].numeric = col->kind == CX_COLUMN_NUMERIC;
+      if (v[c].numeric)
+        {
+          v[c].feature = col->features[0];
+          v[c].std = s->schema->features[col->features[0]].std;
+          v[c].mean = s->schema->features[col->features[0]].mean;
+          v[c].mad = s->stats[c].mad;
+        }
+    }
+  return v;
+}
+
+/* The distance of encoded row @xr to the values, summed column by column
+ * until it reaches @bound (the rest cannot make it smaller). */
+static inline double
+row_distance (const ColumnView *view, int C, const float *xr, const double *num, const int *cat,
+              double bound)
+{
+  double d = 0;
+
+  for (int c = 0; c < C && d < bound; c++)
+    {
+      if (view[c].numeric)
+        {
+          double v = xr[view[c].feature] * view[c].std + view[c].mean;
+          d += fabs (v - num[c]) / view[c].mad;
+        }
+      else
+        d += xr[cat[c]] != 1.0f;
+    }
+  return d;
+}
+
+/* Distance to the nearest row the model decides favourably, given every
+ * row's favourable probability. */
+static void
+plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactual *cf)
+{
+  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1));
+  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1));
+  g_autofree ColumnView *view = column_views (s);
+  int64_t N = x->shape[0];
+  double best = INFINITY;
+
+  plausibility_values (s, cf, num, cat);
   cf->nearest_row = -1;
   for (int64_t r = 0; r < N; r++)
     {
-      const float *xr = x->data.f + r * s->F;
-      double d = 0;
+      double d;
       if (p_rows[r] < s->threshold)
         continue;
-      for (int c = 0; c < s->C && d < best; c++)
-        {
-          const CxSchemaColumn *col = &schema->columns[c];
-          if (col->kind == CX_COLUMN_NUMERIC)
-            {
-              const CxSchemaFeature *feat = &schema->features[col->features[0]];
-              double v = xr[col->features[0]] * feat->std + feat->mean;
-              d += fabs (v - num[c]) / s->stats[c].mad;
-            }
-          else
-            d += xr[cat[c]] != 1.0f;
-        }
+      d = row_distance (view, s->C, x->data.f + r * s->F, num, cat, best);
       if (d < best)
         {
           best = d;
@@ -967,6 +1405,206 @@ plausibility (Search *s, const CxTensor *x, const double *p_rows, CxCounterfactu
         }
     }
   cf->plausibility = cf->nearest_row > 0 ? best : NAN;
+}
+
+/* Rows kept as the nearest to one counterfactual. */
+#define NEAREST 64
+
+typedef struct
+{
+  double d[NEAREST];
+  int64_t r[NEAREST];
+  int n, worst;                /* kept, and the one last in (distance, row) order */
+} Nearest;
+
+/* Plausibility of every item without predicting the whole table: the
+ * NEAREST rows closest to each (distance, then row order) are found
+ * first, and only they are predicted; the first favourable one among them
+ * is the nearest favourable row of the table, since every other row comes
+ * after all of them. An item with no favourable row among its nearest
+ * falls back to predicting the table. */
+typedef struct
+{
+  double d;
+  int64_t r;
+} RowDistance;
+
+static int
+cmp_row_distance (const void *a, const void *b)
+{
+  const RowDistance *x = a, *y = b;
+  if (x->d != y->d)
+    return x->d < y->d ? -1 : 1;
+  return (x->r > y->r) - (x->r < y->r);
+}
+
+typedef struct
+{
+  Search *s;
+  const CxTensor *x;
+  int n;
+  const double *num;
+  const int *cat;
+  const ColumnView *view;
+  Nearest *near;               /* [part][item] */
+} NearestJob;
+
+static void
+nearest_part (gpointer data, int part, int nparts)
+{
+  NearestJob *j = data;
+  Search *s = j->s;
+  Nearest *near = j->near + (gsize) part * j->n;
+  int64_t lo, hi;
+
+  cx_parallel_range (j->x->shape[0], part, nparts, 1, &lo, &hi);
+  for (int64_t r = lo; r < hi; r++)
+    {
+      const float *xr = j->x->data.f + r * s->F;
+      for (int i = 0; i < j->n; i++)
+        {
+          Nearest *nb = &near[i];
+          double bound = nb->n < NEAREST ? INFINITY : nb->d[nb->worst];
+          double d = row_distance (j->view, s->C, xr, j->num + (gsize) i * s->C, j->cat + (gsize) i * s->C,
+                                   bound);
+          int k;
+          if (!(d < bound))
+            continue;
+          /* Ties keep the earlier row: a later one with the worst's distance stays out. */
+          k = nb->n < NEAREST ? nb->n++ : nb->worst;
+          nb->d[k] = d;
+          nb->r[k] = r;
+          if (nb->n == NEAREST)
+            {
+              nb->worst = 0;
+              for (int m = 1; m < NEAREST; m++)
+                if (nb->d[m] > nb->d[nb->worst] ||
+                    (nb->d[m] == nb->d[nb->worst] && nb->r[m] > nb->r[nb->worst]))
+                  nb->worst = m;
+            }
+        }
+    }
+}
+
+static gboolean
+plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, GError **error)
+{
+  NearestJob job;
+  g_autofree ColumnView *view = NULL;
+  int nparts = (int) MIN (cx_parallel_parts (x->shape[0] * MAX (s->C, 1) * MAX (n, 1)), MAX (x->shape[0], 1));
+  int64_t N = x->shape[0];
+  g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1) * MAX (n, 1));
+  g_autofree int *cat = g_new0 (int, (gsize) MAX (s->C, 1) * MAX (n, 1));
+  g_autofree Nearest *near = g_new0 (Nearest, MAX (n, 1));
+  g_autoptr(GHashTable) slot = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_autoptr(CxTensor) in = NULL;
+  g_autoptr(CxTensor) out = NULL;
+  g_autofree float *pf = NULL;
+  gboolean fallback = FALSE;
+  int64_t shape[2];
+
+  if (n == 0)
+    return TRUE;
+  for (int i = 0; i < n; i++)
+    plausibility_values (s, &items[i], num + (gsize) i * s->C, cat + (gsize) i * s->C);
+  /* One pass over the table, every item per row, in parts; then the
+   * parts' nearest, which hold the table's, are merged. */
+  job.s = s;
+  job.x = x;
+  job.n = n;
+  job.num = num;
+  job.cat = cat;
+  job.view = view = column_views (s);
+  job.near = g_new0 (Nearest, (gsize) nparts * n);
+  cx_parallel_run (nearest_part, &job, nparts);
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree RowDistance *all = g_new (RowDistance, (gsize) nparts * NEAREST);
+      int m = 0;
+      for (int part = 0; part < nparts; part++)
+        {
+          const Nearest *nb = &job.near[(gsize) part * n + i];
+          for (int j = 0; j < nb->n; j++)
+            {
+              all[m].d = nb->d[j];
+              all[m].r = nb->r[j];
+              m++;
+            }
+        }
+      qsort (all, m, sizeof *all, cmp_row_distance);
+      near[i].n = MIN (m, NEAREST);
+      for (int j = 0; j < near[i].n; j++)
+        {
+          near[i].d[j] = all[j].d;
+          near[i].r[j] = all[j].r;
+        }
+    }
+  g_free (job.near);
+
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < near[i].n; j++)
+      if (!g_hash_table_contains (slot, GSIZE_TO_POINTER ((gsize) near[i].r[j])))
+        {
+          g_hash_table_insert (slot, GSIZE_TO_POINTER ((gsize) near[i].r[j]), GUINT_TO_POINTER (rows->len));
+          g_array_append_val (rows, near[i].r[j]);
+        }
+  shape[0] = rows->len;
+  shape[1] = s->F;
+  in = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
+  if (in == NULL)
+    return FALSE;
+  for (guint k = 0; k < rows->len; k++)
+    memcpy (in->data.f + (gsize) k * s->F, x->data.f + g_array_index (rows, int64_t, k) * s->F,
+            sizeof (float) * s->F);
+  {
+    CxEngineOptions o = nested_options (s, PROGRESS_REFINE, PROGRESS_REFINE);
+    out = cx_engine_predict (s->model, in, 0, &o, error);
+  }
+  if (out == NULL)
+    return FALSE;
+  s->evaluations += (int) rows->len;
+  pf = cx_favourable_probability (s->model, s->fav, out, error);
+  if (pf == NULL)
+    return FALSE;
+
+  for (int i = 0; i < n; i++)
+    {
+      Nearest *nb = &near[i];
+      int best = -1;
+      for (int j = 0; j < nb->n; j++)
+        {
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (slot, GSIZE_TO_POINTER ((gsize) nb->r[j])));
+          if ((double) pf[k] < s->threshold)
+            continue;
+          if (best < 0 || nb->d[j] < nb->d[best] || (nb->d[j] == nb->d[best] && nb->r[j] < nb->r[best]))
+            best = j;
+        }
+      items[i].nearest_row = best >= 0 ? nb->r[best] + 1 : -1;
+      items[i].plausibility = best >= 0 ? nb->d[best] : NAN;
+      /* All kept rows unfavourable, and the table holds more: look further. */
+      fallback = fallback || (best < 0 && nb->n == NEAREST && N > NEAREST);
+    }
+  if (fallback)
+    {
+      CxEngineOptions o = nested_options (s, PROGRESS_REFINE, 1.0);
+      g_autoptr(CxTensor) all = cx_engine_predict (s->model, x, 0, &o, error);
+      g_autofree float *pall = NULL;
+      g_autofree double *p_rows = NULL;
+      if (all == NULL)
+        return FALSE;
+      s->evaluations += (int) N;
+      pall = cx_favourable_probability (s->model, s->fav, all, error);
+      if (pall == NULL)
+        return FALSE;
+      p_rows = g_new (double, N);
+      for (int64_t r = 0; r < N; r++)
+        p_rows[r] = pall[r];
+      for (int i = 0; i < n; i++)
+        if (items[i].nearest_row < 0)
+          plausibility (s, x, p_rows, &items[i]);
+    }
+  return TRUE;
 }
 
 CxCounterfactualResult *
@@ -977,7 +1615,6 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   g_autoptr(CxCounterfactualResult) res = NULL;
   g_autofree double *U = NULL;
   g_autofree float *B = NULL;
-  g_autofree double *p_rows = NULL;
   g_autofree Candidate *cands = NULL;
   CxCounterfactualParams defaults;
   Search s = { 0 };
@@ -1032,7 +1669,9 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   s.stats = res->stats;
   s.F = schema->n_features;
   s.C = schema->n_columns;
-  if (!compute_stats (&s, error) || !setup (&s, x, row, params, error))
+  s.engine = &params->engine;
+  if (!compute_stats (&s, x, error) || !setup (&s, x, row, params, error) ||
+      !report (&s, PROGRESS_STATS, error))
     goto out;
   if (!score (&s, s.x0, 1, &s0, NULL, error))
     goto out;
@@ -1040,7 +1679,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
   if (res->probability >= params->threshold)
     {
       res->already_favourable = TRUE;
-      ok = TRUE;
+      ok = report (&s, 1.0, error);
       goto out;
     }
 
@@ -1055,6 +1694,7 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
     memcpy (B + (gsize) i * s.F, s.x0, sizeof (float) * s.F);
   {
     int it1 = 0, it2 = 0, T = MAX (params->max_iterations, 2);
+    s.it_total = T;
     if (!gradient_search (&s, M0, T / 2, B, FALSE, U, &it1, error))
       goto out;
     /* Each categorical column takes the largest of its relaxed entries. */
@@ -1135,7 +1775,8 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
           cands[owner[j]].valid = TRUE;
         }
   }
-  if (!sparsify (&s, cands, M, error) || !shorten (&s, cands, M, error))
+  if (!sparsify (&s, cands, M, error) || !shorten (&s, cands, M, error) ||
+      !report (&s, PROGRESS_REFINE, error))
     goto out;
 
   /* Every survivor was predicted from its own text. The closest first; a
@@ -1177,19 +1818,6 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
         cf->distance = distance_of (&s, cf->values, &cf->n_changes);
       }
   }
-  {
-    g_autoptr(CxTensor) out = cx_engine_predict (model, x, 0, &params->engine, error);
-    g_autofree float *pf = NULL;
-    if (out == NULL)
-      goto out;
-    s.evaluations += (int) x->shape[0];
-    pf = cx_favourable_probability (model, s.fav, out, error);
-    if (pf == NULL)
-      goto out;
-    p_rows = g_new (double, x->shape[0]);
-    for (int64_t r = 0; r < x->shape[0]; r++)
-      p_rows[r] = pf[r];
-  }
   for (int i = 0; i < res->n_items; i++)
     {
       CxCounterfactual *cf = &res->items[i];
@@ -1209,9 +1837,10 @@ cx_counterfactual_run (const CxModel *model, const CxSchema *schema, const CxCsv
           cf->changes[k].to = g_strdup (cf->values[c]);
           k++;
         }
-      plausibility (&s, x, p_rows, cf);
     }
-  ok = TRUE;
+  if (!plausibility_all (&s, x, res->items, res->n_items, error))
+    goto out;
+  ok = report (&s, 1.0, error);
 
 out:
   if (cands != NULL)
@@ -1408,6 +2037,12 @@ cx_image_counterfactual (const CxModel *model, const CxTensor *x,
         for (int64_t i = 0; i < n; i++)
           delta[i] = (float) (delta[i] * eps / dn);
       cf->steps = k + 1;
+      if (params->engine.progress != NULL &&
+          !params->engine.progress ((double) (k + 1) / params->steps, params->engine.progress_data))
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_CANCELLED, "cancelled");
+          return NULL;
+        }
     }
 
   cf->success = isfinite (best_l2);

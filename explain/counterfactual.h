@@ -95,7 +95,10 @@ void                    cx_counterfactual_params_init (CxCounterfactualParams *p
 
 /* Counterfactuals for row @row (from 0) of a bound @csv whose encoded table
  * is @x (cx_schema_encode). The whole table supplies the ranges, MADs,
- * integer columns and the rows plausibility is measured against. */
+ * integer columns and the rows plausibility is measured against.
+ * params->engine.progress hears, never decreasing, how far the run is (after
+ * every gradient step, ending at 1); when it returns FALSE the run stops
+ * with CX_ERROR_CANCELLED and returns NULL. */
 CxCounterfactualResult *cx_counterfactual_run    (const CxModel *model, const CxSchema *schema,
                                                   const CxCsv *csv, const CxTensor *x, int64_t row,
                                                   const CxCounterfactualParams *params,
@@ -134,7 +137,8 @@ typedef struct
 
 void                    cx_image_counterfactual_params_init (CxImageCounterfactualParams *params);
 /* The smallest-L2 perturbation of @x ([1, …]) found that makes @model
- * predict @params->target. */
+ * predict @params->target. params->engine.progress hears the fraction of
+ * the steps done after each; FALSE stops with CX_ERROR_CANCELLED. */
 CxImageCounterfactual  *cx_image_counterfactual  (const CxModel *model, const CxTensor *x,
                                                   const CxImageCounterfactualParams *params,
                                                   GError **error);

@@ -10,6 +10,7 @@
  */
 #include "csv.h"
 #include "cx-error.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <string.h>
@@ -208,6 +209,203 @@ parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, GError **error)
   return TRUE;
 }
 
+typedef struct
+{
+  const char *buffer;
+  gsize start, len;
+  gboolean *valid;             /* per part */
+} Utf8Job;
+
+/* A part boundary moved past up to three continuation bytes: in valid
+ * UTF-8 that is the start of a character. */
+static int64_t
+utf8_boundary (const Utf8Job *j, int64_t at)
+{
+  for (int t = 0; t < 3 && at < (int64_t) j->len && ((guchar) j->buffer[at] & 0xC0) == 0x80; t++)
+    at++;
+  return at;
+}
+
+static void
+utf8_part (gpointer data, int part, int nparts)
+{
+  Utf8Job *j = data;
+  int64_t lo, hi;
+
+  cx_parallel_range ((int64_t) (j->len - j->start), part, nparts, 1, &lo, &hi);
+  lo = part > 0 ? utf8_boundary (j, lo + (int64_t) j->start) : lo + (int64_t) j->start;
+  hi = part < nparts - 1 ? utf8_boundary (j, hi + (int64_t) j->start) : hi + (int64_t) j->start;
+  j->valid[part] = lo >= hi || g_utf8_validate_len (j->buffer + lo, (gsize) (hi - lo), NULL);
+}
+
+/* ---- tables without quotes or carriage returns, in parts ---- */
+
+/* Where a part of the data stopped. */
+typedef enum
+{
+  PART_OK,
+  PART_BAD_BYTE,               /* at field @field of record @record */
+  PART_FIELD_COUNT,            /* record @record has @field fields */
+} PartStatus;
+
+typedef struct
+{
+  CxCsv *csv;
+  gsize *bounds;               /* part k: [bounds[k], bounds[k + 1]) */
+  gsize len, bad;
+  Offsets *off;                /* per part */
+  int64_t *records;            /* per part: records parsed (up to the error) */
+  PartStatus *status;
+  int *field;
+} PartsJob;
+
+/* The records of one part, every one ending in LF (the last one may end
+ * the buffer) and none holding a quote or CR: parse_buffer's loop
+ * without quoting. Errors are kept, not formatted: the part does not know
+ * its first record's number. */
+static void
+parse_part (gpointer data, int part, int nparts)
+{
+  PartsJob *j = data;
+  char *buf = j->csv->buffer;
+  gsize i = j->bounds[part], o = i, end = j->bounds[part + 1];
+  Offsets *off = &j->off[part];
+  guint8 stop[256] = { 0 };
+
+  stop[','] = stop['\n'] = 1;
+  j->records[part] = 0;
+  j->status[part] = PART_OK;
+  while (i < end)
+    {
+      int n_fields = 0;
+
+      if (buf[i] == '\n')
+        {
+          i++;
+          continue;
+        }
+      for (;;)
+        {
+          gsize src = i, field = o, k = i;
+          int c;
+
+          while (k < end && !stop[(guchar) buf[k]])
+            k++;
+          if (o != i)
+            memmove (buf + o, buf + i, k - i);
+          o += k - i;
+          i = k;
+          if (j->bad >= src && j->bad < i)
+            {
+              j->status[part] = PART_BAD_BYTE;
+              j->field[part] = n_fields;
+              return;
+            }
+          c = i < end ? (unsigned char) buf[i] : -1;
+          buf[o++] = '\0';
+          offsets_push (off, (guint32) field);
+          n_fields++;
+          if (c == ',')
+            {
+              i++;
+              if (i >= end)
+                {
+                  /* A trailing comma ends in one more, empty, field. */
+                  buf[o] = '\0';
+                  offsets_push (off, (guint32) o);
+                  o++;
+                  n_fields++;
+                  break;
+                }
+              continue;
+            }
+          if (c == '\n')
+            i++;
+          break;
+        }
+      if (n_fields != j->csv->n_columns)
+        {
+          j->status[part] = PART_FIELD_COUNT;
+          j->field[part] = n_fields;
+          return;
+        }
+      j->records[part]++;
+    }
+}
+
+/* Parses the data records after the header (from @from) in @nparts parts,
+ * for a table with neither quotes nor carriage returns (so that every LF
+ * ends a record). The cells, rows and errors are those parse_buffer gives. */
+static gboolean
+parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, int nparts, GError **error)
+{
+  g_autofree gsize *bounds = NULL;
+  g_autofree Offsets *off = NULL;
+  g_autofree int64_t *records = NULL;
+  g_autofree PartStatus *status = NULL;
+  g_autofree int *field = NULL;
+  PartsJob job;
+  int64_t record = 1;
+  gsize total = 0;
+  gboolean ok = TRUE;
+
+  bounds = g_new (gsize, nparts + 1);
+  bounds[0] = from;
+  for (int k = 1; k < nparts; k++)
+    {
+      gsize at = MAX (from + (len - from) / nparts * k, bounds[k - 1]);
+      const char *nl = at < len ? memchr (csv->buffer + at, '\n', len - at) : NULL;
+      bounds[k] = nl != NULL ? (gsize) (nl - csv->buffer) + 1 : len;
+    }
+  bounds[nparts] = len;
+  off = g_new0 (Offsets, nparts);
+  records = g_new0 (int64_t, nparts);
+  status = g_new0 (PartStatus, nparts);
+  field = g_new0 (int, nparts);
+  job = (PartsJob) { csv, bounds, len, bad, off, records, status, field };
+  cx_parallel_run (parse_part, &job, nparts);
+
+  /* The first part that stopped reports, its rows counted on from the parts before. */
+  for (int k = 0; k < nparts && ok; k++)
+    {
+      record += records[k];
+      if (status[k] == PART_BAD_BYTE)
+        {
+          g_autofree char *at = where (csv, record, field[k]);
+          g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at,
+                       csv->buffer[bad] == '\0' ? "a NUL byte" : "invalid UTF-8");
+          ok = FALSE;
+        }
+      else if (status[k] == PART_FIELD_COUNT)
+        {
+          g_set_error (error, CX_ERROR, CX_ERROR_PARSE,
+                       "%s: row %" G_GINT64_FORMAT ": %d field%s, the header has %d",
+                       csv->path, record, field[k], field[k] == 1 ? "" : "s", csv->n_columns);
+          ok = FALSE;
+        }
+    }
+  if (ok)
+    {
+      guint32 *cells;
+      for (int k = 0; k < nparts; k++)
+        total += off[k].len;
+      cells = g_new (guint32, MAX (total, 1));
+      total = 0;
+      for (int k = 0; k < nparts; k++)
+        {
+          if (off[k].len > 0)
+            memcpy (cells + total, off[k].v, sizeof (guint32) * off[k].len);
+          total += off[k].len;
+        }
+      g_free (csv->cells);
+      csv->cells = cells;
+      csv->n_rows = record - 1;
+    }
+  for (int k = 0; k < nparts; k++)
+    g_free (off[k].v);
+  return ok;
+}
+
 static CxCsv *
 parse_owned (char *buffer, gsize len, const char *name, GError **error)
 {
@@ -226,9 +424,42 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
     }
   if (len >= 3 && memcmp (buffer, "\xEF\xBB\xBF", 3) == 0)
     start = 3;
-  /* One pass over the whole buffer; cells are only checked when it fails. */
-  if (!g_utf8_validate_len (buffer + start, len - start, &bad_end))
-    bad = (gsize) (bad_end - buffer);
+  /* One pass over the whole buffer, in parts whose ends are moved to
+   * character starts (the text is valid exactly when every part is); cells
+   * are only checked when it fails, at the first invalid byte, which the
+   * whole buffer's validation then finds. */
+  {
+    int nparts = cx_parallel_parts ((int64_t) (len - start) / 8);
+    g_autofree gboolean *valid = g_new (gboolean, nparts);
+    Utf8Job job = { buffer, start, len, valid };
+    gboolean all = TRUE;
+    if (nparts > 1)
+      {
+        cx_parallel_run (utf8_part, &job, nparts);
+        for (int k = 0; k < nparts; k++)
+          all = all && valid[k];
+      }
+    if ((nparts == 1 || !all) && !g_utf8_validate_len (buffer + start, len - start, &bad_end))
+      bad = (gsize) (bad_end - buffer);
+  }
+  {
+    int nparts = cx_parallel_parts ((int64_t) (len - start) / 8);
+    if (nparts > 1 && memchr (buffer + start, '"', len - start) == NULL &&
+        memchr (buffer + start, '\r', len - start) == NULL)
+      {
+        /* No quotes, no CR: the header is the first line that is not
+         * empty; the data after it is parsed in parts. */
+        gsize h = start;
+        const char *nl;
+        while (h < len && buffer[h] == '\n')
+          h++;
+        nl = h < len ? memchr (buffer + h, '\n', len - h) : NULL;
+        h = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
+        if (!parse_buffer (csv, start, h, bad, error) || !parse_parts (csv, h, len, bad, nparts, error))
+          return NULL;
+        return g_steal_pointer (&csv);
+      }
+  }
   if (!parse_buffer (csv, start, len, bad, error))
     return NULL;
   return g_steal_pointer (&csv);

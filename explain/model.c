@@ -7,6 +7,7 @@
  */
 #include "model.h"
 #include "run.h"
+#include "sha256.h"
 #include "onnx.pb-c.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@
 char *
 cx_file_sha256 (const char *path, GError **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(CxSha256) sum = cx_sha256_new ();
   g_autofree guint8 *buf = g_malloc (1 << 16);
   /* Non-blocking, so that naming a FIFO cannot hang the open; only regular
    * files are read (a device such as /dev/zero would never end). */
@@ -57,7 +58,7 @@ cx_file_sha256 (const char *path, GError **error)
       return NULL;
     }
   while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    g_checksum_update (sum, buf, n);
+    cx_sha256_update (sum, buf, n);
   if (ferror (f))
     {
       fclose (f);
@@ -65,7 +66,7 @@ cx_file_sha256 (const char *path, GError **error)
       return NULL;
     }
   fclose (f);
-  return g_strdup (g_checksum_get_string (sum));
+  return cx_sha256_finish (sum);
 }
 
 /* Walks the top level of a protobuf message to say precisely why

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "schema.h"
+#include "parallel.h"
 #include "cx-error.h"
 #include "engine.h"
 #include "json-input.h"
@@ -682,11 +683,38 @@ check_bound (const CxSchema *schema, const CxCsv *csv, GError **error)
   return TRUE;
 }
 
+typedef struct
+{
+  const CxSchema *schema;
+  const CxCsv *csv;
+  float *out;
+  int64_t *first_bad;          /* per part: the first row that does not encode, or −1 */
+} EncodeJob;
+
+static void
+encode_part (gpointer data, int part, int nparts)
+{
+  EncodeJob *j = data;
+  int64_t lo, hi;
+
+  cx_parallel_range (j->csv->n_rows, part, nparts, 1, &lo, &hi);
+  j->first_bad[part] = -1;
+  for (int64_t r = lo; r < hi; r++)
+    if (!encode_csv_row (j->schema, j->csv, r, j->out + r * j->schema->n_features, NULL))
+      {
+        j->first_bad[part] = r;
+        return;
+      }
+}
+
 CxTensor *
 cx_schema_encode (const CxSchema *schema, const CxCsv *csv, GError **error)
 {
   g_autoptr(CxTensor) x = NULL;
   int64_t shape[2];
+  int nparts;
+  g_autofree int64_t *first_bad = NULL;
+  EncodeJob job;
 
   g_return_val_if_fail (schema != NULL && csv != NULL, NULL);
   if (!check_bound (schema, csv, error))
@@ -702,9 +730,22 @@ cx_schema_encode (const CxSchema *schema, const CxCsv *csv, GError **error)
   x = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
   if (x == NULL)
     return NULL;
-  for (int64_t r = 0; r < csv->n_rows; r++)
-    if (!encode_csv_row (schema, csv, r, x->data.f + r * schema->n_features, error))
-      return NULL;
+  /* Rows in parts, one per thread; the first bad row of all is the one reported. */
+  nparts = (int) MIN (cx_parallel_parts (csv->n_rows * MAX (schema->n_columns, 1)), csv->n_rows);
+  first_bad = g_new (int64_t, nparts);
+  job.schema = schema;
+  job.csv = csv;
+  job.out = x->data.f;
+  job.first_bad = first_bad;
+  cx_parallel_run (encode_part, &job, nparts);
+  for (int k = 0; k < nparts; k++)
+    if (first_bad[k] >= 0)
+      {
+        if (!encode_csv_row (schema, csv, first_bad[k], x->data.f + first_bad[k] * schema->n_features,
+                             error))
+          return NULL;
+        g_assert_not_reached ();
+      }
   return g_steal_pointer (&x);
 }
 

@@ -36,15 +36,15 @@ static const char *const LIN_SCHEMA =
   " \"locked\": [\"lockme\"]}";
 
 /* Row 1 is a = −1, b = 20, n = 10, blue, lockme = 5: logit −3.4. Then 299
- * seeded rows: a ~ N(0, 2), b ~ U(0, 100), n integer in [0, 40]. */
+ * (or @rows − 1) seeded rows: a ~ N(0, 2), b ~ U(0, 100), n integer in [0, 40]. */
 static char *
-linear_table (void)
+linear_table_rows (int rows)
 {
   static const char *const colors[] = { "red", "green", "blue" };
   GString *t = g_string_new ("id,a,b,n,color,lockme,y\n1,-1,20,10,blue,5,no\n");
   g_autoptr(GRand) rand = g_rand_new_with_seed (21);
 
-  for (int r = 2; r <= 300; r++)
+  for (int r = 2; r <= rows; r++)
     {
       double u1 = g_rand_double (rand), u2 = g_rand_double (rand);
       double a = 2 * sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
@@ -53,6 +53,12 @@ linear_table (void)
                               g_rand_double_range (rand, 3, 7), g_rand_boolean (rand) ? "yes" : "no");
     }
   return g_string_free (t, FALSE);
+}
+
+static char *
+linear_table (void)
+{
+  return linear_table_rows (300);
 }
 
 static CxModel *
@@ -456,6 +462,347 @@ test_image_linear (void)
     }
 }
 
+/* ---- plausibility ---- */
+
+/* The nearest favourable row, found by predicting every row and measuring
+ * the distance to each (ties: the first). Returns the most unfavourable
+ * rows any counterfactual has nearer than its nearest favourable one. */
+static int
+assert_nearest_by_brute_force (const CxTestTable *t, const CxCounterfactualResult *res, double threshold)
+{
+  int most_nearer = 0;
+  const CxSchema *s = t->schema;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) out = cx_engine_predict (t->model, t->x, 0, NULL, &error);
+  g_autofree float *p = NULL;
+
+  g_assert_no_error (error);
+  p = cx_favourable_probability (t->model, s->favourable_output, out, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < res->n_items; i++)
+    {
+      const CxCounterfactual *cf = &res->items[i];
+      g_autofree double *dist = g_new (double, t->csv->n_rows);
+      double best = INFINITY;
+      int64_t best_row = -1;
+      int nearer = 0;
+      for (int64_t r = 0; r < t->csv->n_rows; r++)
+        {
+          double d = 0;
+          for (int c = 0; c < s->n_columns; c++)
+            {
+              const CxSchemaColumn *col = &s->columns[c];
+              if (col->kind == CX_COLUMN_NUMERIC)
+                {
+                  const CxSchemaFeature *f = &s->features[col->features[0]];
+                  double v = t->x->data.f[r * s->n_features + col->features[0]] * f->std + f->mean, w;
+                  g_assert_true (cx_parse_number (cf->values[c], &w));
+                  d += fabs (v - w) / res->stats[c].mad;
+                }
+              else
+                d += g_strcmp0 (cx_csv_cell (t->csv, r, col->csv_column), cf->values[c]) != 0;
+            }
+          dist[r] = d;
+          if (p[r] < threshold)
+            continue;
+          if (d < best)
+            {
+              best = d;
+              best_row = r + 1;
+            }
+        }
+      g_assert_cmpint (best_row, >, 0);
+      g_assert_cmpint (cf->nearest_row, ==, best_row);
+      g_assert_cmpfloat_with_epsilon (cf->plausibility, best, 1e-9 * MAX (best, 1));
+      for (int64_t r = 0; r < t->csv->n_rows; r++)
+        nearer += dist[r] < best || (dist[r] == best && r + 1 < best_row);
+      most_nearer = MAX (most_nearer, nearer);
+    }
+  return most_nearer;
+}
+
+/* Also when more than a few rows nearest a counterfactual are unfavourable
+ * (so that the search has to look further than the nearest): the second
+ * table adds 100 copies of row 1 with b = 87, just short of where the
+ * decision flips; and on 20 000 rows, which are searched in parts. */
+static void
+test_plausibility (void)
+{
+  static const struct { int rows, copies; } cases[] = { { 300, 0 }, { 300, 100 }, { 20000, 0 } };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      int copies = cases[k].copies;
+      g_auto(CxTestTable) t = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      g_autofree char *base = linear_table_rows (cases[k].rows);
+      GString *text = g_string_new (base);
+      g_autofree char *data = NULL;
+      int nearer;
+
+      for (int j = 0; j < copies; j++)
+        g_string_append_printf (text, "%d,-1,87,10,blue,5,no\n", cases[k].rows + 1 + j);
+      data = g_string_free (text, FALSE);
+      t.model = linear_model (FALSE);
+      t.schema = cx_schema_parse (LIN_SCHEMA, strlen (LIN_SCHEMA), "lin.json", &error);
+      g_assert_no_error (error);
+      t.csv = cx_csv_parse (data, strlen (data), "lin.csv", &error);
+      g_assert_no_error (error);
+      cx_test_table_bind (&t);
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (res->n_items, >=, 3);
+      nearer = assert_nearest_by_brute_force (&t, res, 0.5);
+      g_test_message ("%d rows, %d copies: up to %d unfavourable rows before the nearest favourable one",
+                      cases[k].rows, copies, nearer);
+      if (copies > 0)
+        g_assert_cmpint (nearer, >=, copies);
+    }
+}
+
+/* ---- progress and cancelling ---- */
+
+typedef struct
+{
+  GArray *fractions;
+  int stop_at;                 /* the call that returns FALSE (from 1), 0: never */
+} Progress;
+
+static gboolean
+record_progress (double fraction, gpointer data)
+{
+  Progress *pr = data;
+  g_array_append_val (pr->fractions, fraction);
+  return pr->stop_at == 0 || (int) pr->fractions->len < pr->stop_at;
+}
+
+static void
+assert_monotonic_to_one (GArray *fractions)
+{
+  g_assert_cmpuint (fractions->len, >, 0);
+  for (guint i = 0; i < fractions->len; i++)
+    {
+      double f = g_array_index (fractions, double, i);
+      g_assert_cmpfloat (f, >=, 0);
+      g_assert_cmpfloat (f, <=, 1);
+      if (i > 0)
+        g_assert_cmpfloat (f, >=, g_array_index (fractions, double, i - 1));
+    }
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+}
+
+/* A full run hears of every gradient step, never going back, ending at 1. */
+static void
+test_progress_monotonic (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) res = NULL;
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  Progress pr = { fractions, 0 };
+  CxCounterfactualParams p;
+
+  linear_table_load (&t, FALSE);
+  cx_counterfactual_params_init (&p);
+  p.engine.progress = record_progress;
+  p.engine.progress_data = &pr;
+  res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, &p, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (res);
+  g_assert_cmpint (res->n_items, >=, 1);
+  g_assert_cmpint (res->iterations, >=, 2);
+  g_assert_cmpuint (fractions->len, >=, (guint) res->iterations);
+  assert_monotonic_to_one (fractions);
+  /* Halfway through the steps is well before the end. */
+  g_assert_cmpfloat (g_array_index (fractions, double, res->iterations / 2), <, 0.9);
+}
+
+/* Returning FALSE stops the run at once: no further calls, no result. */
+static void
+test_progress_cancel (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  CxCounterfactualParams p;
+
+  linear_table_load (&t, FALSE);
+  for (int stop = 1; stop <= 5; stop += 2)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+      Progress pr = { fractions, stop };
+
+      cx_counterfactual_params_init (&p);
+      p.engine.progress = record_progress;
+      p.engine.progress_data = &pr;
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, &p, &error);
+      g_assert_null (res);
+      g_assert_error (error, CX_ERROR, CX_ERROR_CANCELLED);
+      g_assert_cmpuint (fractions->len, ==, (guint) stop);
+      g_assert_cmpfloat (g_array_index (fractions, double, stop - 1), <, 1);
+    }
+}
+
+/* The same for an image: one call per step, and a stop after the third. */
+static void
+test_image_progress (void)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  int64_t in_shape[4] = { 1, 1, 3, 3 }, w_shape[2] = { 2, 9 };
+  g_autoptr(CxTensor) w = cx_test_uniform (rand, 2, w_shape, -1, 1);
+  g_autoptr(CxTensor) x = cx_test_uniform (rand, 4, in_shape, 0.2, 0.8);
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  Progress pr = { fractions, 0 };
+  CxImageCounterfactualParams p;
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, in_shape);
+  cx_test_graph_const (g, "W", w);
+  cx_test_graph_node (g, "Flatten", "x", "f");
+  cx_test_graph_node (g, "Gemm", "f,W", "y");
+  cx_test_graph_attr_int (g, "transB", 1);
+  cx_test_graph_output (g, "y");
+  m = cx_test_graph_build (g, &error);
+  g_assert_no_error (error);
+
+  cx_image_counterfactual_params_init (&p);
+  p.steps = 20;
+  p.engine.progress = record_progress;
+  p.engine.progress_data = &pr;
+  {
+    g_autoptr(CxImageCounterfactual) cf = cx_image_counterfactual (m, x, &p, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (cf);
+    g_assert_cmpuint (fractions->len, ==, 20);
+    assert_monotonic_to_one (fractions);
+  }
+  g_array_set_size (fractions, 0);
+  pr.stop_at = 3;
+  {
+    g_autoptr(CxImageCounterfactual) cf = cx_image_counterfactual (m, x, &p, &error);
+    g_assert_null (cf);
+    g_assert_error (error, CX_ERROR, CX_ERROR_CANCELLED);
+    g_assert_cmpuint (fractions->len, ==, 3);
+  }
+}
+
+/* ---- column statistics ---- */
+
+/* Columns: i integers; k mostly one value (no MAD: its spread instead);
+ * big values near 1e7, closer together than the floats they are encoded
+ * as; tiny negative ones with many digits; e in exponent
+ * notation; f with empty cells standing for 2.5. */
+static const char *const STATS_SCHEMA =
+  "{\"features\": ["
+  " {\"column\": \"i\", \"mean\": 0, \"std\": 20},"
+  " {\"column\": \"k\", \"mean\": 7, \"std\": 1},"
+  " {\"column\": \"big\", \"mean\": 0, \"std\": 1},"
+  " {\"column\": \"neg\", \"mean\": -0.001, \"std\": 0.0007},"
+  " {\"column\": \"e\", \"mean\": 0.003, \"std\": 0.002},"
+  " {\"column\": \"f\", \"mean\": 3, \"std\": 1.5, \"fill\": 2.5}]}";
+
+static char *
+stats_table (int rows)
+{
+  GString *t = g_string_new ("i,k,big,neg,e,f\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (77);
+
+  for (int r = 0; r < rows; r++)
+    {
+      double u = g_rand_double (rand);
+      g_string_append_printf (t, "%d,", g_rand_int_range (rand, -60, 61));
+      if (u < 0.7)
+        g_string_append (t, "7,");
+      else
+        g_string_append_printf (t, "%.3f,", g_rand_double_range (rand, 0, 14));
+      g_string_append_printf (t, "%.3f,%.9f,%.4e,", g_rand_double_range (rand, 1e7, 1e7 + 40),
+                              -g_rand_double_range (rand, 0, 0.002), g_rand_double_range (rand, 0, 0.006));
+      if (g_rand_double (rand) < 0.1)
+        g_string_append (t, "\n");
+      else
+        g_string_append_printf (t, "%.4f\n", g_rand_double_range (rand, 0, 6));
+    }
+  return g_string_free (t, FALSE);
+}
+
+static double
+sorted_median (const double *v, int64_t n)
+{
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Ranges, MADs (or the spread) and integral columns equal, to the last
+ * bit, those of every cell parsed and sorted, for odd and even row counts. */
+static void
+test_stats_exact (void)
+{
+  for (int rows = 2000; rows <= 2001; rows++)
+    {
+      g_auto(CxTestTable) t = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      g_autofree char *text = stats_table (rows);
+      int64_t shape[2] = { 6, 1 };
+      float ones[6] = { 1, 1, 1, 1, 1, 1 };
+      g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+      g_autoptr(CxTensor) wt = cx_tensor_new_f32 (2, shape, ones);
+      int64_t in_shape[2] = { -1, 6 };
+
+      cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 2, in_shape);
+      cx_test_graph_const (g, "W", wt);
+      cx_test_graph_node (g, "MatMul", "x,W", "y");
+      cx_test_graph_output (g, "y");
+      t.model = cx_test_graph_build (g, &error);
+      g_assert_no_error (error);
+      t.schema = cx_schema_parse (STATS_SCHEMA, strlen (STATS_SCHEMA), "stats.json", &error);
+      g_assert_no_error (error);
+      t.csv = cx_csv_parse (text, strlen (text), "stats.csv", &error);
+      g_assert_no_error (error);
+      cx_test_table_bind (&t);
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (res->n_columns, ==, 6);
+      for (int c = 0; c < 6; c++)
+        {
+          int64_t n = t.csv->n_rows;
+          g_autofree double *v = g_new (double, n);
+          double mean = 0, var = 0, med, mad;
+          gboolean integer = TRUE;
+
+          for (int64_t r = 0; r < n; r++)
+            {
+              const char *cell = cx_csv_cell (t.csv, r, c);
+              v[r] = *cell ? g_ascii_strtod (cell, NULL) : 2.5;
+              integer = integer && v[r] == floor (v[r]);
+              mean += v[r];
+            }
+          mean /= n;
+          for (int64_t r = 0; r < n; r++)
+            var += (v[r] - mean) * (v[r] - mean);
+          qsort (v, n, sizeof (double), cmp_double);
+          med = sorted_median (v, n);
+          g_assert_cmpfloat (res->stats[c].min, ==, v[0]);
+          g_assert_cmpfloat (res->stats[c].max, ==, v[n - 1]);
+          for (int64_t r = 0; r < n; r++)
+            v[r] = fabs (v[r] - med);
+          qsort (v, n, sizeof (double), cmp_double);
+          mad = sorted_median (v, n);
+          if (c == 1)
+            {
+              g_assert_cmpfloat (mad, ==, 0);
+              mad = sqrt (var / n);
+            }
+          g_assert_cmpfloat (mad, >, 0);
+          g_assert_cmpfloat (res->stats[c].mad, ==, mad);
+          g_assert_true (res->stats[c].integer == integer);
+          g_assert_true (integer == (c == 0));
+        }
+    }
+}
+
 /* ---- the command line ---- */
 
 
@@ -584,6 +931,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/counterfactual/rejects/a-missing-row-and-an-unknown-lock", test_rejects);
   g_test_add_func ("/counterfactual/hmda/all-valid-locked-untouched-under-200ms", test_hmda);
   g_test_add_func ("/counterfactual/image/smallest-l2-on-a-linear-model", test_image_linear);
+  g_test_add_func ("/counterfactual/plausibility/the-nearest-favourable-row-of-all", test_plausibility);
+  g_test_add_func ("/counterfactual/progress/monotonic-up-to-one", test_progress_monotonic);
+  g_test_add_func ("/counterfactual/progress/cancelled-from-the-callback", test_progress_cancel);
+  g_test_add_func ("/counterfactual/image/progress-and-cancel", test_image_progress);
+  g_test_add_func ("/counterfactual/stats/equal-to-sorting-every-parsed-cell", test_stats_exact);
   g_test_add_func ("/counterfactual/cli/json-csv-and-errors", test_cli);
   status = g_test_run ();
   {

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
+#include "parallel.h"
 #include "csv.h"
 #include "schema.h"
 
@@ -167,13 +168,44 @@ test_csv_writer_round_trip (void)
   g_assert_cmpstr (csv->header[0], ==, "\xEF\xBB\xBF" "a");
 }
 
-/* 100 000 rows of HMDA's shape, read and encoded well under a second. */
+/* 100 000 rows of HMDA's shape; rows @bad1 and @bad2 (from 0) have a pirat
+ * that is not a number. */
+static GString *
+big_hmda_table (int bad1, int bad2)
+{
+  GString *text = g_string_new ("deny,pirat,hirat,lvrat,chist,mhist,phist,unemp,selfemp,"
+                                "insurance,condomin,afam,single,hschool\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+
+  for (int r = 0; r < 100000; r++)
+    {
+      g_string_append_printf (text, "%s,%.6f,%.6f,%.6f,%d,%d,%s,%.1f,no,no,%s,%s,yes,yes\n",
+                              g_rand_boolean (rand) ? "yes" : "no", g_rand_double (rand),
+                              g_rand_double (rand), g_rand_double (rand), g_rand_int_range (rand, 1, 7),
+                              g_rand_int_range (rand, 1, 5), g_rand_boolean (rand) ? "yes" : "no",
+                              g_rand_double_range (rand, 1, 10), g_rand_boolean (rand) ? "yes" : "no",
+                              g_rand_boolean (rand) ? "yes" : "no");
+      if (r == bad1 || r == bad2)
+        {
+          /* The first number of the line just written. */
+          char *line = strrchr (text->str, '\n');
+          gsize at;
+          *line = '\0';
+          at = (gsize) (strrchr (text->str, '\n') - text->str) + 1;
+          *line = '\n';
+          at += strcspn (text->str + at, ",") + 1;
+          g_string_insert (text, (gssize) at, "bad");
+        }
+    }
+  return text;
+}
+
+/* 100 000 rows of HMDA's shape, read and encoded well under a second (in
+ * parts, one per thread), every row as it encodes alone. */
 static void
 test_csv_hundred_thousand_rows (void)
 {
-  g_autoptr(GString) text = g_string_new ("deny,pirat,hirat,lvrat,chist,mhist,phist,unemp,selfemp,"
-                                          "insurance,condomin,afam,single,hschool\n");
-  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GString) text = NULL;
   g_autofree char *schema_path = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
   g_autoptr(CxSchema) schema = NULL;
   g_autoptr(CxCsv) csv = NULL;
@@ -181,13 +213,7 @@ test_csv_hundred_thousand_rows (void)
   g_autoptr(GError) error = NULL;
   gint64 t0, t1;
 
-  for (int r = 0; r < 100000; r++)
-    g_string_append_printf (text, "%s,%.6f,%.6f,%.6f,%d,%d,%s,%.1f,no,no,%s,%s,yes,yes\n",
-                            g_rand_boolean (rand) ? "yes" : "no", g_rand_double (rand),
-                            g_rand_double (rand), g_rand_double (rand), g_rand_int_range (rand, 1, 7),
-                            g_rand_int_range (rand, 1, 5), g_rand_boolean (rand) ? "yes" : "no",
-                            g_rand_double_range (rand, 1, 10), g_rand_boolean (rand) ? "yes" : "no",
-                            g_rand_boolean (rand) ? "yes" : "no");
+  text = big_hmda_table (-1, -1);
   schema = cx_schema_load (schema_path, &error);
   g_assert_no_error (error);
   t0 = g_get_monotonic_time ();
@@ -201,6 +227,165 @@ test_csv_hundred_thousand_rows (void)
   g_assert_cmpint (x->shape[1], ==, 28);
   g_test_message ("100000 rows (%.1f MB) parsed and encoded in %.1f ms", text->len / 1e6,
                   (t1 - t0) / 1000.0);
+  for (int64_t r = 0; r < 100000; r += r < 10 || r > 99990 ? 1 : 997)
+    {
+      g_autoptr(CxTensor) one = cx_schema_encode_row (schema, csv, r, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (one->data.f, sizeof (float) * 28, x->data.f + r * 28, sizeof (float) * 28);
+    }
+}
+
+/* A table of a few megabytes is validated in parts: characters of two,
+ * three and four bytes wherever the parts meet are valid, and an invalid
+ * byte or a NUL is reported in its cell, the first one when there are two. */
+static void
+test_csv_utf8_in_parts (void)
+{
+  static const char *const words[] = { "caf\xC3\xA9", "\xE2\x82\xAC" "5", "\xF0\x9F\x98\x80", "plain" };
+  g_autoptr(GString) text = g_string_new ("id,word,n\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCsv) csv = NULL;
+  int rows = 200000;
+
+  for (int r = 0; r < rows; r++)
+    g_string_append_printf (text, "%d,%s,%d\n", r, words[r % 4], r % 7);
+  csv = cx_csv_parse (text->str, text->len, "big.csv", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (csv->n_rows, ==, rows);
+  g_assert_cmpstr (cx_csv_cell (csv, rows - 1, 1), ==, words[(rows - 1) % 4]);
+  g_clear_pointer (&csv, cx_csv_free);
+
+  /* Break the word of a row in the second half, then also one in the first. */
+  for (int pass = 0; pass < 3; pass++)
+    {
+      static const int row[] = { 150001, 40003, 120002 };
+      static const char bad[] = { '\xFF', '\0', '\x80' };
+      g_autofree char *expected = NULL;
+      g_autofree char *needle = g_strdup_printf ("\n%d,", row[pass]);
+      /* The rows are in order: search from the previous break on. */
+      char *at = strstr (text->str + (pass == 2 ? text->len / 2 : 0), needle);
+
+      g_assert_nonnull (at);
+      at += strlen (needle);
+      at[0] = bad[pass];
+      csv = cx_csv_parse (text->str, text->len, "big.csv", &error);
+      g_assert_null (csv);
+      g_assert_error (error, CX_ERROR, CX_ERROR_PARSE);
+      /* The first broken row so far: 150001, then 40003 (and still 40003). */
+      expected = g_strdup_printf ("big.csv: row %d, column word: %s", pass == 0 ? 150002 : 40004,
+                                  pass == 0 ? "invalid UTF-8" : "a NUL byte");
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+    }
+}
+
+/* Parses @text with one thread and with two: the same cells, or the same error. */
+static void
+assert_same_in_parts (const GString *text)
+{
+  int saved = cx_parallel_get_threads ();
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(CxCsv) one = NULL;
+  g_autoptr(CxCsv) two = NULL;
+
+  cx_parallel_set_threads (1);
+  one = cx_csv_parse (text->str, text->len, "big.csv", &e1);
+  cx_parallel_set_threads (2);
+  two = cx_csv_parse (text->str, text->len, "big.csv", &e2);
+  cx_parallel_set_threads (saved);
+  if (one == NULL)
+    {
+      g_assert_null (two);
+      g_assert_error (e2, CX_ERROR, e1->code);
+      g_assert_cmpstr (e2->message, ==, e1->message);
+      g_test_message ("%s", e1->message);
+      return;
+    }
+  g_assert_no_error (e2);
+  g_assert_cmpint (two->n_rows, ==, one->n_rows);
+  g_assert_cmpint (two->n_columns, ==, one->n_columns);
+  for (int c = 0; c < one->n_columns; c++)
+    g_assert_cmpstr (two->header[c], ==, one->header[c]);
+  for (int64_t r = 0; r < one->n_rows; r++)
+    for (int c = 0; c < one->n_columns; c++)
+      g_assert_cmpstr (cx_csv_cell (two, r, c), ==, cx_csv_cell (one, r, c));
+  g_test_message ("%" G_GINT64_FORMAT " rows", one->n_rows);
+}
+
+/* Large tables without quotes are parsed in parts: empty lines, a missing
+ * last line break, a trailing comma, rows of the wrong length or with a
+ * bad byte in either half, and (parsed whole) CR line ends and quotes all
+ * give what one pass gives. */
+static void
+test_csv_parts (void)
+{
+  for (int k = 0; k < 11; k++)
+    {
+      g_autoptr(GString) text = g_string_new (k == 2 ? "\n\n" : "");
+      int rows = k == 7 ? 0 : 120000;
+
+      g_string_append (text, k == 8 ? "id,word,x,y\r\n" : "id,word,x,y\n");
+      for (int r = 0; r < rows; r++)
+        {
+          const char *word = r % 3 == 0 ? "caf\xC3\xA9" : r % 3 == 1 ? "" : "plain";
+          if (k == 2 && r % 1000 == 7)
+            g_string_append (text, "\n\n");
+          if (k == 4 && r == 90000)
+            g_string_append_printf (text, "%d,%s,%d\n", r, word, r % 5);        /* a field short */
+          else if (k == 5 && (r == 100000 || r == 12000))
+            g_string_append_printf (text, "%d,%s,%d,1,2\n", r, word, r % 5);    /* a field over */
+          else if (k == 6 && r == 100001)
+            g_string_append_printf (text, "%d,bad\xFFword,%d,1\n", r, r % 5);
+          else if (k == 9 && r == 100)
+            g_string_append_printf (text, "%d,\"quoted, with a comma\",%d,1\n", r, r % 5);
+          else if (k == 10 && r == 30000)
+            {
+              g_string_append_printf (text, "%d,nul", r);
+              g_string_append_len (text, "\0", 1);
+              g_string_append_printf (text, "here,%d,1\n", r % 5);
+            }
+          else
+            g_string_append_printf (text, "%d,%s,%d,%d%s", r, word, r % 5, r % 11, k == 8 ? "\r\n" : "\n");
+        }
+      if (k == 1)
+        g_string_truncate (text, text->len - 1);
+      if (k == 3)
+        g_string_append (text, "7,a,b,");
+      if (k == 7)
+        for (int r = 0; r < 1200000; r++)
+          g_string_append_c (text, '\n');
+      assert_same_in_parts (text);
+    }
+}
+
+/* The error names the first bad row, wherever the rows are split. */
+static void
+test_schema_first_bad_row (void)
+{
+  static const int bad[][2] = { { 20000, 90000 }, { 70000, 99999 }, { 0, 50000 }, { 49999, 50000 } };
+  g_autofree char *schema_path = cx_test_source_path ("resources", "demo", "hmda-schema.json", NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(GString) text = big_hmda_table (bad[k][0], bad[k][1]);
+      g_autoptr(CxSchema) schema = cx_schema_load (schema_path, NULL);
+      g_autoptr(CxCsv) csv = NULL;
+      g_autoptr(CxTensor) x = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      csv = cx_csv_parse (text->str, text->len, "big.csv", &error);
+      g_assert_no_error (error);
+      g_assert_true (cx_schema_bind (schema, csv, &error));
+      x = cx_schema_encode (schema, csv, &error);
+      g_assert_null (x);
+      g_assert_error (error, CX_ERROR, CX_ERROR_INVALID);
+      g_assert_nonnull (strstr (cx_csv_cell (csv, bad[k][0], 1), "bad"));
+      expected = g_strdup_printf ("big.csv: row %d, column pirat: '%s' is not a number", bad[k][0] + 1,
+                                  cx_csv_cell (csv, bad[k][0], 1));
+      g_assert_cmpstr (error->message, ==, expected);
+    }
 }
 
 /* ---- numbers ---- */
@@ -537,6 +722,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/csv/reads/bom-crlf-and-blank-lines", test_csv_bom_crlf_blank_lines);
   g_test_add_func ("/csv/reads/empty-cells-and-a-trailing-comma", test_csv_empty_cells_and_trailing_comma);
   g_test_add_func ("/csv/reads/utf8", test_csv_utf8);
+  g_test_add_func ("/csv/reads/utf8-validated-in-parts", test_csv_utf8_in_parts);
+  g_test_add_func ("/csv/reads/in-parts-as-in-one-pass", test_csv_parts);
   g_test_add_func ("/csv/reads/a-header-without-rows", test_csv_header_only);
   g_test_add_func ("/csv/rejects/broken-tables-with-row-and-column", test_csv_errors);
   g_test_add_func ("/csv/rejects/a-missing-file", test_csv_missing_file);
@@ -547,6 +734,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/schema/rejects/bad-schemas-naming-the-key", test_schema_errors);
   g_test_add_func ("/schema/encodes/numeric-and-one-hot", test_schema_encode);
   g_test_add_func ("/schema/rejects/cells-naming-row-and-column", test_schema_encode_errors);
+  g_test_add_func ("/schema/rejects/the-first-bad-row-of-a-large-table", test_schema_first_bad_row);
   g_test_add_func ("/schema/fills/empty-cells-when-told", test_schema_fill);
   g_test_add_func ("/schema/rejects/an-empty-label", test_schema_label_empty);
   g_test_add_func ("/schema/hmda/fits-table-and-model", test_schema_hmda);

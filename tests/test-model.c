@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "testutil.h"
+#include "sha256.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static CxModel *
@@ -210,6 +212,64 @@ test_info_document (void)
   g_assert_cmpuint (strlen (json_object_get_string_member (o, "sha256")), ==, 64);
 }
 
+/* FIPS 180-4's examples, then every length around the padding's edges
+ * and streams fed in uneven pieces, against GChecksum; and a file. */
+static void
+test_sha256 (void)
+{
+  static const char *const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  static const char *const two = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autofree guint8 *data = g_new (guint8, 5000);
+  g_autofree char *dir = g_dir_make_tmp ("candor-sha-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "data", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from_file = NULL;
+  g_autofree char *expected = NULL;
+
+  g_test_message ("hardware rounds: %s", cx_sha256_hardware () ? "yes" : "no");
+  {
+    g_autoptr(CxSha256) sum = cx_sha256_new ();
+    g_autofree char *hex = NULL;
+    cx_sha256_update (sum, (const guint8 *) "abc", 3);
+    hex = cx_sha256_finish (sum);
+    g_assert_cmpstr (hex, ==, abc);
+  }
+  {
+    const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    g_autoptr(CxSha256) sum = cx_sha256_new ();
+    g_autofree char *hex = NULL;
+    cx_sha256_update (sum, (const guint8 *) msg, strlen (msg));
+    hex = cx_sha256_finish (sum);
+    g_assert_cmpstr (hex, ==, two);
+  }
+  for (int i = 0; i < 5000; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  for (gsize len = 0; len <= 5000; len += len < 300 ? 1 : 97)
+    {
+      g_autoptr(CxSha256) sum = cx_sha256_new ();
+      g_autofree char *hex = NULL;
+      g_autofree char *ref = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+      /* Pieces of 0 to 130 bytes. */
+      for (gsize at = 0; at < len;)
+        {
+          gsize n = (gsize) g_rand_int_range (rand, 0, 131);
+          n = MIN (n, len - at);
+          cx_sha256_update (sum, data + at, n);
+          at += n;
+        }
+      hex = cx_sha256_finish (sum);
+      g_assert_cmpstr (hex, ==, ref);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) data, 5000, NULL));
+  from_file = cx_file_sha256 (path, &error);
+  g_assert_no_error (error);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, 5000);
+  g_assert_cmpstr (from_file, ==, expected);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -225,5 +285,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/model/load/short-initializer-is-refused", test_load_short_initializer);
   g_test_add_func ("/model/load/opset-99-is-refused", test_opset_too_new);
   g_test_add_func ("/model/info/document", test_info_document);
+  g_test_add_func ("/model/sha256/equals-glib-at-every-padding-edge", test_sha256);
   return g_test_run ();
 }
