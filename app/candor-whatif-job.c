@@ -15,6 +15,7 @@
 #include "candor-dataset.h"
 #include "candor-model.h"
 #include "candor-whatif-job.h"
+#include "candor-worker.h"
 #include "input.h"
 #include "render.h"
 
@@ -79,6 +80,7 @@ table_thread (GTask        *task,
   CxCounterfactualParams params;
   GError *error = NULL;
 
+  candor_worker_enter ();
   if (schema == NULL || csv == NULL || x == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -173,6 +175,7 @@ image_thread (GTask        *task,
   GError *error = NULL;
   int channels;
 
+  candor_worker_enter ();
   x = cx_input_load (model, job->path, NULL, &error);
   if (x == NULL)
     {

@@ -74,7 +74,6 @@ struct _CandorWhatifPage
   CandorSample *result_sample;     /* what the result is about */
   char *error;                     /* why the last search failed */
   GCancellable *cancellable;
-  gboolean job_is_table;           /* what the running job searches */
   CandorSession *compute_session;  /* kept busy until the pending search starts */
   guint compute_id;                /* a search due once the current changes are done */
   GPtrArray *user_locks;           /* column names the user locked */
@@ -231,12 +230,7 @@ cancel_job (CandorWhatifPage *self)
 {
   if (self->cancellable == NULL)
     return;
-  /* A table search cancelled once its options are counted makes
-   * cx_counterfactual_run () free changes it has not allocated yet, and
-   * crash: it runs out instead (a few hundred milliseconds), and run_done()
-   * drops what it finds. */
-  if (!self->job_is_table)
-    g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_computing (self, FALSE);
 }
@@ -850,7 +844,6 @@ compute (CandorWhatifPage *self)
     return;
 
   self->cancellable = g_cancellable_new ();
-  self->job_is_table = candor_sample_get_texture (sample) == NULL;
   request = g_new0 (Request, 1);
   request->self = g_object_ref (self);
   request->session = g_object_ref (self->session);
@@ -1234,8 +1227,7 @@ candor_whatif_page_dispose (GObject *object)
 {
   CandorWhatifPage *self = CANDOR_WHATIF_PAGE (object);
 
-  /* A table search runs out (see cancel_job ()). */
-  if (self->cancellable != NULL && !self->job_is_table)
+  if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   drop_pending_compute (self);

@@ -42,7 +42,9 @@ cx_counterfactual_result_free (CxCounterfactualResult *result)
     {
       CxCounterfactual *cf = &result->items[i];
       g_strfreev (cf->values);
-      for (int k = 0; k < cf->n_changes; k++)
+      /* A run cancelled late has counted the changes of its items but
+       * not listed them yet. */
+      for (int k = 0; cf->changes != NULL && k < cf->n_changes; k++)
         {
           g_free (cf->changes[k].from);
           g_free (cf->changes[k].to);

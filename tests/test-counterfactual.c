@@ -644,6 +644,56 @@ test_progress_cancel (void)
     }
 }
 
+/* Cancelled at any of the last calls, when the options are already found
+ * and being checked, the run still ends cleanly with the cancelled error
+ * (it once freed the changes of options it had not listed yet). */
+static void
+test_progress_cancel_late (void)
+{
+  g_auto(CxTestTable) t = { 0 };
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  Progress full = { all, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxCounterfactualResult) done = NULL;
+  CxCounterfactualParams p;
+  int row = -1;
+
+  cx_test_table_load_hmda (&t);
+  /* A row the model denies, so there is a search to cancel. */
+  for (int r = 0; r < 200 && row < 0; r++)
+    {
+      g_autoptr(CxCounterfactualResult) probe = NULL;
+      cx_counterfactual_params_init (&p);
+      p.count = 1;
+      p.max_iterations = 1;
+      probe = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, r, &p, &error);
+      g_assert_no_error (error);
+      if (!probe->already_favourable)
+        row = r;
+    }
+  g_assert_cmpint (row, >=, 0);
+
+  cx_counterfactual_params_init (&p);
+  p.engine.progress = record_progress;
+  p.engine.progress_data = &full;
+  done = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, row, &p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (done->n_items, >=, 1);
+  for (int stop = MAX (1, (int) all->len - 6); stop <= (int) all->len; stop++)
+    {
+      g_autoptr(CxCounterfactualResult) res = NULL;
+      g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+      Progress pr = { fractions, stop };
+
+      p.engine.progress_data = &pr;
+      res = cx_counterfactual_run (t.model, t.schema, t.csv, t.x, row, &p, &error);
+      g_assert_null (res);
+      g_assert_error (error, CX_ERROR, CX_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpuint (fractions->len, ==, (guint) stop);
+    }
+}
+
 /* The same for an image: one call per step, and a stop after the third. */
 static void
 test_image_progress (void)
@@ -934,6 +984,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/counterfactual/plausibility/the-nearest-favourable-row-of-all", test_plausibility);
   g_test_add_func ("/counterfactual/progress/monotonic-up-to-one", test_progress_monotonic);
   g_test_add_func ("/counterfactual/progress/cancelled-from-the-callback", test_progress_cancel);
+  g_test_add_func ("/counterfactual/progress/cancelled-late", test_progress_cancel_late);
   g_test_add_func ("/counterfactual/image/progress-and-cancel", test_image_progress);
   g_test_add_func ("/counterfactual/stats/equal-to-sorting-every-parsed-cell", test_stats_exact);
   g_test_add_func ("/counterfactual/cli/json-csv-and-errors", test_cli);
