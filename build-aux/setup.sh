@@ -20,7 +20,7 @@ sanitize=no
 # Debian packages the build, the tests and the GUI need.
 packages="meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libcairo2-dev
-  libopenblas-dev libpng-dev libjson-glib-dev
+  libopenblas-dev libpng-dev libjson-glib-dev nettle-dev
   libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
   xvfb xauth desktop-file-utils appstream gettext poppler-utils"
 

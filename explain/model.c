@@ -1,4 +1,3 @@
-#include "atomic-file.h"
 /* model.c: ONNX loading with protobuf-c, graph validation, topological
  * order, constant folding and the `info` document.
  *
@@ -6,11 +5,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "model.h"
+#include "atomic-file.h"
 #include "run.h"
-#include "sha256.h"
 #include "onnx.pb-c.h"
 
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,7 +28,9 @@
 char *
 cx_file_sha256 (const char *path, GError **error)
 {
-  g_autoptr(CxSha256) sum = cx_sha256_new ();
+  struct sha256_ctx sum;
+  guint8 digest[SHA256_DIGEST_SIZE];
+  GString *hex;
   g_autofree guint8 *buf = g_malloc (1 << 16);
   /* Non-blocking, so that naming a FIFO cannot hang the open; only regular
    * files are read (a device such as /dev/zero would never end). */
@@ -57,8 +59,9 @@ cx_file_sha256 (const char *path, GError **error)
       g_set_error (error, CX_ERROR, CX_ERROR_IO, "%s: cannot open", path);
       return NULL;
     }
+  sha256_init (&sum);
   while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    cx_sha256_update (sum, buf, n);
+    sha256_update (&sum, n, buf);
   if (ferror (f))
     {
       fclose (f);
@@ -66,7 +69,11 @@ cx_file_sha256 (const char *path, GError **error)
       return NULL;
     }
   fclose (f);
-  return cx_sha256_finish (sum);
+  sha256_digest (&sum, sizeof digest, digest);
+  hex = g_string_sized_new (2 * sizeof digest);
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_string_append_printf (hex, "%02x", digest[i]);
+  return g_string_free (hex, FALSE);
 }
 
 /* Walks the top level of a protobuf message to say precisely why
