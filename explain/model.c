@@ -25,12 +25,23 @@
 /* ------------------------------------------------------------------ */
 /* Reading the file                                                    */
 
+/* The digest of what @sum has taken, as 64 lowercase hex digits. */
+static char *
+sha256_hex (struct sha256_ctx *sum)
+{
+  guint8 digest[SHA256_DIGEST_SIZE];
+  GString *hex = g_string_sized_new (2 * sizeof digest);
+
+  sha256_digest (sum, sizeof digest, digest);
+  for (gsize i = 0; i < sizeof digest; i++)
+    g_string_append_printf (hex, "%02x", digest[i]);
+  return g_string_free (hex, FALSE);
+}
+
 char *
 cx_file_sha256 (const char *path, GError **error)
 {
   struct sha256_ctx sum;
-  guint8 digest[SHA256_DIGEST_SIZE];
-  GString *hex;
   g_autofree guint8 *buf = g_malloc (1 << 16);
   /* Non-blocking, so that naming a FIFO cannot hang the open; only regular
    * files are read (a device such as /dev/zero would never end). */
@@ -69,11 +80,7 @@ cx_file_sha256 (const char *path, GError **error)
       return NULL;
     }
   fclose (f);
-  sha256_digest (&sum, sizeof digest, digest);
-  hex = g_string_sized_new (2 * sizeof digest);
-  for (gsize i = 0; i < sizeof digest; i++)
-    g_string_append_printf (hex, "%02x", digest[i]);
-  return g_string_free (hex, FALSE);
+  return sha256_hex (&sum);
 }
 
 /* Walks the top level of a protobuf message to say precisely why
@@ -1231,7 +1238,12 @@ cx_model_load_from_data (const guint8 *data, gsize len, const char *name,
 
   m->path = g_strdup (name);
   if (m->sha256 == NULL)
-    m->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+    {
+      struct sha256_ctx sum;
+      sha256_init (&sum);
+      sha256_update (&sum, len, data);
+      m->sha256 = sha256_hex (&sum);
+    }
   m->file_size = (gint64) len;
   if (len == 0)
     {
