@@ -262,7 +262,7 @@ test_kill_during_save (void)
 static void
 test_json_exponents (void)
 {
-  static const double values[] = { 1e-300, -2.5e+20, 0.5, 3.0, 1e300, 4e-7 };
+  static const double values[] = { 1e-300, -2.5e+20, 0.5, 3.0, 1e300, 4e-7, 0.15, 0.1 + 0.2 };
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -285,6 +285,13 @@ test_json_exponents (void)
   g_assert_cmpuint (len, ==, strlen (text));
   g_assert_null (strstr (text, "e-300.0"));
   g_assert_null (strstr (text, "e+20.0"));
+  /* Shortest forms: 0.15 as 0.15, not 0.14999999999999999; 3.0 stays a
+   * double; 0.1 + 0.2 needs all 17 digits. */
+  g_assert_nonnull (strstr (text, "0.15,"));
+  g_assert_nonnull (strstr (text, "3.0,"));
+  g_assert_nonnull (strstr (text, "4e-07,"));
+  g_assert_nonnull (strstr (text, "0.30000000000000004"));
+  g_assert_null (strstr (text, "999"));
   g_assert_nonnull (strstr (text, "\"1e5.0 \\\"2e3.0\\\"\""));
   /* Python's json module is strict about numbers; JsonParser is not, so
    * check the grammar by hand: after an exponent's digits comes no '.'
