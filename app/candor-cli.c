@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cx-error.h"
+#include "json-output.h"
 #include "model.h"
 #include "cli-commands.h"
 
@@ -36,13 +37,8 @@ usage (FILE *out)
 void
 cli_print_json (JsonNode *root)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = cx_json_to_text (root, NULL);
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);

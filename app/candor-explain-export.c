@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atomic-file.h"
+#include "json-output.h"
 #include "candor-explain-export.h"
 
 /* Below this relative error integrated gradients pass (DESIGN.md). */
@@ -139,7 +140,6 @@ to_json (const CandorExplainResult *r,
          const CandorExplainSource *source)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *software = g_strdup_printf ("Candor %s", CANDOR_VERSION);
   g_autofree char *created = now_iso8601 ();
@@ -261,9 +261,7 @@ to_json (const CandorExplainResult *r,
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return cx_json_to_text (root, NULL);
 }
 
 /* ---- CSV ---- */

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atomic-file.h"
+#include "json-output.h"
 #include "candor-dataset.h"
 #include "candor-model.h"
 #include "candor-sample.h"
@@ -111,7 +112,6 @@ candor_window_write_state (CandorWindow  *self,
                            GError       **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   CandorModel *model = candor_session_get_model (self->session);
@@ -152,8 +152,6 @@ candor_window_write_state (CandorWindow  *self,
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, &len);
+  text = cx_json_to_text (root, &len);
   return cx_atomic_write (path, text, len, error);
 }

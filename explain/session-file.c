@@ -7,6 +7,7 @@
 #include "atomic-file.h"
 #include "cx-error.h"
 #include "json-input.h"
+#include "json-output.h"
 #include "model.h"
 
 #include <json-glib/json-glib.h>
@@ -381,51 +382,11 @@ write_strings (JsonBuilder *b, const char *name, GPtrArray *a)
   json_builder_end_array (b);
 }
 
-/* JSON-GLib 1.6 appends ".0" to a double it prints without a '.', also to
- * one in exponent form ("1e-300.0"), which is not JSON: drop that ".0". */
-static char *
-repair_exponents (const char *text, gsize *len)
-{
-  GString *out = g_string_sized_new (strlen (text));
-  gboolean in_string = FALSE;
-
-  for (const char *p = text; *p; p++)
-    {
-      g_string_append_c (out, *p);
-      if (in_string)
-        {
-          if (*p == '\\' && p[1] != '\0')
-            g_string_append_c (out, *++p);
-          else if (*p == '"')
-            in_string = FALSE;
-        }
-      else if (*p == '"')
-        in_string = TRUE;
-      else if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
-        {
-          const char *q = p + 1;
-          if (*q == '+' || *q == '-')
-            q++;
-          while (g_ascii_isdigit (*q))
-            q++;
-          g_string_append_len (out, p + 1, q - (p + 1));
-          p = q - 1;
-          if (q[0] == '.' && q[1] == '0' && !g_ascii_isdigit (q[2]))
-            p += 2;
-        }
-    }
-  if (len != NULL)
-    *len = out->len;
-  return g_string_free (out, FALSE);
-}
-
 char *
 cx_session_to_data (const CxSession *s, gsize *len)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "candor_session");
@@ -491,10 +452,7 @@ cx_session_to_data (const CxSession *s, gsize *len)
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  return repair_exponents (text, len);
+  return cx_json_to_text (root, len);
 }
 
 gboolean

@@ -1,7 +1,9 @@
 /* test-repro.c: an exported explanation can be recomputed from what it
  * records. The PNG `candor-cli explain --png` writes carries the command
  * line and its folder; running that command again, with a different
- * number of BLAS threads, must give bit-identical attributions and pixels.
+ * number of BLAS threads, must give bit-identical attributions and pixels
+ * (the demo model's products are small enough that OpenBLAS blocks them
+ * the same way threaded or not; see test-archs).
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
