@@ -437,6 +437,11 @@ CONV_TEST (test_conv_depthwise_channels_last, FALSE, .nsp = 2, .n = 2, .c = 10, 
 CONV_TEST (test_conv_depthwise_channels_last_strided, FALSE, .nsp = 2, .n = 2, .c = 9, .m = 9,
            .in = { 8, 7 }, .k = { 3, 2 }, .group = 9, .strides = { 2, 2 }, .dil = { 2, 1 },
            .pads = { 1, 0, 2, 1 }, .has_pads = TRUE)
+/* Channels-last with 8×8 transpose blocks and ragged edges on both axes
+ * (19 channels, 63 pixels). */
+CONV_TEST (test_conv_depthwise_channels_last_ragged, FALSE, .nsp = 2, .n = 2, .c = 19, .m = 19,
+           .in = { 7, 9 }, .k = { 3, 3 }, .group = 19, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE,
+           .bias = TRUE)
 /* Large planes, stride 2: phase planes with four phases. */
 CONV_TEST (test_conv_depthwise_phases_strided, FALSE, .nsp = 2, .n = 1, .c = 2, .m = 2,
            .in = { 19, 17 }, .k = { 3, 3 }, .group = 2, .strides = { 2, 3 },
@@ -1852,6 +1857,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/depthwise-strided-dilated", test_conv_depthwise_strided_dilated);
   g_test_add_func ("/ops/conv/depthwise-with-multiplier", test_conv_depthwise_multiplier);
   g_test_add_func ("/ops/conv/depthwise-channels-last", test_conv_depthwise_channels_last);
+  g_test_add_func ("/ops/conv/depthwise-channels-last-ragged-blocks",
+                   test_conv_depthwise_channels_last_ragged);
   g_test_add_func ("/ops/conv/depthwise-channels-last-strided-dilated",
                    test_conv_depthwise_channels_last_strided);
   g_test_add_func ("/ops/conv/depthwise-phase-planes-strided", test_conv_depthwise_phases_strided);

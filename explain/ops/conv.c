@@ -1340,24 +1340,67 @@ dw2_weight_grad (const ConvGeom *g, const DwPlan *dp, const float *image, const 
  * hundreds of channels) in channels-last order, one image at a time: each
  * (output pixel, tap) pair is one vector operation over all channels. */
 
-/* [C][P] → [P][C] (@add: dst += the transpose), in blocks of 16 rows so
- * each destination cache line is written once per block. */
+/* Eight floats as one vector (GCC's vector extension: AVX in the x86-64-v3
+ * clone, pairs of SSE registers otherwise); loaded and stored through
+ * memcpy, so any alignment will do. Only inside inlined kernels: passing
+ * it to or from a function would depend on the ABI. */
+typedef float V8 __attribute__ ((vector_size (32)));
+
+/* dst[j·ldd + i] (=, or += with @add) src[i·lds + j] for an 8×8 block: the
+ * usual unpack / shuffle / lane-swap transpose, all in registers. */
+G_ALWAYS_INLINE static inline void
+transpose_8x8 (const float *restrict src, int64_t lds, float *restrict dst, int64_t ldd,
+               gboolean add)
+{
+  V8 r[8], t[8], u[8], o[8];
+
+  for (int i = 0; i < 8; i++)
+    memcpy (&r[i], src + i * lds, sizeof r[i]);
+  for (int i = 0; i < 8; i += 2)
+    {
+      t[i] = __builtin_shufflevector (r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[i + 1] = __builtin_shufflevector (r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+  for (int i = 0; i < 8; i += 4)
+    for (int k = 0; k < 2; k++)
+      {
+        u[i + 2 * k] = __builtin_shufflevector (t[i + k], t[i + k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 2 * k + 1] = __builtin_shufflevector (t[i + k], t[i + k + 2], 2, 3, 10, 11, 6, 7,
+                                                    14, 15);
+      }
+  for (int j = 0; j < 4; j++)
+    {
+      o[j] = __builtin_shufflevector (u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+      o[j + 4] = __builtin_shufflevector (u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+  for (int j = 0; j < 8; j++)
+    {
+      if (add)
+        {
+          V8 d;
+          memcpy (&d, dst + j * ldd, sizeof d);
+          o[j] = d + o[j];
+        }
+      memcpy (dst + j * ldd, &o[j], sizeof o[j]);
+    }
+}
+
+/* [C][P] → [P][C] (@add: dst += the transpose): 8×8 blocks in registers,
+ * the ragged edges element by element. */
 static inline void
 transpose_cp (const float *restrict src, int64_t C, int64_t P, float *restrict dst, gboolean add)
 {
-  for (int64_t c0 = 0; c0 < C; c0 += 16)
+  const int64_t C8 = C & ~(int64_t) 7, P8 = P & ~(int64_t) 7;
+
+  for (int64_t c0 = 0; c0 < C8; c0 += 8)
+    for (int64_t p0 = 0; p0 < P8; p0 += 8)
+      transpose_8x8 (src + c0 * P + p0, P, dst + p0 * C + c0, C, add);
+  for (int64_t p = 0; p < P; p++)
     {
-      const int64_t c1 = MIN (c0 + 16, C);
-      for (int64_t p = 0; p < P; p++)
-        {
-          float *restrict d = dst + p * C;
-          if (add)
-            for (int64_t c = c0; c < c1; c++)
-              d[c] += src[c * P + p];
-          else
-            for (int64_t c = c0; c < c1; c++)
-              d[c] = src[c * P + p];
-        }
+      float *restrict d = dst + p * C;
+      /* Columns p ≥ P8 of every row, and rows c ≥ C8 of the others. */
+      for (int64_t c = p < P8 ? C8 : 0; c < C; c++)
+        d[c] = add ? d[c] + src[c * P + p] : src[c * P + p];
     }
 }
 
