@@ -56,7 +56,7 @@
 #endif
 
 /* Bytes the im2col buffer of one chunk may take; larger batches are cut. */
-#define COL_BUDGET (8u << 20)
+#define COL_BUDGET (2u << 20)
 /* Images with at least this many column-side pixels are done one at a
  * time (no scatter or gather; measured on 2 cores): 1×1 convolutions,
  * which then need no im2col at all; other forward GEMMs; the transposed
