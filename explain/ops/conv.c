@@ -915,6 +915,25 @@ im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
     part_range (g->Cg, part, nparts, &c0, &c1);
   else
     part_range (ch->nb, part, nparts, &j0, &j1);
+  if (g->pointwise)
+    {
+      /* A 1×1 convolution's columns are the planes themselves: one short
+       * straight copy (or add) per channel and image, no map, no calls. */
+      const int64_t first = ch->r0 * g->co[2];
+      for (int64_t c = c0; c < c1; c++)
+        for (int64_t j = j0; j < j1; j++)
+          {
+            float *restrict plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz + first;
+            float *restrict block = col + c * ld + j * per_image;
+            if (reverse)
+              for (int64_t o = 0; o < per_image; o++)
+                plane[o] += block[o];
+            else
+              for (int64_t o = 0; o < per_image; o++)
+                block[o] = plane[o];
+          }
+      return;
+    }
   if (pixel_map_applies (g) && ch->r0 == 0 && ch->r1 == g->co[0] * g->co[1])
     {
       im2col_mapped (g, image, grp, ch, col, reverse, c0, c1, j0, j1);
