@@ -120,7 +120,7 @@ act_clamp (float y, float lo, float hi)
 }
 
 /* act_clamp over @rows rows of @n floats, @ld apart. */
-static void
+CX_HOT static void
 clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
 {
   for (int64_t r = 0; r < rows; r++)
@@ -128,6 +128,19 @@ clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
       float *restrict row = y + r * ld;
       for (int64_t i = 0; i < n; i++)
         row[i] = act_clamp (row[i], lo, hi);
+    }
+}
+
+/* Row m of @rows rows of @n floats, @ld apart, set to bias[m]. */
+CX_HOT static void
+bias_rows (float *y, int64_t rows, int64_t n, int64_t ld, const float *bias)
+{
+  for (int64_t r = 0; r < rows; r++)
+    {
+      const float bv = bias[r];
+      float *restrict row = y + r * ld;
+      for (int64_t i = 0; i < n; i++)
+        row[i] = bv;
     }
 }
 
@@ -1813,13 +1826,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
               /* With a bias, C starts as the bias and the GEMM adds onto it
                * (beta = 1 also spares OpenBLAS its zeroing pass). */
               if (bias != NULL && !accumulate)
-                for (int64_t m = 0; m < g->Mg; m++)
-                  {
-                    const float bv = bias[grp * g->Mg + m];
-                    float *restrict row = C + m * g->osz;
-                    for (int64_t i = 0; i < n; i++)
-                      row[i] = bv;
-                  }
+                bias_rows (C, g->Mg, n, g->osz, bias + grp * g->Mg);
               cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
                            wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
                            g->osz);
