@@ -1760,6 +1760,104 @@ conv_work (const ConvGeom *g)
 /* The three kernels                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Few taps (K up to SMALL_K: a first layer on one or three channels). A
+ * GEMM with so short an inner dimension is mostly packing, zeroing and
+ * scattering; here each image's columns are built in the part's own
+ * buffer and each output row is written straight into the output: the
+ * bias (or the output itself, with @accumulate), then the taps three at a
+ * time, then the clamp, while the row is in cache. Parts take whole
+ * images, so every output element is summed in the same order whatever
+ * the number of threads. */
+#define SMALL_K 32
+
+typedef struct
+{
+  const ConvGeom *g;
+  const float *image, *w, *bias;
+  gboolean accumulate;
+  float *colside, *cols, *phases;
+} SmallKJob;
+
+static gboolean
+small_k_applies (const ConvGeom *g)
+{
+  return !g->depthwise && g->G == 1 && g->K <= SMALL_K &&
+         sizeof (float) * g->K * g->osz <= COL_BUDGET;
+}
+
+CX_HOT static void
+small_k_rows (const ConvGeom *g, const float *restrict col, const float *w, const float *bias,
+              gboolean accumulate, float *out)
+{
+  const int64_t P = g->osz, K = g->K;
+
+  for (int64_t m = 0; m < g->M; m++)
+    {
+      const float *wm = w + m * K;
+      float *restrict y = out + m * P;
+      int64_t k = 0;
+      if (!accumulate)
+        {
+          const float bv = bias != NULL ? bias[m] : 0.0f;
+          for (int64_t p = 0; p < P; p++)
+            y[p] = bv;
+        }
+      for (; k + 3 <= K; k += 3)
+        {
+          const float w0 = wm[k], w1 = wm[k + 1], w2 = wm[k + 2];
+          const float *restrict c0 = col + k * P, *restrict c1 = c0 + P, *restrict c2 = c1 + P;
+          for (int64_t p = 0; p < P; p++)
+            y[p] += w0 * c0[p] + w1 * c1[p] + w2 * c2[p];
+        }
+      for (; k < K; k++)
+        {
+          const float wk = wm[k];
+          const float *restrict ck = col + k * P;
+          for (int64_t p = 0; p < P; p++)
+            y[p] += wk * ck[p];
+        }
+      if (g->clamp)
+        for (int64_t p = 0; p < P; p++)
+          y[p] = act_clamp (y[p], g->lo, g->hi);
+    }
+}
+
+static void
+job_small_k (gpointer data, int part, int nparts)
+{
+  const SmallKJob *j = data;
+  const ConvGeom *g = j->g;
+  float *col = j->cols + part * g->K * g->osz;
+  float *ph = j->phases != NULL ? j->phases + part * phased_floats (g) : NULL;
+  int64_t n0, n1;
+
+  part_range (g->N, part, nparts, &n0, &n1);
+  for (int64_t n = n0; n < n1; n++)
+    {
+      const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
+      /* The walk's phase buffers are per part: hand it this part's as part 0 of 1. */
+      im2col_walk (g, (float *) j->image, 0, &ch, col, FALSE, 0, 1, ph);
+      small_k_rows (g, col, j->w, j->bias, j->accumulate, j->colside + n * g->M * g->osz);
+    }
+}
+
+static gboolean
+conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const float *w,
+                    const float *bias, gboolean accumulate, float *colside, GError **error)
+{
+  const int nparts = (int) MAX (1, MIN (cx_parallel_parts (g->N * g->M * g->osz), g->N));
+  const int64_t pf = phased_floats (g);
+  SmallKJob job = { g, image, w, bias, accumulate, colside, NULL, NULL };
+
+  job.cols = cx_run_scratch (run, 0, sizeof (float) * (g->K * g->osz + pf) * nparts, error);
+  if (job.cols == NULL)
+    return FALSE;
+  if (pf > 0)
+    job.phases = job.cols + g->K * g->osz * nparts;
+  cx_parallel_run (job_small_k, &job, nparts);
+  return TRUE;
+}
+
 /* colside (=, or += with @accumulate) W · im2col (image) (+ bias). */
 static gboolean
 conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
@@ -1775,6 +1873,8 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
+  if (small_k_applies (g))
+    return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
   cols = chunk_cols (g, &plan);
   if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
