@@ -1776,6 +1776,7 @@ typedef struct
   const float *image, *w, *bias;
   gboolean accumulate;
   float *colside, *cols, *phases;
+  float *grad;       /* the transposed direction: image (=, += with !accumulate) col2im (Wᵀ · colside) */
 } SmallKJob;
 
 static gboolean
@@ -1841,9 +1842,62 @@ job_small_k (gpointer data, int part, int nparts)
     }
 }
 
+/* The transposed direction for one image: col = Wᵀ · dy, K rows of P,
+ * three output channels per pass. */
+CX_HOT static void
+small_k_cols_t (const ConvGeom *g, const float *restrict dy, const float *w, float *restrict col)
+{
+  const int64_t P = g->osz, K = g->K, M = g->M;
+
+  for (int64_t k = 0; k < K; k++)
+    {
+      float *restrict c = col + k * P;
+      int64_t m = 0;
+      for (int64_t p = 0; p < P; p++)
+        c[p] = 0.0f;
+      for (; m + 3 <= M; m += 3)
+        {
+          const float w0 = w[m * K + k], w1 = w[(m + 1) * K + k], w2 = w[(m + 2) * K + k];
+          const float *restrict d0 = dy + m * P, *restrict d1 = d0 + P, *restrict d2 = d1 + P;
+          for (int64_t p = 0; p < P; p++)
+            c[p] += w0 * d0[p] + w1 * d1[p] + w2 * d2[p];
+        }
+      for (; m < M; m++)
+        {
+          const float wm = w[m * K + k];
+          const float *restrict dm = dy + m * P;
+          for (int64_t p = 0; p < P; p++)
+            c[p] += wm * dm[p];
+        }
+    }
+}
+
+static void
+job_small_k_t (gpointer data, int part, int nparts)
+{
+  const SmallKJob *j = data;
+  const ConvGeom *g = j->g;
+  float *col = j->cols + part * g->K * g->osz;
+  float *ph = j->phases != NULL ? j->phases + part * phased_floats (g) : NULL;
+  int64_t n0, n1;
+
+  part_range (g->N, part, nparts, &n0, &n1);
+  for (int64_t n = n0; n < n1; n++)
+    {
+      const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
+      if (!j->accumulate)
+        memset (j->grad + n * g->C * g->isz, 0, sizeof (float) * g->C * g->isz);
+      small_k_cols_t (g, j->colside + n * g->M * g->osz, j->w, col);
+      im2col_walk (g, j->grad, 0, &ch, col, TRUE, 0, 1, ph);
+    }
+}
+
+/* @grad set: image (=, or += with @accumulate) col2im (Wᵀ · colside);
+ * else colside (=, +=) W · im2col (image) (+ bias). */
 static gboolean
 conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const float *w,
-                    const float *bias, gboolean accumulate, float *colside, GError **error)
+                    const float *bias, gboolean accumulate, float *colside, float *grad,
+                    GError **error)
 {
   const int nparts = (int) MAX (1, MIN (cx_parallel_parts (g->N * g->M * g->osz), g->N));
   const int64_t pf = phased_floats (g);
@@ -1854,7 +1908,8 @@ conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const flo
     return FALSE;
   if (pf > 0)
     job.phases = job.cols + g->K * g->osz * nparts;
-  cx_parallel_run (job_small_k, &job, nparts);
+  job.grad = grad;
+  cx_parallel_run (grad != NULL ? job_small_k_t : job_small_k, &job, nparts);
   return TRUE;
 }
 
@@ -1874,7 +1929,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
   if (small_k_applies (g))
-    return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, error);
+    return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, NULL, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
   cols = chunk_cols (g, &plan);
   if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
@@ -2027,6 +2082,8 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       if (direct)
         return TRUE;
     }
+  if (small_k_applies (g) && !g->pointwise)
+    return conv_apply_small_k (run, g, NULL, w, NULL, !set, (float *) colside, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
