@@ -1418,8 +1418,9 @@ transpose_8x8 (const float *restrict src, int64_t lds, float *restrict dst, int6
 }
 
 /* [C][P] → [P][C] (@add: dst += the transpose): 8×8 blocks in registers,
- * the ragged edges element by element. */
-static inline void
+ * the ragged edges element by element. Always inlined, so dwcl_part's
+ * AVX2 clone has an AVX2 transpose. */
+G_ALWAYS_INLINE static inline void
 transpose_cp (const float *restrict src, int64_t C, int64_t P, float *restrict dst, gboolean add)
 {
   const int64_t C8 = C & ~(int64_t) 7, P8 = P & ~(int64_t) 7;
@@ -1477,12 +1478,17 @@ typedef struct
   float *wt;
   float *parts;
   int64_t part_stride;
+  /* The taps inside the image, as CL_FOR_EACH_TAP walks them, listed once
+   * per call rather than walked again for every image: output pixel o's
+   * are [start[o], start[o + 1]), with input pixel tap_i and tap tap_t. */
+  int32_t *start, *tap_i, *tap_t;
 } DwclBufs;
 
 static gboolean
 dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **error)
 {
   const int64_t C = g->C;
+  int32_t n = 0;
 
   b->part_stride = C * (g->isz + g->osz + g->kvol) + 16;
   b->wt = cx_run_scratch (run, 0, sizeof (float) * (C * g->kvol + nparts * b->part_stride),
@@ -1490,6 +1496,22 @@ dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **err
   if (b->wt == NULL)
     return FALSE;
   b->parts = b->wt + C * g->kvol;
+  b->start = cx_run_scratch (run, 1, sizeof (int32_t) * (g->osz + 1 + 2 * g->osz * g->kvol),
+                             error);
+  if (b->start == NULL)
+    return FALSE;
+  b->tap_i = b->start + g->osz + 1;
+  b->tap_t = b->tap_i + g->osz * g->kvol;
+  memset (b->start, 0, sizeof (int32_t) * (g->osz + 1));
+  CL_FOR_EACH_TAP (g, {
+    b->start[o + 1] = n + 1;
+    b->tap_i[n] = (int32_t) i;
+    b->tap_t[n] = (int32_t) t;
+    n++;
+  })
+  /* Pixels without taps (only padding under the kernel) start where the last one ended. */
+  for (int64_t o = 0; o < g->osz; o++)
+    b->start[o + 1] = MAX (b->start[o + 1], b->start[o]);
   return TRUE;
 }
 
@@ -1498,52 +1520,42 @@ dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **err
 #define DWCL_MAX_TAPS 64
 
 G_ALWAYS_INLINE static inline void
-dwcl_pixels (const ConvGeom *g, const float *restrict xt, const float *restrict wt,
-             float *restrict yt)
+dwcl_pixels (const ConvGeom *g, const DwclBufs *b, const float *restrict xt,
+             const float *restrict wt, float *restrict yt)
 {
   const int64_t C = g->C;
-  int64_t ii[DWCL_MAX_TAPS], tt[DWCL_MAX_TAPS];
-  int64_t o_prev = 0;
-  int nt = 0;
 
-  /* Collect each output pixel's taps, then apply them when the pixel ends. */
-#define DWCL_FLUSH(o_) \
-  do \
-    { \
-      float *restrict yr = yt + (o_) * C; \
-      int q = 0; \
-      for (; q + 3 <= nt; q += 3) \
-        { \
-          const float *restrict x0 = xt + ii[q] * C, *restrict x1 = xt + ii[q + 1] * C; \
-          const float *restrict x2 = xt + ii[q + 2] * C; \
-          const float *restrict w0 = wt + tt[q] * C, *restrict w1 = wt + tt[q + 1] * C; \
-          const float *restrict w2 = wt + tt[q + 2] * C; \
-          for (int64_t c = 0; c < C; c++) \
-            yr[c] += w0[c] * x0[c] + w1[c] * x1[c] + w2[c] * x2[c]; \
-        } \
-      for (; q < nt; q++) \
-        { \
-          const float *restrict x0 = xt + ii[q] * C, *restrict w0 = wt + tt[q] * C; \
-          for (int64_t c = 0; c < C; c++) \
-            yr[c] += w0[c] * x0[c]; \
-        } \
-      nt = 0; \
-    } \
-  while (0)
-
-  CL_FOR_EACH_TAP (g, {
-    if (o != o_prev)
-      {
-        DWCL_FLUSH (o_prev);
-        o_prev = o;
-      }
-    ii[nt] = i;
-    tt[nt] = t;
-    nt++;
-  })
-  DWCL_FLUSH (o_prev);
-#undef DWCL_FLUSH
+  for (int64_t o = 0; o < g->osz; o++)
+    {
+      float *restrict yr = yt + o * C;
+      const int32_t *ii = b->tap_i, *tt = b->tap_t;
+      int32_t q = b->start[o];
+      for (; q + 3 <= b->start[o + 1]; q += 3)
+        {
+          const float *restrict x0 = xt + ii[q] * C, *restrict x1 = xt + ii[q + 1] * C;
+          const float *restrict x2 = xt + ii[q + 2] * C;
+          const float *restrict w0 = wt + tt[q] * C, *restrict w1 = wt + tt[q + 1] * C;
+          const float *restrict w2 = wt + tt[q + 2] * C;
+          for (int64_t c = 0; c < C; c++)
+            yr[c] += w0[c] * x0[c] + w1[c] * x1[c] + w2[c] * x2[c];
+        }
+      for (; q < b->start[o + 1]; q++)
+        {
+          const float *restrict x0 = xt + ii[q] * C, *restrict w0 = wt + tt[q] * C;
+          for (int64_t c = 0; c < C; c++)
+            yr[c] += w0[c] * x0[c];
+        }
+    }
 }
+
+/* Calls BODY with `o`, `i` and `t` for every listed tap, in CL_FOR_EACH_TAP's order. */
+#define DWCL_FOR_EACH_TAP(b, g, ...) \
+  for (int64_t o = 0; o < (g)->osz; o++) \
+    for (int32_t q = (b)->start[o]; q < (b)->start[o + 1]; q++) \
+      { \
+        const int64_t i = (b)->tap_i[q], t = (b)->tap_t[q]; \
+        __VA_ARGS__ \
+      }
 
 /* Part @part of @nparts takes a share of the images; weight gradients go
  * to the part's own accumulator (summed by the caller). */
@@ -1569,9 +1581,9 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
             for (int64_t c = 0; c < C; c++)
               yt[o * C + c] = bias != NULL && !accumulate ? bias[c] : 0.0f;
           if (g->kvol <= DWCL_MAX_TAPS)
-            dwcl_pixels (g, xt, wt, yt);
+            dwcl_pixels (g, b, xt, wt, yt);
           else
-            CL_FOR_EACH_TAP (g, {
+            DWCL_FOR_EACH_TAP (b, g, {
               float *restrict yr = yt + o * C;
               const float *restrict xr = xt + i * C, *restrict wr = wt + t * C;
               for (int64_t c = 0; c < C; c++)
@@ -1585,7 +1597,7 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
         {
           transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
           memset (xt, 0, sizeof (float) * g->isz * C);
-          CL_FOR_EACH_TAP (g, {
+          DWCL_FOR_EACH_TAP (b, g, {
             const float *restrict yr = yt + o * C, *restrict wr = wt + t * C;
             float *restrict xr = xt + i * C;
             for (int64_t c = 0; c < C; c++)
@@ -1597,7 +1609,7 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
         {
           transpose_cp (image + n * C * g->isz, C, g->isz, xt, FALSE);
           transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
-          CL_FOR_EACH_TAP (g, {
+          DWCL_FOR_EACH_TAP (b, g, {
             const float *restrict yr = yt + o * C, *restrict xr = xt + i * C;
             float *restrict dr = dwt + t * C;
             for (int64_t c = 0; c < C; c++)
