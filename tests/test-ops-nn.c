@@ -437,6 +437,11 @@ CONV_TEST (test_conv_depthwise_channels_last, FALSE, .nsp = 2, .n = 2, .c = 10, 
 CONV_TEST (test_conv_depthwise_channels_last_strided, FALSE, .nsp = 2, .n = 2, .c = 9, .m = 9,
            .in = { 8, 7 }, .k = { 3, 2 }, .group = 9, .strides = { 2, 2 }, .dil = { 2, 1 },
            .pads = { 1, 0, 2, 1 }, .has_pads = TRUE)
+/* Channels-last with 8×8 transpose blocks and ragged edges on both axes
+ * (19 channels, 63 pixels). */
+CONV_TEST (test_conv_depthwise_channels_last_ragged, FALSE, .nsp = 2, .n = 2, .c = 19, .m = 19,
+           .in = { 7, 9 }, .k = { 3, 3 }, .group = 19, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE,
+           .bias = TRUE)
 /* Large planes, stride 2: phase planes with four phases. */
 CONV_TEST (test_conv_depthwise_phases_strided, FALSE, .nsp = 2, .n = 1, .c = 2, .m = 2,
            .in = { 19, 17 }, .k = { 3, 3 }, .group = 2, .strides = { 2, 3 },
@@ -1301,6 +1306,10 @@ POOL_TEST (test_maxpool_1d, .op = "MaxPool", .nsp = 1, .n = 2, .c = 2, .in = { 1
 POOL_TEST (test_maxpool_3d, .op = "MaxPool", .nsp = 3, .n = 1, .c = 2, .in = { 4, 5, 4 },
            .k = { 2, 2, 3 }, .strides = { 2, 1, 2 }, .pads = { 0, 1, 1, 1, 0, 1 },
            .has_pads = TRUE)
+POOL_TEST (test_maxpool_tiled_2x2, .op = "MaxPool", .nsp = 2, .n = 2, .c = 3, .in = { 7, 9 },
+           .k = { 2, 2 }, .strides = { 2, 2 })
+POOL_TEST (test_maxpool_tiled_3x3, .op = "MaxPool", .nsp = 2, .n = 1, .c = 2, .in = { 9, 10 },
+           .k = { 3, 3 }, .strides = { 3, 3 })
 POOL_TEST (test_maxpool_indices, .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 6, 5 },
            .k = { 3, 2 }, .strides = { 2, 1 }, .pads = { 1, 0, 0, 1 }, .has_pads = TRUE,
            .indices = TRUE)
@@ -1332,6 +1341,60 @@ POOL_TEST (test_avgpool_1d, .op = "AveragePool", .nsp = 1, .n = 2, .c = 3, .in =
 POOL_TEST (test_avgpool_3d, .op = "AveragePool", .nsp = 3, .n = 1, .c = 2, .in = { 4, 4, 5 },
            .k = { 2, 3, 2 }, .strides = { 2, 1, 2 }, .pads = { 1, 1, 0, 0, 1, 1 },
            .has_pads = TRUE)
+
+/* Ties, −inf and NaN in the windows: the gradient goes to the first
+ * maximum in window order (NaN never wins), as the naive pool's argmax,
+ * for tiling windows (2×2 and 3×3, which have their own kernels) and
+ * overlapping ones. */
+static void
+test_maxpool_ties (void)
+{
+  const PoolSpec specs[] = {
+    { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 2, 2 },
+      .strides = { 2, 2 } },
+    { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 3, 3 },
+      .strides = { 3, 3 } },
+    { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 3, 3 },
+      .strides = { 2, 2 }, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE },
+  };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (specs); k++)
+    {
+      const PoolSpec *s = &specs[k];
+      g_autoptr(CxModel) m = pool_model (s, 12, CX_ELEM_FLOAT);
+      g_autoptr(CxExec) exec = cx_exec_new (m, 0);
+      g_autoptr(GError) error = NULL;
+      int64_t xs[4] = { s->n, s->c, s->in[0], s->in[1] }, ys[4];
+      g_autoptr(CxTensor) x = cx_tensor_new_f32 (4, xs, NULL);
+      g_autoptr(CxTensor) dy = NULL;
+      g_autofree double *ref = NULL;
+      g_autofree int64_t *arg = g_new (int64_t, x->numel);
+      g_autofree double *want = g_new0 (double, x->numel);
+      const CxTensor *gx;
+
+      for (int64_t i = 0; i < x->numel; i++)
+        x->data.f[i] = i % 11 == 3 ? NAN
+                       : i % 13 == 5 ? -INFINITY
+                       : (float) (((guint32) i * 2654435761u >> 13) % 3);  /* many ties */
+      ref = naive_pool (s, x, ys, arg);
+      dy = cx_tensor_new_f32 (4, ys, NULL);
+      for (int64_t o = 0; o < dy->numel; o++)
+        dy->data.f[o] = (float) (o + 1);
+      for (int64_t o = 0; o < dy->numel; o++)
+        {
+          int64_t pl = o / (ys[2] * ys[3]);
+          if (arg[o] >= pl * s->in[0] * s->in[1])  /* -1 + pl·isz: no finite maximum */
+            want[arg[o]] += dy->data.f[o];
+        }
+      g_assert_true (cx_exec_forward (exec, &x, TRUE, &error));
+      g_assert_no_error (error);
+      g_assert_true (cx_exec_backward (exec, 0, dy, &error));
+      g_assert_no_error (error);
+      gx = cx_exec_input_grad (exec, 0);
+      for (int64_t i = 0; i < x->numel; i++)
+        g_assert_cmpfloat (gx->data.f[i], ==, want[i]);
+    }
+}
 
 /* MaxPool on integers (opset 12): values and indices. */
 static void
@@ -1794,6 +1857,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/depthwise-strided-dilated", test_conv_depthwise_strided_dilated);
   g_test_add_func ("/ops/conv/depthwise-with-multiplier", test_conv_depthwise_multiplier);
   g_test_add_func ("/ops/conv/depthwise-channels-last", test_conv_depthwise_channels_last);
+  g_test_add_func ("/ops/conv/depthwise-channels-last-ragged-blocks",
+                   test_conv_depthwise_channels_last_ragged);
   g_test_add_func ("/ops/conv/depthwise-channels-last-strided-dilated",
                    test_conv_depthwise_channels_last_strided);
   g_test_add_func ("/ops/conv/depthwise-phase-planes-strided", test_conv_depthwise_phases_strided);
@@ -1842,6 +1907,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/maxpool/auto-pad-same-lower", test_maxpool_same_lower);
   g_test_add_func ("/ops/maxpool/1d", test_maxpool_1d);
   g_test_add_func ("/ops/maxpool/3d", test_maxpool_3d);
+  g_test_add_func ("/ops/maxpool/tiled-2x2", test_maxpool_tiled_2x2);
+  g_test_add_func ("/ops/maxpool/tiled-3x3", test_maxpool_tiled_3x3);
+  g_test_add_func ("/ops/maxpool/ties-nan-and-inf", test_maxpool_ties);
   g_test_add_func ("/ops/maxpool/indices-row-major", test_maxpool_indices);
   g_test_add_func ("/ops/maxpool/indices-column-major", test_maxpool_indices_column_major);
   g_test_add_func ("/ops/maxpool/indices-3d-column-major", test_maxpool_indices_3d);

@@ -56,7 +56,7 @@
 #endif
 
 /* Bytes the im2col buffer of one chunk may take; larger batches are cut. */
-#define COL_BUDGET (8u << 20)
+#define COL_BUDGET (2u << 20)
 /* Images with at least this many column-side pixels are done one at a
  * time (no scatter or gather; measured on 2 cores): 1×1 convolutions,
  * which then need no im2col at all; other forward GEMMs; the transposed
@@ -120,7 +120,7 @@ act_clamp (float y, float lo, float hi)
 }
 
 /* act_clamp over @rows rows of @n floats, @ld apart. */
-static void
+CX_HOT static void
 clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
 {
   for (int64_t r = 0; r < rows; r++)
@@ -128,6 +128,19 @@ clamp_rows (float *y, int64_t rows, int64_t n, int64_t ld, float lo, float hi)
       float *restrict row = y + r * ld;
       for (int64_t i = 0; i < n; i++)
         row[i] = act_clamp (row[i], lo, hi);
+    }
+}
+
+/* Row m of @rows rows of @n floats, @ld apart, set to bias[m]. */
+CX_HOT static void
+bias_rows (float *y, int64_t rows, int64_t n, int64_t ld, const float *bias)
+{
+  for (int64_t r = 0; r < rows; r++)
+    {
+      const float bv = bias[r];
+      float *restrict row = y + r * ld;
+      for (int64_t i = 0; i < n; i++)
+        row[i] = bv;
     }
 }
 
@@ -915,6 +928,25 @@ im2col_walk (const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
     part_range (g->Cg, part, nparts, &c0, &c1);
   else
     part_range (ch->nb, part, nparts, &j0, &j1);
+  if (g->pointwise)
+    {
+      /* A 1×1 convolution's columns are the planes themselves: one short
+       * straight copy (or add) per channel and image, no map, no calls. */
+      const int64_t first = ch->r0 * g->co[2];
+      for (int64_t c = c0; c < c1; c++)
+        for (int64_t j = j0; j < j1; j++)
+          {
+            float *restrict plane = image + ((ch->n0 + j) * g->C + grp * g->Cg + c) * g->isz + first;
+            float *restrict block = col + c * ld + j * per_image;
+            if (reverse)
+              for (int64_t o = 0; o < per_image; o++)
+                plane[o] += block[o];
+            else
+              for (int64_t o = 0; o < per_image; o++)
+                block[o] = plane[o];
+          }
+      return;
+    }
   if (pixel_map_applies (g) && ch->r0 == 0 && ch->r1 == g->co[0] * g->co[1])
     {
       im2col_mapped (g, image, grp, ch, col, reverse, c0, c1, j0, j1);
@@ -1340,24 +1372,68 @@ dw2_weight_grad (const ConvGeom *g, const DwPlan *dp, const float *image, const 
  * hundreds of channels) in channels-last order, one image at a time: each
  * (output pixel, tap) pair is one vector operation over all channels. */
 
-/* [C][P] → [P][C] (@add: dst += the transpose), in blocks of 16 rows so
- * each destination cache line is written once per block. */
-static inline void
+/* Eight floats as one vector (GCC's vector extension: AVX in the x86-64-v3
+ * clone, pairs of SSE registers otherwise); loaded and stored through
+ * memcpy, so any alignment will do. Only inside inlined kernels: passing
+ * it to or from a function would depend on the ABI. */
+typedef float V8 __attribute__ ((vector_size (32)));
+
+/* dst[j·ldd + i] (=, or += with @add) src[i·lds + j] for an 8×8 block: the
+ * usual unpack / shuffle / lane-swap transpose, all in registers. */
+G_ALWAYS_INLINE static inline void
+transpose_8x8 (const float *restrict src, int64_t lds, float *restrict dst, int64_t ldd,
+               gboolean add)
+{
+  V8 r[8], t[8], u[8], o[8];
+
+  for (int i = 0; i < 8; i++)
+    memcpy (&r[i], src + i * lds, sizeof r[i]);
+  for (int i = 0; i < 8; i += 2)
+    {
+      t[i] = __builtin_shufflevector (r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[i + 1] = __builtin_shufflevector (r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+  for (int i = 0; i < 8; i += 4)
+    for (int k = 0; k < 2; k++)
+      {
+        u[i + 2 * k] = __builtin_shufflevector (t[i + k], t[i + k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 2 * k + 1] = __builtin_shufflevector (t[i + k], t[i + k + 2], 2, 3, 10, 11, 6, 7,
+                                                    14, 15);
+      }
+  for (int j = 0; j < 4; j++)
+    {
+      o[j] = __builtin_shufflevector (u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+      o[j + 4] = __builtin_shufflevector (u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+  for (int j = 0; j < 8; j++)
+    {
+      if (add)
+        {
+          V8 d;
+          memcpy (&d, dst + j * ldd, sizeof d);
+          o[j] = d + o[j];
+        }
+      memcpy (dst + j * ldd, &o[j], sizeof o[j]);
+    }
+}
+
+/* [C][P] → [P][C] (@add: dst += the transpose): 8×8 blocks in registers,
+ * the ragged edges element by element. Always inlined, so dwcl_part's
+ * AVX2 clone has an AVX2 transpose. */
+G_ALWAYS_INLINE static inline void
 transpose_cp (const float *restrict src, int64_t C, int64_t P, float *restrict dst, gboolean add)
 {
-  for (int64_t c0 = 0; c0 < C; c0 += 16)
+  const int64_t C8 = C & ~(int64_t) 7, P8 = P & ~(int64_t) 7;
+
+  for (int64_t c0 = 0; c0 < C8; c0 += 8)
+    for (int64_t p0 = 0; p0 < P8; p0 += 8)
+      transpose_8x8 (src + c0 * P + p0, P, dst + p0 * C + c0, C, add);
+  for (int64_t p = 0; p < P; p++)
     {
-      const int64_t c1 = MIN (c0 + 16, C);
-      for (int64_t p = 0; p < P; p++)
-        {
-          float *restrict d = dst + p * C;
-          if (add)
-            for (int64_t c = c0; c < c1; c++)
-              d[c] += src[c * P + p];
-          else
-            for (int64_t c = c0; c < c1; c++)
-              d[c] = src[c * P + p];
-        }
+      float *restrict d = dst + p * C;
+      /* Columns p ≥ P8 of every row, and rows c ≥ C8 of the others. */
+      for (int64_t c = p < P8 ? C8 : 0; c < C; c++)
+        d[c] = add ? d[c] + src[c * P + p] : src[c * P + p];
     }
 }
 
@@ -1402,12 +1478,17 @@ typedef struct
   float *wt;
   float *parts;
   int64_t part_stride;
+  /* The taps inside the image, as CL_FOR_EACH_TAP walks them, listed once
+   * per call rather than walked again for every image: output pixel o's
+   * are [start[o], start[o + 1]), with input pixel tap_i and tap tap_t. */
+  int32_t *start, *tap_i, *tap_t;
 } DwclBufs;
 
 static gboolean
 dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **error)
 {
   const int64_t C = g->C;
+  int32_t n = 0;
 
   b->part_stride = C * (g->isz + g->osz + g->kvol) + 16;
   b->wt = cx_run_scratch (run, 0, sizeof (float) * (C * g->kvol + nparts * b->part_stride),
@@ -1415,6 +1496,22 @@ dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **err
   if (b->wt == NULL)
     return FALSE;
   b->parts = b->wt + C * g->kvol;
+  b->start = cx_run_scratch (run, 1, sizeof (int32_t) * (g->osz + 1 + 2 * g->osz * g->kvol),
+                             error);
+  if (b->start == NULL)
+    return FALSE;
+  b->tap_i = b->start + g->osz + 1;
+  b->tap_t = b->tap_i + g->osz * g->kvol;
+  memset (b->start, 0, sizeof (int32_t) * (g->osz + 1));
+  CL_FOR_EACH_TAP (g, {
+    b->start[o + 1] = n + 1;
+    b->tap_i[n] = (int32_t) i;
+    b->tap_t[n] = (int32_t) t;
+    n++;
+  })
+  /* Pixels without taps (only padding under the kernel) start where the last one ended. */
+  for (int64_t o = 0; o < g->osz; o++)
+    b->start[o + 1] = MAX (b->start[o + 1], b->start[o]);
   return TRUE;
 }
 
@@ -1423,52 +1520,42 @@ dwcl_alloc (CxRun *run, const ConvGeom *g, int nparts, DwclBufs *b, GError **err
 #define DWCL_MAX_TAPS 64
 
 G_ALWAYS_INLINE static inline void
-dwcl_pixels (const ConvGeom *g, const float *restrict xt, const float *restrict wt,
-             float *restrict yt)
+dwcl_pixels (const ConvGeom *g, const DwclBufs *b, const float *restrict xt,
+             const float *restrict wt, float *restrict yt)
 {
   const int64_t C = g->C;
-  int64_t ii[DWCL_MAX_TAPS], tt[DWCL_MAX_TAPS];
-  int64_t o_prev = 0;
-  int nt = 0;
 
-  /* Collect each output pixel's taps, then apply them when the pixel ends. */
-#define DWCL_FLUSH(o_) \
-  do \
-    { \
-      float *restrict yr = yt + (o_) * C; \
-      int q = 0; \
-      for (; q + 3 <= nt; q += 3) \
-        { \
-          const float *restrict x0 = xt + ii[q] * C, *restrict x1 = xt + ii[q + 1] * C; \
-          const float *restrict x2 = xt + ii[q + 2] * C; \
-          const float *restrict w0 = wt + tt[q] * C, *restrict w1 = wt + tt[q + 1] * C; \
-          const float *restrict w2 = wt + tt[q + 2] * C; \
-          for (int64_t c = 0; c < C; c++) \
-            yr[c] += w0[c] * x0[c] + w1[c] * x1[c] + w2[c] * x2[c]; \
-        } \
-      for (; q < nt; q++) \
-        { \
-          const float *restrict x0 = xt + ii[q] * C, *restrict w0 = wt + tt[q] * C; \
-          for (int64_t c = 0; c < C; c++) \
-            yr[c] += w0[c] * x0[c]; \
-        } \
-      nt = 0; \
-    } \
-  while (0)
-
-  CL_FOR_EACH_TAP (g, {
-    if (o != o_prev)
-      {
-        DWCL_FLUSH (o_prev);
-        o_prev = o;
-      }
-    ii[nt] = i;
-    tt[nt] = t;
-    nt++;
-  })
-  DWCL_FLUSH (o_prev);
-#undef DWCL_FLUSH
+  for (int64_t o = 0; o < g->osz; o++)
+    {
+      float *restrict yr = yt + o * C;
+      const int32_t *ii = b->tap_i, *tt = b->tap_t;
+      int32_t q = b->start[o];
+      for (; q + 3 <= b->start[o + 1]; q += 3)
+        {
+          const float *restrict x0 = xt + ii[q] * C, *restrict x1 = xt + ii[q + 1] * C;
+          const float *restrict x2 = xt + ii[q + 2] * C;
+          const float *restrict w0 = wt + tt[q] * C, *restrict w1 = wt + tt[q + 1] * C;
+          const float *restrict w2 = wt + tt[q + 2] * C;
+          for (int64_t c = 0; c < C; c++)
+            yr[c] += w0[c] * x0[c] + w1[c] * x1[c] + w2[c] * x2[c];
+        }
+      for (; q < b->start[o + 1]; q++)
+        {
+          const float *restrict x0 = xt + ii[q] * C, *restrict w0 = wt + tt[q] * C;
+          for (int64_t c = 0; c < C; c++)
+            yr[c] += w0[c] * x0[c];
+        }
+    }
 }
+
+/* Calls BODY with `o`, `i` and `t` for every listed tap, in CL_FOR_EACH_TAP's order. */
+#define DWCL_FOR_EACH_TAP(b, g, ...) \
+  for (int64_t o = 0; o < (g)->osz; o++) \
+    for (int32_t q = (b)->start[o]; q < (b)->start[o + 1]; q++) \
+      { \
+        const int64_t i = (b)->tap_i[q], t = (b)->tap_t[q]; \
+        __VA_ARGS__ \
+      }
 
 /* Part @part of @nparts takes a share of the images; weight gradients go
  * to the part's own accumulator (summed by the caller). */
@@ -1494,9 +1581,9 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
             for (int64_t c = 0; c < C; c++)
               yt[o * C + c] = bias != NULL && !accumulate ? bias[c] : 0.0f;
           if (g->kvol <= DWCL_MAX_TAPS)
-            dwcl_pixels (g, xt, wt, yt);
+            dwcl_pixels (g, b, xt, wt, yt);
           else
-            CL_FOR_EACH_TAP (g, {
+            DWCL_FOR_EACH_TAP (b, g, {
               float *restrict yr = yt + o * C;
               const float *restrict xr = xt + i * C, *restrict wr = wt + t * C;
               for (int64_t c = 0; c < C; c++)
@@ -1510,7 +1597,7 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
         {
           transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
           memset (xt, 0, sizeof (float) * g->isz * C);
-          CL_FOR_EACH_TAP (g, {
+          DWCL_FOR_EACH_TAP (b, g, {
             const float *restrict yr = yt + o * C, *restrict wr = wt + t * C;
             float *restrict xr = xt + i * C;
             for (int64_t c = 0; c < C; c++)
@@ -1522,7 +1609,7 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
         {
           transpose_cp (image + n * C * g->isz, C, g->isz, xt, FALSE);
           transpose_cp (colside + n * C * g->osz, C, g->osz, yt, FALSE);
-          CL_FOR_EACH_TAP (g, {
+          DWCL_FOR_EACH_TAP (b, g, {
             const float *restrict yr = yt + o * C, *restrict xr = xt + i * C;
             float *restrict dr = dwt + t * C;
             for (int64_t c = 0; c < C; c++)
@@ -1685,6 +1772,159 @@ conv_work (const ConvGeom *g)
 /* The three kernels                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Few taps (K up to SMALL_K: a first layer on one or three channels). A
+ * GEMM with so short an inner dimension is mostly packing, zeroing and
+ * scattering; here each image's columns are built in the part's own
+ * buffer and each output row is written straight into the output: the
+ * bias (or the output itself, with @accumulate), then the taps three at a
+ * time, then the clamp, while the row is in cache. Parts take whole
+ * images, so every output element is summed in the same order whatever
+ * the number of threads. */
+#define SMALL_K 32
+
+typedef struct
+{
+  const ConvGeom *g;
+  const float *image, *w, *bias;
+  gboolean accumulate;
+  float *colside, *cols, *phases;
+  float *grad;       /* the transposed direction: image (=, += with !accumulate) col2im (Wᵀ · colside) */
+} SmallKJob;
+
+static gboolean
+small_k_applies (const ConvGeom *g)
+{
+  return !g->depthwise && g->G == 1 && g->K <= SMALL_K &&
+         sizeof (float) * g->K * g->osz <= COL_BUDGET;
+}
+
+CX_HOT static void
+small_k_rows (const ConvGeom *g, const float *restrict col, const float *w, const float *bias,
+              gboolean accumulate, float *out)
+{
+  const int64_t P = g->osz, K = g->K;
+
+  for (int64_t m = 0; m < g->M; m++)
+    {
+      const float *wm = w + m * K;
+      float *restrict y = out + m * P;
+      int64_t k = 0;
+      if (!accumulate)
+        {
+          const float bv = bias != NULL ? bias[m] : 0.0f;
+          for (int64_t p = 0; p < P; p++)
+            y[p] = bv;
+        }
+      for (; k + 3 <= K; k += 3)
+        {
+          const float w0 = wm[k], w1 = wm[k + 1], w2 = wm[k + 2];
+          const float *restrict c0 = col + k * P, *restrict c1 = c0 + P, *restrict c2 = c1 + P;
+          for (int64_t p = 0; p < P; p++)
+            y[p] += w0 * c0[p] + w1 * c1[p] + w2 * c2[p];
+        }
+      for (; k < K; k++)
+        {
+          const float wk = wm[k];
+          const float *restrict ck = col + k * P;
+          for (int64_t p = 0; p < P; p++)
+            y[p] += wk * ck[p];
+        }
+      if (g->clamp)
+        for (int64_t p = 0; p < P; p++)
+          y[p] = act_clamp (y[p], g->lo, g->hi);
+    }
+}
+
+static void
+job_small_k (gpointer data, int part, int nparts)
+{
+  const SmallKJob *j = data;
+  const ConvGeom *g = j->g;
+  float *col = j->cols + part * g->K * g->osz;
+  float *ph = j->phases != NULL ? j->phases + part * phased_floats (g) : NULL;
+  int64_t n0, n1;
+
+  part_range (g->N, part, nparts, &n0, &n1);
+  for (int64_t n = n0; n < n1; n++)
+    {
+      const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
+      /* The walk's phase buffers are per part: hand it this part's as part 0 of 1. */
+      im2col_walk (g, (float *) j->image, 0, &ch, col, FALSE, 0, 1, ph);
+      small_k_rows (g, col, j->w, j->bias, j->accumulate, j->colside + n * g->M * g->osz);
+    }
+}
+
+/* The transposed direction for one image: col = Wᵀ · dy, K rows of P,
+ * three output channels per pass. */
+CX_HOT static void
+small_k_cols_t (const ConvGeom *g, const float *restrict dy, const float *w, float *restrict col)
+{
+  const int64_t P = g->osz, K = g->K, M = g->M;
+
+  for (int64_t k = 0; k < K; k++)
+    {
+      float *restrict c = col + k * P;
+      int64_t m = 0;
+      for (int64_t p = 0; p < P; p++)
+        c[p] = 0.0f;
+      for (; m + 3 <= M; m += 3)
+        {
+          const float w0 = w[m * K + k], w1 = w[(m + 1) * K + k], w2 = w[(m + 2) * K + k];
+          const float *restrict d0 = dy + m * P, *restrict d1 = d0 + P, *restrict d2 = d1 + P;
+          for (int64_t p = 0; p < P; p++)
+            c[p] += w0 * d0[p] + w1 * d1[p] + w2 * d2[p];
+        }
+      for (; m < M; m++)
+        {
+          const float wm = w[m * K + k];
+          const float *restrict dm = dy + m * P;
+          for (int64_t p = 0; p < P; p++)
+            c[p] += wm * dm[p];
+        }
+    }
+}
+
+static void
+job_small_k_t (gpointer data, int part, int nparts)
+{
+  const SmallKJob *j = data;
+  const ConvGeom *g = j->g;
+  float *col = j->cols + part * g->K * g->osz;
+  float *ph = j->phases != NULL ? j->phases + part * phased_floats (g) : NULL;
+  int64_t n0, n1;
+
+  part_range (g->N, part, nparts, &n0, &n1);
+  for (int64_t n = n0; n < n1; n++)
+    {
+      const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
+      if (!j->accumulate)
+        memset (j->grad + n * g->C * g->isz, 0, sizeof (float) * g->C * g->isz);
+      small_k_cols_t (g, j->colside + n * g->M * g->osz, j->w, col);
+      im2col_walk (g, j->grad, 0, &ch, col, TRUE, 0, 1, ph);
+    }
+}
+
+/* @grad set: image (=, or += with @accumulate) col2im (Wᵀ · colside);
+ * else colside (=, +=) W · im2col (image) (+ bias). */
+static gboolean
+conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const float *w,
+                    const float *bias, gboolean accumulate, float *colside, float *grad,
+                    GError **error)
+{
+  const int nparts = (int) MAX (1, MIN (cx_parallel_parts (g->N * g->M * g->osz), g->N));
+  const int64_t pf = phased_floats (g);
+  SmallKJob job = { g, image, w, bias, accumulate, colside, NULL, NULL };
+
+  job.cols = cx_run_scratch (run, 0, sizeof (float) * (g->K * g->osz + pf) * nparts, error);
+  if (job.cols == NULL)
+    return FALSE;
+  if (pf > 0)
+    job.phases = job.cols + g->K * g->osz * nparts;
+  job.grad = grad;
+  cx_parallel_run (grad != NULL ? job_small_k_t : job_small_k, &job, nparts);
+  return TRUE;
+}
+
 /* colside (=, or += with @accumulate) W · im2col (image) (+ bias). */
 static gboolean
 conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
@@ -1700,6 +1940,8 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
+  if (small_k_applies (g))
+    return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, NULL, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
   cols = chunk_cols (g, &plan);
   if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
@@ -1751,13 +1993,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
               /* With a bias, C starts as the bias and the GEMM adds onto it
                * (beta = 1 also spares OpenBLAS its zeroing pass). */
               if (bias != NULL && !accumulate)
-                for (int64_t m = 0; m < g->Mg; m++)
-                  {
-                    const float bv = bias[grp * g->Mg + m];
-                    float *restrict row = C + m * g->osz;
-                    for (int64_t i = 0; i < n; i++)
-                      row[i] = bv;
-                  }
+                bias_rows (C, g->Mg, n, g->osz, bias + grp * g->Mg);
               cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
                            wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
                            g->osz);
@@ -1858,6 +2094,8 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       if (direct)
         return TRUE;
     }
+  if (small_k_applies (g) && !g->pointwise)
+    return conv_apply_small_k (run, g, NULL, w, NULL, !set, (float *) colside, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   cols = chunk_cols (g, &plan);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;

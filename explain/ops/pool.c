@@ -353,6 +353,129 @@ max_plane_f (const PoolGeom *g, const ColTable *t, const float *restrict x,
       }
 }
 
+/* Windows that tile the plane (2-D or 1-D, kernel = stride, no dilation,
+ * no padding, every window whole): each input pixel lies in at most one
+ * window, so the backward pass writes each gradient pixel once, from the
+ * window it belongs to, without zeroing the plane first or scattering. */
+static gboolean
+tiled_applies (const PoolGeom *g)
+{
+  if (g->in[0] != 1 || g->out[0] != 1)
+    return FALSE;
+  for (int a = 1; a < MAX_SPATIAL; a++)
+    if (g->k[a] != g->s[a] || g->d[a] != 1 || g->pb[a] != 0 || g->out[a] * g->k[a] > g->in[a])
+      return FALSE;
+  return TRUE;
+}
+
+/* 2×2 windows, stride 2: the forward's max in window order. */
+CX_HOT static void
+max_tiled_2x2 (const PoolGeom *g, const float *restrict x, float *restrict y)
+{
+  const int64_t OH = g->out[1], OW = g->out[2], IW = g->in[2];
+
+  for (int64_t oh = 0; oh < OH; oh++)
+    {
+      const float *restrict r0 = x + 2 * oh * IW, *restrict r1 = r0 + IW;
+      float *restrict yr = y + oh * OW;
+      for (int64_t ow = 0; ow < OW; ow++)
+        {
+          /* As max_plane_f: from −inf, take v when v > the running max. */
+          float m = -INFINITY;
+          m = r0[2 * ow] > m ? r0[2 * ow] : m;
+          m = r0[2 * ow + 1] > m ? r0[2 * ow + 1] : m;
+          m = r1[2 * ow] > m ? r1[2 * ow] : m;
+          m = r1[2 * ow + 1] > m ? r1[2 * ow + 1] : m;
+          yr[ow] = m;
+        }
+    }
+}
+
+/* 2×2 windows, stride 2, backward_set: each window's gradient pixels get
+ * the output's gradient at its first maximum (the last strict increase of
+ * the running max) and zero elsewhere. `0.0f +` keeps the bits of adding
+ * into a zeroed plane (a −0 gradient becomes +0). */
+CX_HOT static void
+max_tiled_2x2_backward_set (const PoolGeom *g, const float *restrict x, const float *restrict gy,
+                            float *restrict gx)
+{
+  const int64_t OH = g->out[1], OW = g->out[2], IW = g->in[2];
+
+  for (int64_t oh = 0; oh < OH; oh++)
+    {
+      const float *restrict x0 = x + 2 * oh * IW, *restrict x1 = x0 + IW;
+      const float *restrict gr = gy + oh * OW;
+      float *restrict g0 = gx + 2 * oh * IW, *restrict g1 = g0 + IW;
+      for (int64_t ow = 0; ow < OW; ow++)
+        {
+          const float a = x0[2 * ow], b = x0[2 * ow + 1], c = x1[2 * ow], d = x1[2 * ow + 1];
+          /* The running max after a, b and c; then, from the last pixel
+           * back, the gradient goes where the max last rose. Selects
+           * only, so the loop vectorises. */
+          const float ma = a > -INFINITY ? a : -INFINITY;
+          const float mb = b > ma ? b : ma;
+          const float mc = c > mb ? c : mb;
+          float rest = 0.0f + gr[ow], v;
+          v = d > mc ? rest : 0.0f;
+          rest = d > mc ? 0.0f : rest;
+          g1[2 * ow + 1] = v;
+          v = c > mb ? rest : 0.0f;
+          rest = c > mb ? 0.0f : rest;
+          g1[2 * ow] = v;
+          v = b > ma ? rest : 0.0f;
+          rest = b > ma ? 0.0f : rest;
+          g0[2 * ow + 1] = v;
+          g0[2 * ow] = a > -INFINITY ? rest : 0.0f;
+        }
+    }
+}
+
+/* Any tiling window, backward: routes each output's gradient to its
+ * window's first maximum; with @set, also zeroes the rest of the plane. */
+static void
+max_tiled_backward (const PoolGeom *g, const float *restrict x, const float *restrict gy,
+                    float *restrict gx, gboolean set)
+{
+  const int64_t OH = g->out[1], OW = g->out[2], IH = g->in[1], IW = g->in[2];
+  const int64_t KH = g->k[1], KW = g->k[2];
+
+  if (set && KH == 2 && KW == 2)
+    max_tiled_2x2_backward_set (g, x, gy, gx);
+  else
+    for (int64_t oh = 0; oh < OH; oh++)
+      for (int64_t ow = 0; ow < OW; ow++)
+        {
+          const int64_t base = oh * KH * IW + ow * KW;
+          int64_t best = -1;
+          float m = -INFINITY;
+          for (int64_t kh = 0; kh < KH; kh++)
+            for (int64_t kw = 0; kw < KW; kw++)
+              {
+                const int64_t i = base + kh * IW + kw;
+                if (x[i] > m)
+                  {
+                    m = x[i];
+                    best = i;
+                  }
+              }
+          if (set)
+            for (int64_t kh = 0; kh < KH; kh++)
+              for (int64_t kw = 0; kw < KW; kw++)
+                gx[base + kh * IW + kw] = 0.0f;
+          if (best >= 0)
+            gx[best] += gy[oh * OW + ow];
+        }
+  if (!set)
+    return;
+  /* Pixels no window covers (the input's last rows and columns). */
+  for (int64_t ih = 0; ih < IH; ih++)
+    {
+      const int64_t from = ih < OH * KH ? OW * KW : 0;
+      for (int64_t iw = from; iw < IW; iw++)
+        gx[ih * IW + iw] = 0.0f;
+    }
+}
+
 /* The same on integer storage (MaxPool takes int8/uint8 since opset 12). */
 static void
 max_plane_i (const PoolGeom *g, const ColTable *t, const int64_t *x, int64_t *y,
@@ -428,6 +551,7 @@ typedef struct
   int32_t *arg;      /* nparts planes of scratch */
   float *ymax;       /* backward: nparts planes of scratch */
   gboolean set;      /* backward: @gx starts uninitialised (backward_set) */
+  gboolean tiled;    /* float, no indices, windows tile the plane (tiled_applies) */
 } MaxJob;
 
 static void
@@ -442,6 +566,12 @@ maxpool_part (gpointer data, int part, int nparts)
   pl1 = g->N * g->C * (part + 1) / nparts;
   for (int64_t pl = pl0; pl < pl1; pl++)
     {
+      if (j->gx != NULL && j->tiled)
+        {
+          max_tiled_backward (g, j->x->data.f + pl * g->isz, j->gy + pl * g->osz,
+                              j->gx + pl * g->isz, j->set);
+          continue;
+        }
       if (j->gx != NULL)
         {
           const float *restrict gy = j->gy + pl * g->osz;
@@ -454,7 +584,9 @@ maxpool_part (gpointer data, int part, int nparts)
               gx[arg[o]] += gy[o];
           continue;
         }
-      if (cx_elem_is_float (j->x->elem))
+      if (j->tiled && g->k[1] == 2 && g->k[2] == 2)
+        max_tiled_2x2 (g, j->x->data.f + pl * g->isz, j->y->data.f + pl * g->osz);
+      else if (cx_elem_is_float (j->x->elem))
         max_plane_f (g, j->t, j->x->data.f + pl * g->isz, j->y->data.f + pl * g->osz,
                      j->yi != NULL ? arg : NULL);
       else
@@ -514,7 +646,8 @@ maxpool_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
         return FALSE;
     }
   job = (MaxJob) { &g, &t, p->column_major, x, out[0], want_indices ? out[1] : NULL,
-                   NULL, NULL, arg, NULL };
+                   NULL, NULL, arg, NULL, FALSE,
+                   tiled_applies (&g) && !want_indices && cx_elem_is_float (x->elem) };
   cx_parallel_run (maxpool_part, &job, nparts);
   return TRUE;
 }
@@ -541,7 +674,7 @@ maxpool_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *cons
   if (ymax == NULL)
     return FALSE;
   job = (MaxJob) { &g, &t, FALSE, x, NULL, NULL, dy->data.f, gin[0]->data.f,
-                   (int32_t *) (ymax + g.osz * nparts), ymax, set };
+                   (int32_t *) (ymax + g.osz * nparts), ymax, set, tiled_applies (&g) };
   cx_parallel_run (maxpool_part, &job, nparts);
   return TRUE;
 }
