@@ -1835,25 +1835,6 @@ small_k_rows (const ConvGeom *g, const float *restrict col, const float *w, cons
     }
 }
 
-static void
-job_small_k (gpointer data, int part, int nparts)
-{
-  const SmallKJob *j = data;
-  const ConvGeom *g = j->g;
-  float *col = j->cols + part * g->K * g->osz;
-  float *ph = j->phases != NULL ? j->phases + part * phased_floats (g) : NULL;
-  int64_t n0, n1;
-
-  part_range (g->N, part, nparts, &n0, &n1);
-  for (int64_t n = n0; n < n1; n++)
-    {
-      const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
-      /* The walk's phase buffers are per part: hand it this part's as part 0 of 1. */
-      im2col_walk (g, (float *) j->image, 0, &ch, col, FALSE, 0, 1, ph);
-      small_k_rows (g, col, j->w, j->bias, j->accumulate, j->colside + n * g->M * g->osz);
-    }
-}
-
 /* The transposed direction for one image: col = Wᵀ · dy, K rows of P,
  * three output channels per pass. */
 CX_HOT static void
@@ -1884,8 +1865,10 @@ small_k_cols_t (const ConvGeom *g, const float *restrict dy, const float *w, flo
     }
 }
 
+/* Images of part @part: forward (colside = W · im2col (image)) or, when
+ * the job has a gradient to fill, the transposed direction. */
 static void
-job_small_k_t (gpointer data, int part, int nparts)
+job_small_k (gpointer data, int part, int nparts)
 {
   const SmallKJob *j = data;
   const ConvGeom *g = j->g;
@@ -1897,6 +1880,13 @@ job_small_k_t (gpointer data, int part, int nparts)
   for (int64_t n = n0; n < n1; n++)
     {
       const Chunk ch = { n, 1, 0, g->co[0] * g->co[1] };
+      /* The walk's phase buffers are per part: hand it this part's as part 0 of 1. */
+      if (j->grad == NULL)
+        {
+          im2col_walk (g, (float *) j->image, 0, &ch, col, FALSE, 0, 1, ph);
+          small_k_rows (g, col, j->w, j->bias, j->accumulate, j->colside + n * g->M * g->osz);
+          continue;
+        }
       if (!j->accumulate)
         memset (j->grad + n * g->C * g->isz, 0, sizeof (float) * g->C * g->isz);
       small_k_cols_t (g, j->colside + n * g->M * g->osz, j->w, col);
@@ -1921,7 +1911,7 @@ conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const flo
   if (pf > 0)
     job.phases = job.cols + g->K * g->osz * nparts;
   job.grad = grad;
-  cx_parallel_run (grad != NULL ? job_small_k_t : job_small_k, &job, nparts);
+  cx_parallel_run (job_small_k, &job, nparts);
   return TRUE;
 }
 
