@@ -51,7 +51,7 @@ where (const CxCsv *csv, int64_t record, int field)
 }
 
 static gboolean
-parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, GError **error)
+parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, const char *bad_what, GError **error)
 {
   char *buf = csv->buffer;
   Offsets off = { 0 };
@@ -131,8 +131,7 @@ parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, GError **error)
           if (bad >= src && bad < i)
             {
               g_autofree char *at = where (csv, record, n_fields);
-              g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at,
-                           buf[bad] == '\0' ? "a NUL byte" : "invalid UTF-8");
+              g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at, bad_what);
               g_free (off.v);
               return FALSE;
             }
@@ -337,7 +336,8 @@ parse_part (gpointer data, int part, int nparts)
  * for a table with neither quotes nor carriage returns (so that every LF
  * ends a record). The cells, rows and errors are those parse_buffer gives. */
 static gboolean
-parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, int nparts, GError **error)
+parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, const char *bad_what, int nparts,
+             GError **error)
 {
   g_autofree gsize *bounds = NULL;
   g_autofree Offsets *off = NULL;
@@ -372,8 +372,7 @@ parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, int nparts, GError **
       if (status[k] == PART_BAD_BYTE)
         {
           g_autofree char *at = where (csv, record, field[k]);
-          g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at,
-                       csv->buffer[bad] == '\0' ? "a NUL byte" : "invalid UTF-8");
+          g_set_error (error, CX_ERROR, CX_ERROR_PARSE, "%s: %s: %s", csv->path, at, bad_what);
           ok = FALSE;
         }
       else if (status[k] == PART_FIELD_COUNT)
@@ -406,11 +405,28 @@ parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, int nparts, GError **
   return ok;
 }
 
+static gint forced_parts;
+
+void
+cx_csv_set_parts (int nparts)
+{
+  g_atomic_int_set (&forced_parts, MAX (nparts, 0));
+}
+
+/* Parts for @bytes of text: forced, or one per thread above a megabyte. */
+static int
+parts_for (gsize bytes)
+{
+  int forced = g_atomic_int_get (&forced_parts);
+
+  return forced > 0 ? forced : cx_parallel_parts ((int64_t) bytes / 8);
+}
+
 static CxCsv *
 parse_owned (char *buffer, gsize len, const char *name, GError **error)
 {
   g_autoptr(CxCsv) csv = g_new0 (CxCsv, 1);
-  const char *bad_end = NULL;
+  const char *bad_end = NULL, *bad_what;
   gsize start = 0, bad = G_MAXSIZE;
 
   csv->path = g_strdup (name);
@@ -429,7 +445,7 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
    * are only checked when it fails, at the first invalid byte, which the
    * whole buffer's validation then finds. */
   {
-    int nparts = cx_parallel_parts ((int64_t) (len - start) / 8);
+    int nparts = parts_for (len - start);
     g_autofree gboolean *valid = g_new (gboolean, nparts);
     Utf8Job job = { buffer, start, len, valid };
     gboolean all = TRUE;
@@ -442,8 +458,10 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
     if ((nparts == 1 || !all) && !g_utf8_validate_len (buffer + start, len - start, &bad_end))
       bad = (gsize) (bad_end - buffer);
   }
+  /* Named now: parsing moves cells within the buffer. */
+  bad_what = bad < len && buffer[bad] == '\0' ? "a NUL byte" : "invalid UTF-8";
   {
-    int nparts = cx_parallel_parts ((int64_t) (len - start) / 8);
+    int nparts = parts_for (len - start);
     if (nparts > 1 && memchr (buffer + start, '"', len - start) == NULL &&
         memchr (buffer + start, '\r', len - start) == NULL)
       {
@@ -455,12 +473,13 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
           h++;
         nl = h < len ? memchr (buffer + h, '\n', len - h) : NULL;
         h = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
-        if (!parse_buffer (csv, start, h, bad, error) || !parse_parts (csv, h, len, bad, nparts, error))
+        if (!parse_buffer (csv, start, h, bad, bad_what, error) ||
+            !parse_parts (csv, h, len, bad, bad_what, nparts, error))
           return NULL;
         return g_steal_pointer (&csv);
       }
   }
-  if (!parse_buffer (csv, start, len, bad, error))
+  if (!parse_buffer (csv, start, len, bad, bad_what, error))
     return NULL;
   return g_steal_pointer (&csv);
 }

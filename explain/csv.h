@@ -37,6 +37,10 @@ typedef struct
 CxCsv       *cx_csv_load         (const char *path, GError **error);
 /* Parses @len bytes of @data; @name is used in messages. */
 CxCsv       *cx_csv_parse        (const char *data, gsize len, const char *name, GError **error);
+/* Tables of a megabyte or more are validated and parsed in parts, one per
+ * thread. For the tests and the fuzzer: @nparts > 0 makes every later
+ * parse of any size use that many parts, 0 goes back to choosing by size. */
+void         cx_csv_set_parts    (int nparts);
 void         cx_csv_free         (CxCsv *csv);
 
 /* The text of a cell (row counted from 0 here), never NULL. */

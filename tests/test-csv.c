@@ -115,6 +115,11 @@ test_csv_errors (void)
   assert_parse_error ("a,b\n1,2\n3,caf\xE9\n", 16, CX_ERROR_PARSE, "t.csv: row 2, column b: invalid UTF-8");
   assert_parse_error ("a,b\xFF\n1,2\n", 9, CX_ERROR_PARSE, "t.csv: header, column 2: invalid UTF-8");
   assert_parse_error ("a,b\n1,\0\n", 8, CX_ERROR_PARSE, "t.csv: row 1, column b: a NUL byte");
+  /* After a blank first line every cell moves up a byte as it is parsed:
+   * what the bad byte was is decided before (it was read after, and came
+   * out as "invalid UTF-8"; found by the csv fuzzer). */
+  assert_parse_error ("\n0lf,yes\n31000\0\x19:am\n", 20, CX_ERROR_PARSE,
+                      "t.csv: row 1, column 0lf: a NUL byte");
   assert_parse_error ("a,b,a\n1,2,3\n", 12, CX_ERROR_PARSE,
                       "t.csv: header: the column name 'a' appears twice (columns 1 and 3)");
   assert_parse_error ("", 0, CX_ERROR_PARSE, "t.csv: empty file (no header)");

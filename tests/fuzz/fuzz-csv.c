@@ -90,6 +90,37 @@ check_row (const CxSchema *schema, const CxCsv *csv, const CxTensor *x, int64_t 
   g_assert_cmpmem (direct, bytes, one->data.f, bytes);
 }
 
+/* Parsed in parts (what tables of a megabyte or more get), the table must
+ * give the very same cells, or the very same error. */
+static void
+check_in_parts (const char *text, gsize len, const CxCsv *whole, const GError *whole_error)
+{
+  for (int nparts = 2; nparts <= 5; nparts += 3)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CxCsv) parts = NULL;
+
+      cx_csv_set_parts (nparts);
+      parts = cx_csv_parse (text, len, "fuzz.csv", &error);
+      cx_csv_set_parts (0);
+      if (whole == NULL)
+        {
+          g_assert_null (parts);
+          g_assert_nonnull (error);
+          g_assert_cmpstr (error->message, ==, whole_error->message);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpint (parts->n_rows, ==, whole->n_rows);
+      g_assert_cmpint (parts->n_columns, ==, whole->n_columns);
+      for (int c = 0; c < whole->n_columns; c++)
+        g_assert_cmpstr (parts->header[c], ==, whole->header[c]);
+      for (int64_t r = 0; r < whole->n_rows; r++)
+        for (int c = 0; c < whole->n_columns; c++)
+          g_assert_cmpstr (cx_csv_cell (parts, r, c), ==, cx_csv_cell (whole, r, c));
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -115,6 +146,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   csv = cx_csv_parse (text, table_len, "fuzz.csv", &error);
   g_assert ((csv == NULL) == (error != NULL));
+  check_in_parts (text, table_len, csv, error);
   if (csv == NULL)
     return 0;
   check_round_trip (csv);
