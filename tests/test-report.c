@@ -93,6 +93,19 @@ pdf_text (const char *pdf)
   return out;
 }
 
+/* Runs `candor-cli report` on @session into @pdf, which must succeed
+ * silently, and returns the PDF's text (NULL: test skipped). */
+static char *
+report_text (const char *session, const char *pdf)
+{
+  g_auto(CxCliResult) r = { 0 };
+
+  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  return pdf_text (pdf);
+}
+
 static JsonObject *
 reference_breakdown (JsonParser *parser, const char *column)
 {
@@ -117,17 +130,13 @@ test_table_report (void)
   g_autofree char *ref_path = demo ("hmda-reference.json");
   g_autoptr(JsonParser) ref = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(CxCliResult) r = { 0 };
   const char *columns[] = { "afam", "single" };
   char *flat;
 
   if (!cx_test_table_load_hmda (&t))
     return;
   session = write_session ("table.candor", (const char *const[]) { "row 13", NULL });
-  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
-  g_assert_cmpstr (r.err, ==, "");
-  g_assert_cmpint (r.status, ==, 0);
-  text = pdf_text (pdf);
+  text = report_text (session, pdf);
   if (text == NULL)
     return;
   /* pdftotext breaks lines where the page does: compare on one line. */
@@ -259,15 +268,11 @@ test_row_follows_session_method (void)
   g_autofree char *text = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(CxCliResult) r = { 0 };
   g_auto(CxCliResult) e = { 0 };
   g_autoptr(GList) names = NULL;
   JsonObject *columns;
 
-  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
-  g_assert_cmpstr (r.err, ==, "");
-  g_assert_cmpint (r.status, ==, 0);
-  text = pdf_text (pdf);
+  text = report_text (session, pdf);
   if (text == NULL)
     return;
   {
@@ -364,7 +369,6 @@ test_counterfactuals_follow_session (void)
   g_autofree char *row_id = NULL;
   g_autoptr(CxTensor) out = NULL;
   g_autoptr(CxTensor) prob = NULL;
-  g_auto(CxCliResult) r = { 0 };
   const char *lock[2] = { NULL, NULL };
   CxCounterfactualParams cp;
   int64_t row = -1;
@@ -398,10 +402,7 @@ test_counterfactuals_follow_session (void)
 
   session = write_session_full ("whatif.candor", (const char *const[]) { row_id, NULL }, "ig", "mean",
                                 lock, count);
-  cx_test_run_cli (&r, "report", "--session", session, "--out", pdf, NULL);
-  g_assert_cmpstr (r.err, ==, "");
-  g_assert_cmpint (r.status, ==, 0);
-  text = pdf_text (pdf);
+  text = report_text (session, pdf);
   if (text == NULL)
     return;
   lines = section_lines (text, "What would change the decision", "Probability: the model");

@@ -115,6 +115,22 @@ find_denied_row (const char *model,
   g_assert_not_reached ();
 }
 
+/* The HMDA demo's table and its first row denied by label and model
+ * (from 0); @select gets the action that selects it. */
+static int64_t
+demo_denied_row (const char *model, const char *csv_path, const char *schema, CxCsv **csv,
+                 char **select)
+{
+  g_autoptr(GError) error = NULL;
+  int64_t row;
+
+  *csv = cx_csv_load (csv_path, &error);
+  g_assert_no_error (error);
+  row = find_denied_row (model, csv_path, schema, *csv);
+  *select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
+  return row;
+}
+
 /* Checks each counterfactual the view lists for row @row (from 0) of
  * @csv: its changes start from the row's own cells, leave every column in
  * @locked alone, keep whole-number columns whole, and the row they
@@ -239,10 +255,7 @@ test_table_counterfactuals (void)
 
   if (!need_xvfb ())
     return;
-  csv = cx_csv_load (csv_path, &error);
-  g_assert_no_error (error);
-  row = find_denied_row (model, csv_path, schema, csv);
-  select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
+  row = demo_denied_row (model, csv_path, schema, &csv, &select);
 
   state = gui_drive (tmpdir, NULL, (const char *const[]) { model, NULL },
                  (const char *const[]) { "set-view('whatif')", select, "lock-column(('insurance', true))",
@@ -581,10 +594,7 @@ test_session_keeps_whatif (void)
 
   if (!need_xvfb ())
     return;
-  csv = cx_csv_load (csv_path, &error);
-  g_assert_no_error (error);
-  row = find_denied_row (model, csv_path, schema, csv);
-  select = g_strdup_printf ("select-sample(uint32 %" G_GINT64_FORMAT ")", row);
+  row = demo_denied_row (model, csv_path, schema, &csv, &select);
   g_remove (session);
 
   /* Locked in the other order than the schema's: saved in the schema's. */
