@@ -9,12 +9,9 @@
  *   scheduler gives the window the CPU whenever it has something to do;
  *   the engine's helper threads, started from a job's thread, inherit it;
  * - OpenBLAS's threads, started when the library loads (at the main
- *   thread's priority), which spin (sched_yield) between calls: the app
- *   leaves one core to the window, so BLAS runs on one thread fewer than
- *   there are cores (on two cores, on the calling job thread only, which
- *   also made selecting an image faster there), unless
- *   OPENBLAS_NUM_THREADS says otherwise. The engine's own helper threads,
- *   which sleep between calls, still share the loops around BLAS.
+ *   thread's priority), would spin (sched_yield) between calls: the
+ *   engine runs OpenBLAS single-threaded (explain/blas.h) and shares the
+ *   cores with its own helper threads, which sleep between calls.
  *
  * candor-cli keeps every thread: it has no window to keep responsive.
  *
@@ -23,7 +20,6 @@
  */
 #include "candor-config.h"
 
-#include <cblas.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -44,8 +40,6 @@ candor_worker_init (void)
 
   if (nice_env != NULL)
     worker_nice = CLAMP (atoi (nice_env), 0, 19);
-  if (g_getenv ("OPENBLAS_NUM_THREADS") == NULL)
-    openblas_set_num_threads (CLAMP ((int) g_get_num_processors () - 1, 1, openblas_get_num_threads ()));
 }
 
 void

@@ -14,7 +14,7 @@
  * kernels serve both ops: conv_apply (colside ← W·im2col(image)),
  * conv_apply_t (image += col2im(Wᵀ·colside)) and conv_weight_grad.
  *
- * Each is one cblas_sgemm per group and chunk of columns. Small images
+ * Each is one sgemm per group and chunk of columns. Small images
  * fold the batch into the columns (one sgemm over N·OH·OW, the result
  * scattered back to NCHW) so late layers with 4×4 feature maps still give
  * BLAS a wide matrix; large images take one image (or one band of rows)
@@ -27,9 +27,11 @@
  * (one vector operation over all channels per pixel and tap) for the
  * small planes of late layers.
  *
- * OpenBLAS threads the GEMMs; the loops around them (im2col, col2im,
- * scatter, depthwise) are split into parts for the pool of parallel.h
- * when there is enough work (see Crew).
+ * OpenBLAS runs single-threaded (blas.h). A kernel with enough chunks
+ * hands them whole to the pool of parallel.h, each thread doing a chunk's
+ * im2col, product and scatter alone with its own buffers; otherwise the
+ * chunks go one after the other, each product cut in parts
+ * (cx_sgemm_parts) and the loops around it split (see Crew).
  *
  * A Relu or Clip that alone reads a Conv's output is applied by these
  * kernels as they write each block (forward_clamp); the input's gradient
@@ -41,8 +43,8 @@
 #include "ops.h"
 #include "onnx.pb-c.h"
 #include "../parallel.h"
+#include "../blas.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <string.h>
 
@@ -474,11 +476,10 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
 /* The crew                                                            */
 /* ------------------------------------------------------------------ */
 
-/* The loops around BLAS (im2col, col2im, scatter, gather, depthwise)
- * would leave the other cores to OpenBLAS's idle threads: when a kernel
- * call has enough of that work, each such loop is split into parts run by
- * the pool (parallel.h). Parts write disjoint outputs, so results do not
- * depend on the number of threads. */
+/* When a kernel's chunks go one after the other, the loops around each
+ * product (im2col, col2im, scatter, gather) are split into parts run by
+ * the pool (parallel.h) if there is enough of that work. Parts write
+ * disjoint outputs, so results do not depend on the number of threads. */
 typedef CxParallelFunc CrewFunc;
 
 typedef struct
@@ -1915,93 +1916,202 @@ conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const flo
   return TRUE;
 }
 
+/* ------------------------------------------------------------------ */
+/* Chunks and who runs them                                            */
+/* ------------------------------------------------------------------ */
+
+/* A kernel's chunks go to the pool whole when there are at least this
+ * many of them (each thread then does a chunk's im2col, product and
+ * scatter alone, with its own buffers); with fewer, one chunk at a time,
+ * its product cut in parts (cx_sgemm_parts) and its loops split by the
+ * crew. Either way is decided by shapes alone, so results do not depend
+ * on the number of threads. */
+#define MIN_PARALLEL_CHUNKS 4
+
+typedef struct ChunksJob ChunksJob;
+
+/* One chunk of a kernel, with that chunk's buffers (@col: im2col, @tmp:
+ * the gathered or multiplied column side, @phases: im2col_walk's). With a
+ * @crew, the loops are split among it and the product is cut in parts;
+ * without, all runs on this thread. */
+typedef void (*ChunkFunc) (const ChunksJob *j, const Chunk *ch, float *col, float *tmp,
+                           float *phases, Crew *crew);
+
+struct ChunksJob
+{
+  const ConvGeom *g;
+  ChunkFunc fn;
+  const float *image, *w, *bias, *colside;
+  float *out;                  /* the column side (apply) or the image (apply_t, weight_grad: dW) */
+  gboolean flag;               /* apply: accumulate; apply_t: set */
+  gboolean direct;             /* apply_t: the 1×1 product writes the image itself */
+  const Chunk *chunks;
+  int n_chunks;
+  gint next;                   /* atomic: the next chunk to take */
+  float *bufs;                 /* per worker: col, tmp, phases */
+  gsize col_floats, tmp_floats, phase_floats;
+};
+
+static void
+sgemm_chunk (Crew *crew, gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K,
+             const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C,
+             int64_t ldc)
+{
+  if (crew != NULL)
+    cx_sgemm_parts (ta, tb, (int) M, (int) N, (int) K, 1.0f, A, (int) lda, B, (int) ldb, beta,
+                    C, (int) ldc);
+  else
+    cx_sgemm (ta, tb, (int) M, (int) N, (int) K, 1.0f, A, (int) lda, B, (int) ldb, beta, C,
+              (int) ldc);
+}
+
+static void
+walk_chunk (Crew *crew, const ConvGeom *g, float *image, int64_t grp, const Chunk *ch,
+            float *col, gboolean reverse, float *phases)
+{
+  if (crew != NULL)
+    crew_im2col (crew, g, image, grp, ch, col, reverse, phases);
+  else
+    im2col_walk (g, image, grp, ch, col, reverse, 0, 1, phases);
+}
+
+static void
+job_chunks (gpointer data, int part, int nparts)
+{
+  ChunksJob *j = data;
+  float *col = j->bufs + part * (j->col_floats + j->tmp_floats + j->phase_floats);
+  float *tmp = col + j->col_floats, *ph = tmp + j->tmp_floats;
+  int c;
+
+  while ((c = g_atomic_int_add (&j->next, 1)) < j->n_chunks)
+    j->fn (j, &j->chunks[c], j->col_floats ? col : NULL, j->tmp_floats ? tmp : NULL,
+           j->phase_floats ? ph : NULL, NULL);
+}
+
+/* Runs @j's function over the chunks of @plan: whole chunks in parallel
+ * when @whole allows it and there are enough (see MIN_PARALLEL_CHUNKS),
+ * else one after the other. @col, @tmp: whether the function needs those
+ * buffers (of chunk_cols columns). */
+static gboolean
+run_chunks (CxRun *run, ChunksJob *j, const ChunkPlan *plan, gboolean col, gboolean tmp,
+            gboolean whole, GError **error)
+{
+  const ConvGeom *g = j->g;
+  const gsize cols = chunk_cols (g, plan);
+  const int64_t macs = g->N * g->G * g->Mg * g->K * g->osz;
+  g_autoptr(GArray) chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
+  Chunk ch = { 0 };
+  CxTensor *buf;
+  int64_t shape[1];
+  int workers;
+
+  while (chunk_next (g, plan, &ch))
+    g_array_append_val (chunks, ch);
+  j->chunks = (const Chunk *) (gpointer) chunks->data;
+  j->n_chunks = (int) chunks->len;
+  j->col_floats = col ? g->K * cols : 0;
+  j->tmp_floats = tmp ? g->Mg * cols : 0;
+  j->phase_floats = col ? phased_floats (g) : 0;
+  if (whole && j->n_chunks >= MIN_PARALLEL_CHUNKS)
+    {
+      workers = macs >= CX_SGEMM_PART_MACS ? cx_parallel_get_threads ()
+                                           : cx_parallel_parts (conv_work (g));
+      workers = MAX (1, MIN (workers, j->n_chunks));
+      shape[0] = MAX (1, (int64_t) workers * (j->col_floats + j->tmp_floats + j->phase_floats));
+      buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
+      if (buf == NULL)
+        return FALSE;
+      j->bufs = buf->data.f;
+      g_atomic_int_set (&j->next, 0);
+      cx_parallel_run (job_chunks, j, workers);
+      cx_run_release (run, buf);
+      return TRUE;
+    }
+  {
+    Crew crew;
+    float *b;
+    crew_start (&crew, conv_work (g));
+    shape[0] = MAX (1, (int64_t) (j->col_floats + j->tmp_floats + crew.nparts * j->phase_floats));
+    buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
+    if (buf == NULL)
+      return FALSE;
+    b = buf->data.f;
+    for (int c = 0; c < j->n_chunks; c++)
+      j->fn (j, &j->chunks[c], col ? b : NULL, tmp ? b + j->col_floats : NULL,
+             j->phase_floats ? b + j->col_floats + j->tmp_floats : NULL, &crew);
+    crew_stop (&crew);
+    cx_run_release (run, buf);
+  }
+  return TRUE;
+}
+
+/* conv_apply's chunk: colside (=, +=) W · im2col (image) (+ bias). */
+static void
+apply_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float *phases,
+             Crew *crew)
+{
+  const ConvGeom *g = j->g;
+  const int64_t per = (ch->r1 - ch->r0) * g->co[2], n = ch->nb * per;
+  const gboolean accumulate = j->flag;
+
+  for (int64_t grp = 0; grp < g->G; grp++)
+    {
+      const float *wg = j->w + grp * g->Mg * g->K, *B;
+      int64_t ldb;
+      if (col == NULL)
+        {
+          B = j->image + (ch->n0 * g->C + grp * g->Cg) * g->isz;
+          ldb = g->isz;
+        }
+      else
+        {
+          walk_chunk (crew, g, (float *) j->image, grp, ch, col, FALSE, phases);
+          B = col;
+          ldb = n;
+        }
+      if (ch->nb == 1)
+        {
+          /* In place: the group's channels of one image are a [Mg, P] matrix. */
+          float *C = j->out + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
+          /* With a bias, C starts as the bias and the GEMM adds onto it
+           * (beta = 1 also spares OpenBLAS its zeroing pass). */
+          if (j->bias != NULL && !accumulate)
+            bias_rows (C, g->Mg, n, g->osz, j->bias + grp * g->Mg);
+          sgemm_chunk (crew, FALSE, FALSE, g->Mg, n, g->K, wg, g->K, B, ldb,
+                       accumulate || j->bias != NULL ? 1.0f : 0.0f, C, g->osz);
+          /* The activation while the block is still in cache. */
+          if (g->clamp)
+            clamp_rows (C, g->Mg, n, g->osz, g->lo, g->hi);
+        }
+      else
+        {
+          sgemm_chunk (crew, FALSE, FALSE, g->Mg, n, g->K, wg, g->K, B, ldb, 0.0f, tmp, n);
+          if (crew != NULL)
+            crew_scatter (crew, g, tmp, grp, ch, j->bias, accumulate, j->out);
+          else
+            scatter_colside (g, tmp, grp, ch, j->bias, accumulate, j->out, 0, 1);
+        }
+    }
+}
+
 /* colside (=, or += with @accumulate) W · im2col (image) (+ bias). */
 static gboolean
 conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
             const float *bias, gboolean accumulate, float *colside, GError **error)
 {
-  CxTensor *phase_buf = NULL;
-  float *phases = NULL;
-  Crew crew;
+  ChunksJob job = { .g = g, .fn = apply_chunk, .image = image, .w = w, .bias = bias,
+                    .out = colside, .flag = accumulate };
   ChunkPlan plan;
-  Chunk ch = { 0 };
-  float *col = NULL, *tmp = NULL;
-  gsize cols;
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
   if (small_k_applies (g))
     return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, NULL, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
-  cols = chunk_cols (g, &plan);
-  if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
-    {
-      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
-      if (col == NULL)
-        return FALSE;
-    }
-  if (plan.nb > 1)
-    {
-      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
-      if (tmp == NULL)
-        return FALSE;
-    }
-  crew_start (&crew, conv_work (g));
-  if (phased_applies (g))
-    {
-      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
-      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
-      if (phase_buf == NULL)
-        {
-          crew_stop (&crew);
-          return FALSE;
-        }
-      phases = phase_buf->data.f;
-    }
-  while (chunk_next (g, &plan, &ch))
-    {
-      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
-      for (int64_t grp = 0; grp < g->G; grp++)
-        {
-          const float *wg = w + grp * g->Mg * g->K, *B;
-          int64_t ldb;
-          if (col == NULL)
-            {
-              B = image + (ch.n0 * g->C + grp * g->Cg) * g->isz;
-              ldb = g->isz;
-            }
-          else
-            {
-              crew_im2col (&crew, g, (float *) image, grp, &ch, col, FALSE, phases);
-              B = col;
-              ldb = n;
-            }
-          if (ch.nb == 1)
-            {
-              /* In place: the group's channels of one image are a [Mg, P] matrix. */
-              float *C = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
-              /* With a bias, C starts as the bias and the GEMM adds onto it
-               * (beta = 1 also spares OpenBLAS its zeroing pass). */
-              if (bias != NULL && !accumulate)
-                bias_rows (C, g->Mg, n, g->osz, bias + grp * g->Mg);
-              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
-                           wg, g->K, B, ldb, accumulate || bias != NULL ? 1.0f : 0.0f, C,
-                           g->osz);
-              /* The activation while the block is still in cache. */
-              if (g->clamp)
-                clamp_rows (C, g->Mg, n, g->osz, g->lo, g->hi);
-            }
-          else
-            {
-              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->Mg, n, g->K, 1.0f,
-                           wg, g->K, B, ldb, 0.0f, tmp, n);
-              crew_scatter (&crew, g, tmp, grp, &ch, bias, accumulate, colside);
-            }
-        }
-    }
-  crew_stop (&crew);
-  cx_run_release (run, phase_buf);
-  return TRUE;
+  /* Chunks write disjoint parts of the column side. */
+  return run_chunks (run, &job, &plan,
+                     !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
+                     plan.nb > 1, TRUE, error);
 }
 
 /* With stride 1, image += col2im (Wᵀ · colside) is itself a convolution:
@@ -2059,19 +2169,52 @@ conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const f
   return ok;
 }
 
+/* conv_apply_t's chunk: image += col2im (Wᵀ · colside). */
+static void
+apply_t_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float *phases,
+               Crew *crew)
+{
+  const ConvGeom *g = j->g;
+  const int64_t per = (ch->r1 - ch->r0) * g->co[2], n = ch->nb * per;
+
+  for (int64_t grp = 0; grp < g->G; grp++)
+    {
+      const float *wg = j->w + grp * g->Mg * g->K, *A;
+      int64_t lda;
+      if (ch->nb == 1)
+        {
+          A = j->colside + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
+          lda = g->osz;
+        }
+      else
+        {
+          if (crew != NULL)
+            crew_gather (crew, g, j->colside, grp, ch, tmp);
+          else
+            gather_colside (g, j->colside, grp, ch, tmp, 0, 1);
+          A = tmp;
+          lda = n;
+        }
+      if (j->direct)
+        sgemm_chunk (crew, TRUE, FALSE, g->K, n, g->Mg, wg, g->K, A, lda, j->flag ? 0.0f : 1.0f,
+                     j->out + (ch->n0 * g->C + grp * g->Cg) * g->isz, g->isz);
+      else
+        {
+          sgemm_chunk (crew, TRUE, FALSE, g->K, n, g->Mg, wg, g->K, A, lda, 0.0f, col, n);
+          walk_chunk (crew, g, j->out, grp, ch, col, TRUE, phases);
+        }
+    }
+}
+
 /* image += col2im (Wᵀ · colside); with @set, image = col2im (…): @image
  * may start uninitialised (Conv's backward_set). */
 static gboolean
 conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *w,
               float *image, gboolean set, GError **error)
 {
-  CxTensor *phase_buf = NULL;
-  float *phases = NULL;
-  Crew crew;
+  ChunksJob job = { .g = g, .fn = apply_t_chunk, .colside = colside, .w = w, .out = image,
+                    .flag = set };
   ChunkPlan plan;
-  Chunk ch = { 0 };
-  float *col = NULL, *tmp = NULL;
-  gsize cols;
   gboolean direct;
 
   /* Measured, the flipped dense convolution gained nothing over col2im
@@ -2087,70 +2230,59 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
   if (small_k_applies (g) && !g->pointwise)
     return conv_apply_small_k (run, g, NULL, w, NULL, !set, (float *) colside, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
-  cols = chunk_cols (g, &plan);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
   if (set && !direct)
     memset (image, 0, sizeof (float) * g->N * g->C * g->isz);
   if (g->depthwise)
     return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
-  if (!direct)
+  job.direct = direct;
+  /* Chunks of whole images add into disjoint images; bands of rows of one
+   * image overlap at their edges and go one after the other. */
+  return run_chunks (run, &job, &plan, !direct, plan.nb > 1,
+                     plan.nb > 1 || plan.rows >= g->co[0] * g->co[1], error);
+}
+
+/* conv_weight_grad's chunk: dW += colside · im2col (image)ᵀ. */
+static void
+weight_grad_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float *phases,
+                   Crew *crew)
+{
+  const ConvGeom *g = j->g;
+  const int64_t per = (ch->r1 - ch->r0) * g->co[2], n = ch->nb * per;
+
+  for (int64_t grp = 0; grp < g->G; grp++)
     {
-      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
+      const float *A, *B;
+      int64_t lda, ldb;
+      if (ch->nb == 1)
+        {
+          A = j->colside + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
+          lda = g->osz;
+        }
+      else
+        {
+          if (crew != NULL)
+            crew_gather (crew, g, j->colside, grp, ch, tmp);
+          else
+            gather_colside (g, j->colside, grp, ch, tmp, 0, 1);
+          A = tmp;
+          lda = n;
+        }
       if (col == NULL)
-        return FALSE;
-    }
-  if (plan.nb > 1)
-    {
-      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
-      if (tmp == NULL)
-        return FALSE;
-    }
-  crew_start (&crew, conv_work (g));
-  if (phased_applies (g))
-    {
-      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
-      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
-      if (phase_buf == NULL)
         {
-          crew_stop (&crew);
-          return FALSE;
+          B = j->image + (ch->n0 * g->C + grp * g->Cg) * g->isz;
+          ldb = g->isz;
         }
-      phases = phase_buf->data.f;
-    }
-  while (chunk_next (g, &plan, &ch))
-    {
-      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
-      for (int64_t grp = 0; grp < g->G; grp++)
+      else
         {
-          const float *wg = w + grp * g->Mg * g->K, *A;
-          int64_t lda;
-          if (ch.nb == 1)
-            {
-              A = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
-              lda = g->osz;
-            }
-          else
-            {
-              crew_gather (&crew, g, colside, grp, &ch, tmp);
-              A = tmp;
-              lda = n;
-            }
-          if (direct)
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
-                         wg, g->K, A, lda, set ? 0.0f : 1.0f,
-                         image + (ch.n0 * g->C + grp * g->Cg) * g->isz, g->isz);
-          else
-            {
-              cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->K, n, g->Mg, 1.0f,
-                           wg, g->K, A, lda, 0.0f, col, n);
-              crew_im2col (&crew, g, image, grp, &ch, col, TRUE, phases);
-            }
+          walk_chunk (crew, g, (float *) j->image, grp, ch, col, FALSE, phases);
+          B = col;
+          ldb = n;
         }
+      sgemm_chunk (crew, FALSE, TRUE, g->Mg, g->K, n, A, lda, B, ldb, 1.0f,
+                   j->out + grp * g->Mg * g->K, g->K);
     }
-  crew_stop (&crew);
-  cx_run_release (run, phase_buf);
-  return TRUE;
 }
 
 /* dW += colside · im2col (image)ᵀ. */
@@ -2158,78 +2290,17 @@ static gboolean
 conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float *colside,
                   float *dw, GError **error)
 {
-  CxTensor *phase_buf = NULL;
-  float *phases = NULL;
-  Crew crew;
+  ChunksJob job = { .g = g, .fn = weight_grad_chunk, .image = image, .colside = colside,
+                    .out = dw };
   ChunkPlan plan;
-  Chunk ch = { 0 };
-  float *col = NULL, *tmp = NULL;
-  gsize cols;
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, dw, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
-  cols = chunk_cols (g, &plan);
-  if (!(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz))
-    {
-      col = cx_run_scratch (run, 0, sizeof (float) * g->K * cols, error);
-      if (col == NULL)
-        return FALSE;
-    }
-  if (plan.nb > 1)
-    {
-      tmp = cx_run_scratch (run, 1, sizeof (float) * g->Mg * cols, error);
-      if (tmp == NULL)
-        return FALSE;
-    }
-  crew_start (&crew, conv_work (g));
-  if (phased_applies (g))
-    {
-      int64_t pshape[1] = { crew.nparts * phased_floats (g) };
-      phase_buf = cx_run_alloc (run, CX_ELEM_FLOAT, 1, pshape, error);
-      if (phase_buf == NULL)
-        {
-          crew_stop (&crew);
-          return FALSE;
-        }
-      phases = phase_buf->data.f;
-    }
-  while (chunk_next (g, &plan, &ch))
-    {
-      const int64_t per = (ch.r1 - ch.r0) * g->co[2], n = ch.nb * per;
-      for (int64_t grp = 0; grp < g->G; grp++)
-        {
-          const float *A, *B;
-          int64_t lda, ldb;
-          if (ch.nb == 1)
-            {
-              A = colside + (ch.n0 * g->M + grp * g->Mg) * g->osz + ch.r0 * g->co[2];
-              lda = g->osz;
-            }
-          else
-            {
-              crew_gather (&crew, g, colside, grp, &ch, tmp);
-              A = tmp;
-              lda = n;
-            }
-          if (col == NULL)
-            {
-              B = image + (ch.n0 * g->C + grp * g->Cg) * g->isz;
-              ldb = g->isz;
-            }
-          else
-            {
-              crew_im2col (&crew, g, (float *) image, grp, &ch, col, FALSE, phases);
-              B = col;
-              ldb = n;
-            }
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, g->Mg, g->K, n, 1.0f,
-                       A, lda, B, ldb, 1.0f, dw + grp * g->Mg * g->K, g->K);
-        }
-    }
-  crew_stop (&crew);
-  cx_run_release (run, phase_buf);
-  return TRUE;
+  /* Every chunk adds into all of dW: one after the other. */
+  return run_chunks (run, &job, &plan,
+                     !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
+                     plan.nb > 1, FALSE, error);
 }
 
 /* db[c] += Σ over batch and pixels of t[n, c, …]. */

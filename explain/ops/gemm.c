@@ -1,4 +1,4 @@
-/* gemm.c: Gemm and MatMul, straight to cblas_sgemm.
+/* gemm.c: Gemm and MatMul, straight to the engine's sgemm (blas.h).
  *
  * Gemm:   Y = alpha · op(A) · op(B) + beta · C   (C broadcast to [M, N])
  * MatMul: NumPy's matmul: batched over leading dimensions with
@@ -13,8 +13,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "broadcast.h"
+#include "../blas.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <string.h>
 
@@ -171,9 +171,8 @@ gemm_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
         memset (y, 0, sizeof (float) * g.M * g.N);
       return TRUE;
     }
-  cblas_sgemm (CblasRowMajor, p->trans_a ? CblasTrans : CblasNoTrans,
-               p->trans_b ? CblasTrans : CblasNoTrans, g.M, g.N, g.K, p->alpha,
-               a->data.f, a->shape[1], b->data.f, b->shape[1], beta, y, g.N);
+  cx_sgemm_parts (p->trans_a, p->trans_b, g.M, g.N, g.K, p->alpha, a->data.f, a->shape[1],
+                  b->data.f, b->shape[1], beta, y, g.N);
   return TRUE;
 }
 
@@ -196,24 +195,20 @@ gemm_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
     {
       /* op(A) = dY · op(B)ᵀ: A itself or its transpose. */
       if (!p->trans_a)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, p->trans_b ? CblasNoTrans : CblasTrans,
-                     g.M, g.K, g.N, p->alpha, dy->data.f, g.N, b->data.f, b->shape[1], 1.0f,
-                     gin[0]->data.f, g.K);
+        cx_sgemm_parts (FALSE, !p->trans_b, g.M, g.K, g.N, p->alpha, dy->data.f, g.N,
+                        b->data.f, b->shape[1], 1.0f, gin[0]->data.f, g.K);
       else
-        cblas_sgemm (CblasRowMajor, p->trans_b ? CblasTrans : CblasNoTrans, CblasTrans,
-                     g.K, g.M, g.N, p->alpha, b->data.f, b->shape[1], dy->data.f, g.N, 1.0f,
-                     gin[0]->data.f, g.M);
+        cx_sgemm_parts (p->trans_b, TRUE, g.K, g.M, g.N, p->alpha, b->data.f, b->shape[1],
+                        dy->data.f, g.N, 1.0f, gin[0]->data.f, g.M);
     }
   if (gin[1] != NULL && g.K > 0)
     {
       if (!p->trans_b)
-        cblas_sgemm (CblasRowMajor, p->trans_a ? CblasNoTrans : CblasTrans, CblasNoTrans,
-                     g.K, g.N, g.M, p->alpha, a->data.f, a->shape[1], dy->data.f, g.N, 1.0f,
-                     gin[1]->data.f, g.N);
+        cx_sgemm_parts (!p->trans_a, FALSE, g.K, g.N, g.M, p->alpha, a->data.f, a->shape[1],
+                        dy->data.f, g.N, 1.0f, gin[1]->data.f, g.N);
       else
-        cblas_sgemm (CblasRowMajor, CblasTrans, p->trans_a ? CblasTrans : CblasNoTrans,
-                     g.N, g.K, g.M, p->alpha, dy->data.f, g.N, a->data.f, a->shape[1], 1.0f,
-                     gin[1]->data.f, g.K);
+        cx_sgemm_parts (TRUE, p->trans_a, g.N, g.K, g.M, p->alpha, dy->data.f, g.N, a->data.f,
+                        a->shape[1], 1.0f, gin[1]->data.f, g.K);
     }
   if (dc != NULL && p->beta != 0.0f)
     cx_unbroadcast_add_scaled (dy, p->beta, dc);
@@ -371,14 +366,13 @@ matmul_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **
     }
   if (g.fold)
     {
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g.count * g.M, g.N, g.K, 1.0f,
-                   a->data.f, g.K, b->data.f, g.N, 0.0f, y, g.N);
+      cx_sgemm_parts (FALSE, FALSE, g.count * g.M, g.N, g.K, 1.0f, a->data.f, g.K, b->data.f,
+                      g.N, 0.0f, y, g.N);
       return TRUE;
     }
   for (int64_t i = 0; i < g.count; i++, batch_next (&g, &it))
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g.M, g.N, g.K, 1.0f,
-                 a->data.f + it.oa * g.M * g.K, g.K, b->data.f + it.ob * g.K * g.N, g.N, 0.0f,
-                 y + i * g.M * g.N, g.N);
+    cx_sgemm_parts (FALSE, FALSE, g.M, g.N, g.K, 1.0f, a->data.f + it.oa * g.M * g.K, g.K,
+                    b->data.f + it.ob * g.K * g.N, g.N, 0.0f, y + i * g.M * g.N, g.N);
   return TRUE;
 }
 
@@ -400,11 +394,11 @@ matmul_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
     {
       /* A's batch is rows of one [count·M, K] matrix. */
       if (gin[0] != NULL)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, g.count * g.M, g.K, g.N, 1.0f,
-                     dy->data.f, g.N, b->data.f, g.N, 1.0f, gin[0]->data.f, g.K);
+        cx_sgemm_parts (FALSE, TRUE, g.count * g.M, g.K, g.N, 1.0f, dy->data.f, g.N,
+                        b->data.f, g.N, 1.0f, gin[0]->data.f, g.K);
       if (gin[1] != NULL)
-        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g.K, g.N, g.count * g.M, 1.0f,
-                     a->data.f, g.K, dy->data.f, g.N, 1.0f, gin[1]->data.f, g.N);
+        cx_sgemm_parts (TRUE, FALSE, g.K, g.N, g.count * g.M, 1.0f, a->data.f, g.K,
+                        dy->data.f, g.N, 1.0f, gin[1]->data.f, g.N);
       return TRUE;
     }
   /* Broadcast batch entries accumulate through beta = 1. */
@@ -412,13 +406,12 @@ matmul_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *
     {
       const float *dyi = dy->data.f + i * g.M * g.N;
       if (gin[0] != NULL)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, g.M, g.K, g.N, 1.0f,
-                     dyi, g.N, b->data.f + it.ob * g.K * g.N, g.N, 1.0f,
-                     gin[0]->data.f + it.oa * g.M * g.K, g.K);
+        cx_sgemm_parts (FALSE, TRUE, g.M, g.K, g.N, 1.0f, dyi, g.N,
+                        b->data.f + it.ob * g.K * g.N, g.N, 1.0f,
+                        gin[0]->data.f + it.oa * g.M * g.K, g.K);
       if (gin[1] != NULL)
-        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g.K, g.N, g.M, 1.0f,
-                     a->data.f + it.oa * g.M * g.K, g.K, dyi, g.N, 1.0f,
-                     gin[1]->data.f + it.ob * g.K * g.N, g.N);
+        cx_sgemm_parts (TRUE, FALSE, g.K, g.N, g.M, 1.0f, a->data.f + it.oa * g.M * g.K, g.K,
+                        dyi, g.N, 1.0f, gin[1]->data.f + it.ob * g.K * g.N, g.N);
     }
   return TRUE;
 }
