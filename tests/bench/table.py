@@ -151,7 +151,7 @@ def main():
         p(f"  quiet?    other processes used {args.others} % of the CPU during the run"
           + ("  << TIMINGS UNRELIABLE" if args.others > 5 else ""))
     p(f"  Candor    build {build_type()}; {ob.get('config', '?')}, core {ob.get('core', '?')}, "
-      f"{ob.get('threads', '?')} threads"
+      f"{ob.get('threads', '?')} threads of its own (OpenBLAS single-threaded in each)"
       + "".join(f", {k}={os.environ[k]}" for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE",
                                                      "OPENBLAS_L2_SIZE") if k in os.environ))
     p(f"  ORT       onnxruntime-node {ort.get('version', '-')}, CPU, "
