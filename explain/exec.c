@@ -362,8 +362,8 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
           }
       if (!record || !on_path || node->def->backward == NULL)
         continue;
-      if (node->def->saves & CX_SAVE_INPUTS)
-        for (int k = 0; k < node->n_in; k++)
+      if (node->def->saves & (CX_SAVE_INPUTS | CX_SAVE_BOUND_INPUTS))
+        for (int k = (node->def->saves & CX_SAVE_INPUTS) ? 0 : 1; k < node->n_in; k++)
           if (node->in[k] >= 0)
             exec->refs[node->in[k]]++;
       if (node->def->saves & CX_SAVE_OUTPUTS)

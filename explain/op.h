@@ -42,6 +42,7 @@ typedef enum
   CX_SAVE_NONE = 0,
   CX_SAVE_INPUTS = 1 << 0,
   CX_SAVE_OUTPUTS = 1 << 1,
+  CX_SAVE_BOUND_INPUTS = 1 << 2,  /* every input but the first (Clip's min and max) */
 } CxSaveFlags;
 
 /* diff_inputs value for variadic ops (Concat, Sum…): every input, however many. */

@@ -1004,12 +1004,14 @@ test_clip_gradient (void)
   }
 }
 
-/* At the bounds the gradient passes (PyTorch's clamp convention). */
+/* At the bounds the gradient stops, as inside the clipped range: the rule
+ * of PyTorch's ReLU6 (hardtanh) and of Relu at 0, read from the output
+ * (see clip_backward); between them it passes. */
 static void
 test_clip_gradient_at_bounds (void)
 {
-  int64_t s[1] = { 4 };
-  float v[4] = { -1, -0.5f, 0.7f, 1 }, ones[4] = { 1, 1, 1, 1 };
+  int64_t s[1] = { 5 };
+  float v[5] = { -1, -0.5f, 0.1f, 0.7f, 1 }, ones[5] = { 1, 1, 1, 1, 1 };
   g_autoptr(CxTensor) x = cx_tensor_new_f32 (1, s, v);
   g_autoptr(CxTensor) seed = cx_tensor_new_f32 (1, s, ones);
   g_autoptr(CxTestGraph) g = one_node (6, "Clip", 1, &x);
@@ -1026,9 +1028,10 @@ test_clip_gradient_at_bounds (void)
   g_assert_true (cx_exec_backward (exec, 0, seed, &error));
   gx = cx_exec_input_grad (exec, 0);
   g_assert_cmpfloat (gx->data.f[0], ==, 0);
-  g_assert_cmpfloat (gx->data.f[1], ==, 1);
+  g_assert_cmpfloat (gx->data.f[1], ==, 0);
   g_assert_cmpfloat (gx->data.f[2], ==, 1);
   g_assert_cmpfloat (gx->data.f[3], ==, 0);
+  g_assert_cmpfloat (gx->data.f[4], ==, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1645,10 +1645,11 @@ clip_init (CxNode *node, GError **error)
 
 /* The bounds: attributes before opset 11, optional scalar inputs since. */
 static gboolean
-clip_bounds (const CxNode *node, CxTensor *const *in, double *lo, double *hi, GError **error)
+clip_bounds (const CxNode *node, const CxTensor *x, CxTensor *const *in, double *lo, double *hi,
+             GError **error)
 {
   const EwParams *p = node->params;
-  gboolean is_float = cx_elem_is_float (in[0]->elem);
+  gboolean is_float = cx_elem_is_float (x->elem);
 
   *lo = is_float ? p->min : (double) G_MININT64;
   *hi = is_float ? p->max : (double) G_MAXINT64;
@@ -1658,7 +1659,7 @@ clip_bounds (const CxNode *node, CxTensor *const *in, double *lo, double *hi, GE
     {
       if (in[k] == NULL)
         continue;
-      if (!same_storage (node, in[0], in[k], error) ||
+      if (!same_storage (node, x, in[k], error) ||
           !scalar_input (node, in[k], k == 1 ? "min" : "max", k == 1 ? lo : hi, error))
         return FALSE;
     }
@@ -1685,7 +1686,7 @@ clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
   const CxTensor *x = in[0];
   double lo, hi;
 
-  if (!clip_bounds (node, in, &lo, &hi, error))
+  if (!clip_bounds (node, x, in, &lo, &hi, error))
     return FALSE;
   out[0] = cx_run_alloc (run, x->elem, x->ndim, x->shape, error);
   if (out[0] == NULL)
@@ -1712,40 +1713,50 @@ clip_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor **ou
 
 /* As PyTorch's clamp: x's gradient passes where lo ≤ x ≤ hi; below, it
  * goes to min, above (or everywhere when lo > hi) to max. */
+/* Clip's gradient comes from its output y = min (max (x, lo), hi): it
+ * passes where lo < y < hi, and goes to max where y ≥ hi, to min where
+ * y ≤ lo (and nowhere where y is NaN). That is PyTorch's hardtanh (ReLU6)
+ * rule; at x = lo or x = hi exactly, a point without a derivative, it
+ * differs from clamp's, which passes the gradient there. Reading y, not
+ * x, lets a convolution apply the clip as it writes its output even when
+ * the pass is recorded for backward (exec.c), so that x never exists. */
 static gboolean
 clip_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
                CxTensor *const *gout, CxTensor **gin, GError **error)
 {
-  const CxTensor *x = in[0], *g = gout[0];
+  const CxTensor *y = out[0], *g = gout[0];
   CxTensor *gmin = node->n_in > 1 ? gin[1] : NULL, *gmax = node->n_in > 2 ? gin[2] : NULL;
   double lo, hi, to_min = 0, to_max = 0;
   float l, h;
 
-  if (g == NULL || !cx_elem_is_float (x->elem))
+  if (g == NULL || !cx_elem_is_float (y->elem))
     return TRUE;
-  if (!clip_bounds (node, in, &lo, &hi, error))
+  if (!clip_bounds (node, y, in, &lo, &hi, error))
     return FALSE;
   l = (float) lo;
   h = (float) hi;
-  if (gmin == NULL && gmax == NULL && gin[0] != NULL && l <= h)
+  if (gmin == NULL && gmax == NULL && gin[0] != NULL)
     {
       /* The common case (ReLU6 of MobileNets): constant bounds, so only the
        * input's gradient, as a branch-free mask GCC vectorises. */
-      const float *restrict X = x->data.f, *restrict G = g->data.f;
+      const float *restrict Y = y->data.f, *restrict G = g->data.f;
       float *restrict GX = gin[0]->data.f;
-      for (int64_t i = 0; i < x->numel; i++)
-        GX[i] += ((X[i] >= l) & (X[i] <= h)) ? G[i] : 0.0f;
+      for (int64_t i = 0; i < y->numel; i++)
+        GX[i] += ((Y[i] > l) & (Y[i] < h)) ? G[i] : 0.0f;
       return TRUE;
     }
-  for (int64_t i = 0; i < x->numel; i++)
+  for (int64_t i = 0; i < y->numel; i++)
     {
-      float xv = x->data.f[i], v = xv < l ? l : xv, gv = g->data.f[i];
-      if (v > h)
+      float yv = y->data.f[i], gv = g->data.f[i];
+      if (yv > l && yv < h)
+        {
+          if (gin[0] != NULL)
+            gin[0]->data.f[i] += gv;
+        }
+      else if (yv >= h)
         to_max += gv;
-      else if (xv < l)
+      else if (yv <= l)
         to_min += gv;
-      else if (gin[0] != NULL)
-        gin[0]->data.f[i] += gv;
     }
   if (gmin != NULL)
     gmin->data.f[0] += (float) to_min;
@@ -1783,16 +1794,16 @@ clip_clamp_bounds (const CxNode *node, CxTensor *const *in, float *lo, float *hi
 /* Clip's backward_set: clip_backward writing instead of adding (in place
  * when the executor hands over the output's gradient). */
 static void
-clip_grad_set (const float *restrict X, const float *restrict G, float *restrict GX, int64_t n,
+clip_grad_set (const float *restrict Y, const float *restrict G, float *restrict GX, int64_t n,
                float l, float h)
 {
-  CX_VEC_LOOP (n, GX[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+  CX_VEC_LOOP (n, GX[i] = 0.0f + cx_select ((Y[i] > l) & (Y[i] < h), G[i], 0.0f););
 }
 
 static void
-clip_grad_in_place (const float *restrict X, float *restrict G, int64_t n, float l, float h)
+clip_grad_in_place (const float *restrict Y, float *restrict G, int64_t n, float l, float h)
 {
-  CX_VEC_LOOP (n, G[i] = 0.0f + cx_select ((X[i] >= l) & (X[i] <= h), G[i], 0.0f););
+  CX_VEC_LOOP (n, G[i] = 0.0f + cx_select ((Y[i] > l) & (Y[i] < h), G[i], 0.0f););
 }
 
 static void
@@ -1809,32 +1820,32 @@ static gboolean
 clip_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
                    CxTensor *const *gout, CxTensor **gin, GError **error)
 {
-  const CxTensor *x = in[0], *g = gout[0];
+  const CxTensor *y = out[0], *g = gout[0];
   CxTensor *gmin = node->n_in > 1 ? gin[1] : NULL, *gmax = node->n_in > 2 ? gin[2] : NULL;
   double lo, hi, to_min = 0, to_max = 0;
   float l, h;
 
-  g_assert (g != NULL && cx_elem_is_float (x->elem));
-  if (!clip_bounds (node, in, &lo, &hi, error))
+  g_assert (g != NULL && cx_elem_is_float (y->elem));
+  if (!clip_bounds (node, y, in, &lo, &hi, error))
     return FALSE;
   l = (float) lo;
   h = (float) hi;
-  if (gmin == NULL && gmax == NULL && gin[0] != NULL && l <= h)
+  if (gmin == NULL && gmax == NULL && gin[0] != NULL)
     {
-      EwJob j = { .a = x->data.f, .c = g->data.f, .out = gin[0]->data.f, .lo = l, .hi = h };
-      ew_run (x->numel, clip_set_slice, &j);
+      EwJob j = { .a = y->data.f, .c = g->data.f, .out = gin[0]->data.f, .lo = l, .hi = h };
+      ew_run (y->numel, clip_set_slice, &j);
       return TRUE;
     }
   /* As clip_backward; each g[i] is read before gin[0][i] is written. */
-  for (int64_t i = 0; i < x->numel; i++)
+  for (int64_t i = 0; i < y->numel; i++)
     {
-      float xv = x->data.f[i], v = xv < l ? l : xv, gv = g->data.f[i], r = 0.0f;
-      if (v > h)
-        to_max += gv;
-      else if (xv < l)
-        to_min += gv;
-      else
+      float yv = y->data.f[i], gv = g->data.f[i], r = 0.0f;
+      if (yv > l && yv < h)
         r = gv;
+      else if (yv >= h)
+        to_max += gv;
+      else if (yv <= l)
+        to_min += gv;
       if (gin[0] != NULL)
         gin[0]->data.f[i] = 0.0f + r;
     }
@@ -1859,7 +1870,7 @@ CX_DEFINE_OP_FAMILY (elementwise,
   { "Cast", 1, 1, 1, 1, cast_init, cast_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "CastLike", 2, 2, 1, 1, NULL, castlike_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Ceil", 1, 1, 1, 1, NULL, ceil_forward, NULL, 0, CX_SAVE_NONE, NULL },
-  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, clip_backward_set, TRUE, clip_clamp_bounds },
+  { "Clip", 1, 3, 1, 1, clip_init, clip_forward, clip_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_OUTPUTS | CX_SAVE_BOUND_INPUTS, NULL, clip_backward_set, TRUE, clip_clamp_bounds },
   { "Div", 2, 2, 1, 1, binary_init, div_forward, div_backward, CX_IN (0) | CX_IN (1), CX_SAVE_INPUTS, NULL },
   { "Dropout", 1, 3, 1, 2, dropout_init, dropout_forward, identity_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Elu", 1, 1, 1, 1, elu_init, elu_forward, elu_backward, CX_IN (0), CX_SAVE_INPUTS, NULL },
