@@ -26,6 +26,7 @@
 #include "candor-model.h"
 #include "candor-session.h"
 #include "candor-tooltip.h"
+#include "candor-width-bin.h"
 
 /* The four-fifths rule: a selection rate below 80 % of the highest. */
 #define FOUR_FIFTHS 0.8
@@ -1437,6 +1438,8 @@ static void
 candor_fairness_page_init (CandorFairnessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The verdict's title and paragraph (see candor-width-bin.h). */
+  candor_width_bin_wrap (gtk_widget_get_parent (GTK_WIDGET (self->verdict_text)));
 
   self->table_rows = g_array_new (FALSE, TRUE, sizeof (TableRow));
   for (guint i = 0; i < G_N_ELEMENTS (prominent); i++)

@@ -8,7 +8,9 @@
  * stderr: how long, how much of it the main thread worked (its CPU time)
  * or waited (in poll, or for the CPU), and the stacks sampled meanwhile
  * (addresses in candor itself print as "candor(+0xOFFSET)": addr2line -f
- * -e build/app/candor OFFSET names them). A debugging aid only.
+ * -e build/app/candor OFFSET names them). CANDOR_DEBUG_STALLS_MS=N
+ * prints the stalls over N ms instead of 50, to see the smaller ones
+ * that load on the machine can push over. A debugging aid only.
  *
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +51,7 @@ static volatile sig_atomic_t n_samples;
 /* Main-thread bookkeeping between two reports. */
 static gint64 poll_us;              /* time spent in poll() */
 static gint64 last_cpu_us;
+static gint64 report_over_us = 50000;
 
 static gint64
 thread_cpu_us (void)
@@ -108,6 +112,8 @@ candor_stall_log_init (void)
   if (enabled || g_strcmp0 (g_getenv ("CANDOR_DEBUG_STALLS"), "1") != 0)
     return;
   enabled = TRUE;
+  if (g_getenv ("CANDOR_DEBUG_STALLS_MS") != NULL)
+    report_over_us = 1000 * CLAMP (atoi (g_getenv ("CANDOR_DEBUG_STALLS_MS")), 1, 1000);
   main_thread = pthread_self ();
   /* backtrace() loads libgcc on first use: not inside a signal handler. */
   backtrace (warm, 2);
@@ -133,7 +139,7 @@ candor_stall_log_tick (gint64 stall_us,
     return;
   cpu = thread_cpu_us ();
   n = n_samples;
-  if (stall_us > 50000)
+  if (stall_us > report_over_us)
     {
       g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
