@@ -1352,6 +1352,11 @@ test_maxpool_ties (void)
   const PoolSpec specs[] = {
     { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 2, 2 },
       .strides = { 2, 2 } },
+    /* Rows of 18 and 16 windows: the 2×2 kernels' eight-wide loops and tails. */
+    { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 37 }, .k = { 2, 2 },
+      .strides = { 2, 2 } },
+    { .op = "MaxPool", .nsp = 2, .n = 1, .c = 3, .in = { 6, 32 }, .k = { 2, 2 },
+      .strides = { 2, 2 } },
     { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 3, 3 },
       .strides = { 3, 3 } },
     { .op = "MaxPool", .nsp = 2, .n = 2, .c = 2, .in = { 9, 8 }, .k = { 3, 3 },
@@ -1388,6 +1393,8 @@ test_maxpool_ties (void)
         }
       g_assert_true (cx_exec_forward (exec, &x, TRUE, &error));
       g_assert_no_error (error);
+      for (int64_t o = 0; o < dy->numel; o++)
+        g_assert_cmpfloat (cx_exec_output (exec, 0)->data.f[o], ==, (float) ref[o]);
       g_assert_true (cx_exec_backward (exec, 0, dy, &error));
       g_assert_no_error (error);
       gx = cx_exec_input_grad (exec, 0);

@@ -368,7 +368,87 @@ tiled_applies (const PoolGeom *g)
   return TRUE;
 }
 
-/* 2×2 windows, stride 2: the forward's max in window order. */
+/* Eight lanes of floats and of their comparison masks (GCC's vector
+ * extensions): the 2×2 backward below takes eight windows at a time, the
+ * pairs of each input row split into their left and right pixels. */
+typedef float V8 __attribute__ ((vector_size (32)));
+typedef gint32 M8 __attribute__ ((vector_size (32)));
+
+/* (Macros and pointers: a function taking or returning a V8 by value
+ * would have a different ABI in the AVX2 clone.) */
+#define V8_LOAD(v, p) memcpy (&(v), (p), sizeof (V8))
+#define V8_STORE(p, v) memcpy ((p), &(v), sizeof (V8))
+#define V8_SELECT(m, a, b) ((V8) (((M8) (a) & (m)) | ((M8) (b) & ~(m))))
+
+/* The left (even) and right (odd) pixels of 8 pairs at @p. */
+G_ALWAYS_INLINE static inline void
+v8_split_pairs (const float *p, V8 *left, V8 *right)
+{
+  V8 lo, hi;
+  V8_LOAD (lo, p);
+  V8_LOAD (hi, p + 8);
+  *left = __builtin_shuffle (lo, hi, (M8) { 0, 2, 4, 6, 8, 10, 12, 14 });
+  *right = __builtin_shuffle (lo, hi, (M8) { 1, 3, 5, 7, 9, 11, 13, 15 });
+}
+
+/* The inverse: 8 pairs (left[i], right[i]) stored at @p. */
+G_ALWAYS_INLINE static inline void
+v8_store_pairs (float *p, const V8 *left, const V8 *right)
+{
+  V8 lo = __builtin_shuffle (*left, *right, (M8) { 0, 8, 1, 9, 2, 10, 3, 11 });
+  V8 hi = __builtin_shuffle (*left, *right, (M8) { 4, 12, 5, 13, 6, 14, 7, 15 });
+  V8_STORE (p, lo);
+  V8_STORE (p + 8, hi);
+}
+
+/* The gradient pixels of eight 2×2 windows whose pixel pairs start at
+ * @x0 and @x1 (rows 2·oh and 2·oh + 1), for output gradients @gy: each
+ * window's gradient at its first maximum (from the last pixel
+ * back, where the running max last rose), zero elsewhere. `0 +` keeps the
+ * bits of adding into a zeroed plane (a −0 gradient becomes +0). Selects
+ * only, so every lane does what the scalar rule does. */
+G_ALWAYS_INLINE static inline void
+max_2x2_backward_by8 (const float *x0, const float *x1, const float *gy, float *g0, float *g1)
+{
+  const V8 ninf = { -INFINITY, -INFINITY, -INFINITY, -INFINITY,
+                    -INFINITY, -INFINITY, -INFINITY, -INFINITY };
+  const V8 zero = { 0 };
+  V8 a, b, c, d, ma, mb, mc, rest, va, vb, vc, vd;
+  M8 up;
+
+  v8_split_pairs (x0, &a, &b);
+  v8_split_pairs (x1, &c, &d);
+  ma = V8_SELECT (a > ninf, a, ninf);
+  mb = V8_SELECT (b > ma, b, ma);
+  mc = V8_SELECT (c > mb, c, mb);
+  V8_LOAD (rest, gy);
+  rest = zero + rest;
+  up = d > mc;
+  vd = V8_SELECT (up, rest, zero);
+  rest = V8_SELECT (up, zero, rest);
+  up = c > mb;
+  vc = V8_SELECT (up, rest, zero);
+  rest = V8_SELECT (up, zero, rest);
+  up = b > ma;
+  vb = V8_SELECT (up, rest, zero);
+  rest = V8_SELECT (up, zero, rest);
+  va = V8_SELECT (a > ninf, rest, zero);
+  v8_store_pairs (g0, &va, &vb);
+  v8_store_pairs (g1, &vc, &vd);
+}
+
+/* The last n < 8 windows of a row: through copies padded with −inf
+ * (which never wins; the padded lanes are dropped). */
+G_ALWAYS_INLINE static inline void
+pad_pairs (const float *src, int64_t n, float *dst)
+{
+  for (int i = 0; i < 16; i++)
+    dst[i] = -INFINITY;
+  memcpy (dst, src, sizeof (float) * 2 * n);
+}
+
+/* 2×2 windows, stride 2: the forward's max in window order (GCC
+ * vectorises this loop well as it is). */
 CX_HOT static void
 max_tiled_2x2 (const PoolGeom *g, const float *restrict x, float *restrict y)
 {
@@ -391,10 +471,8 @@ max_tiled_2x2 (const PoolGeom *g, const float *restrict x, float *restrict y)
     }
 }
 
-/* 2×2 windows, stride 2, backward_set: each window's gradient pixels get
- * the output's gradient at its first maximum (the last strict increase of
- * the running max) and zero elsewhere. `0.0f +` keeps the bits of adding
- * into a zeroed plane (a −0 gradient becomes +0). */
+/* 2×2 windows, stride 2, backward_set: writes every gradient pixel of
+ * the windows (max_2x2_backward_by8). */
 CX_HOT static void
 max_tiled_2x2_backward_set (const PoolGeom *g, const float *restrict x, const float *restrict gy,
                             float *restrict gx)
@@ -403,29 +481,21 @@ max_tiled_2x2_backward_set (const PoolGeom *g, const float *restrict x, const fl
 
   for (int64_t oh = 0; oh < OH; oh++)
     {
-      const float *restrict x0 = x + 2 * oh * IW, *restrict x1 = x0 + IW;
-      const float *restrict gr = gy + oh * OW;
-      float *restrict g0 = gx + 2 * oh * IW, *restrict g1 = g0 + IW;
-      for (int64_t ow = 0; ow < OW; ow++)
+      const float *x0 = x + 2 * oh * IW, *x1 = x0 + IW, *gr = gy + oh * OW;
+      float *g0 = gx + 2 * oh * IW, *g1 = g0 + IW;
+      int64_t ow = 0;
+      for (; ow + 8 <= OW; ow += 8)
+        max_2x2_backward_by8 (x0 + 2 * ow, x1 + 2 * ow, gr + ow, g0 + 2 * ow, g1 + 2 * ow);
+      if (ow < OW)
         {
-          const float a = x0[2 * ow], b = x0[2 * ow + 1], c = x1[2 * ow], d = x1[2 * ow + 1];
-          /* The running max after a, b and c; then, from the last pixel
-           * back, the gradient goes where the max last rose. Selects
-           * only, so the loop vectorises. */
-          const float ma = a > -INFINITY ? a : -INFINITY;
-          const float mb = b > ma ? b : ma;
-          const float mc = c > mb ? c : mb;
-          float rest = 0.0f + gr[ow], v;
-          v = d > mc ? rest : 0.0f;
-          rest = d > mc ? 0.0f : rest;
-          g1[2 * ow + 1] = v;
-          v = c > mb ? rest : 0.0f;
-          rest = c > mb ? 0.0f : rest;
-          g1[2 * ow] = v;
-          v = b > ma ? rest : 0.0f;
-          rest = b > ma ? 0.0f : rest;
-          g0[2 * ow + 1] = v;
-          g0[2 * ow] = a > -INFINITY ? rest : 0.0f;
+          const int64_t n = OW - ow;
+          float p0[16], p1[16], pg[8] = { 0 }, o0[16], o1[16];
+          pad_pairs (x0 + 2 * ow, n, p0);
+          pad_pairs (x1 + 2 * ow, n, p1);
+          memcpy (pg, gr + ow, sizeof (float) * n);
+          max_2x2_backward_by8 (p0, p1, pg, o0, o1);
+          memcpy (g0 + 2 * ow, o0, sizeof (float) * 2 * n);
+          memcpy (g1 + 2 * ow, o1, sizeof (float) * 2 * n);
         }
     }
 }
