@@ -22,6 +22,7 @@
 #include "candor-explain-export.h"
 #include "candor-explain-job.h"
 #include "candor-explain-page.h"
+#include "candor-info-row.h"
 #include "candor-model.h"
 #include "candor-pixel-view.h"
 #include "candor-wrap-box.h"
@@ -144,18 +145,16 @@ add_row (GtkListBox *list,
          const char *title,
          const char *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = candor_info_row_new (title);
   GtkWidget *label = gtk_label_new (value);
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  candor_info_row_add_suffix (CANDOR_INFO_ROW (row), label);
   gtk_list_box_append (list, row);
   return row;
 }
@@ -173,7 +172,7 @@ add_tag (GtkWidget  *row,
   gtk_widget_add_css_class (tag, "tag");
   if (css_class != NULL)
     gtk_widget_add_css_class (tag, css_class);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), tag);
+  candor_info_row_add_prefix (CANDOR_INFO_ROW (row), tag);
 }
 
 static gboolean
@@ -403,15 +402,13 @@ add_probability_row (CandorExplainPage *self,
                      int64_t            k)
 {
   g_autofree char *name = class_name (self, k);
-  g_autofree char *escaped = g_markup_escape_text (name, -1);
   g_autofree char *percent = g_strdup_printf ("%.1f %%", 100.0 * self->result->probabilities[k]);
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = candor_info_row_new (name);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *value = gtk_label_new (percent);
   GtkWidget *bar = gtk_progress_bar_new ();
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  candor_info_row_set_title_one_line (CANDOR_INFO_ROW (row));
   candor_set_tooltip_text (row, name);
   gtk_label_set_xalign (GTK_LABEL (value), 1.0f);
   gtk_widget_add_css_class (value, "numeric");
@@ -420,7 +417,7 @@ add_probability_row (CandorExplainPage *self,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), value);
   gtk_box_append (GTK_BOX (box), bar);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  candor_info_row_add_suffix (CANDOR_INFO_ROW (row), box);
   if (k == true_class (self))
     add_tag (row, _("true"), _("The sample’s label"), "accent");
   if (k == self->result->target)
@@ -1019,7 +1016,7 @@ show_row (CandorExplainPage *self,
           GtkWidget *lock = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
           candor_set_tooltip_text (lock, _("Locked: counterfactuals never change this column"));
           gtk_widget_add_css_class (lock, "dim-label");
-          adw_action_row_add_prefix (ADW_ACTION_ROW (row), lock);
+          candor_info_row_add_prefix (CANDOR_INFO_ROW (row), lock);
         }
     }
 
@@ -1211,26 +1208,23 @@ candor_explain_page_set_findings (CandorExplainPage *self,
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     {
       const CxFinding *f = g_ptr_array_index (findings, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_markup_escape_text (f->note ? f->note : "", -1);
+      GtkWidget *row = candor_info_row_new (f->note ? f->note : "");
       g_autofree char *subtitle = NULL;
       g_autoptr(GDateTime) when = f->created ? g_date_time_new_from_iso8601 (f->created, NULL) : NULL;
       g_autoptr(GDateTime) local = when ? g_date_time_to_local (when) : NULL;
       g_autofree char *date = local ? g_date_time_format (local, "%x %H:%M") : NULL;
 
       /* Translators: sample name · date */
-      subtitle = g_markup_printf_escaped (_("%s · %s"), f->sample ? f->sample : "", date ? date : "");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("emblem-important-symbolic"));
+      subtitle = g_strdup_printf (_("%s · %s"), f->sample ? f->sample : "", date ? date : "");
+      candor_info_row_set_subtitle (CANDOR_INFO_ROW (row), subtitle);
+      candor_info_row_add_prefix (CANDOR_INFO_ROW (row), gtk_image_new_from_icon_name ("emblem-important-symbolic"));
       gtk_list_box_append (self->findings_list, row);
     }
   if (findings == NULL || findings->len == 0)
     {
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No findings yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("Flag a sample when something about its explanation looks wrong."));
+      GtkWidget *row = candor_info_row_new (_("No findings yet"));
+      candor_info_row_set_subtitle (CANDOR_INFO_ROW (row),
+                                    _("Flag a sample when something about its explanation looks wrong."));
       gtk_widget_add_css_class (row, "dim-label");
       gtk_list_box_append (self->findings_list, row);
     }

@@ -7,9 +7,11 @@
 
 #include <glib/gi18n.h>
 
+#include "candor-info-row.h"
 #include "candor-model-card.h"
 #include "candor-model.h"
 #include "candor-tooltip.h"
+#include "candor-width-bin.h"
 
 struct _CandorModelCard
 {
@@ -65,17 +67,15 @@ add_value_row (GtkListBox *list,
                const char *title,
                const char *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = candor_info_row_new (title);
   GtkWidget *label = gtk_label_new (value);
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  candor_info_row_add_suffix (CANDOR_INFO_ROW (row), label);
   gtk_list_box_append (list, row);
   return row;
 }
@@ -86,13 +86,9 @@ add_subtitle_row (GtkListBox *list,
                   const char *title,
                   const char *subtitle)
 {
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
-  g_autofree char *escaped_subtitle = g_markup_escape_text (subtitle, -1);
+  GtkWidget *row = candor_info_row_new (title);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped_title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped_subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  candor_info_row_set_subtitle (CANDOR_INFO_ROW (row), subtitle);
   gtk_list_box_append (list, row);
   return row;
 }
@@ -234,7 +230,7 @@ fill_card (CandorModelCard *self)
   candor_set_tooltip_text (copy, _("Copy the Full SHA-256"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "win.copy-sha256");
   gtk_widget_add_css_class (copy, "flat");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), copy);
+  candor_info_row_add_suffix (CANDOR_INFO_ROW (row), copy);
   size = g_format_size (json_object_get_int_member_with_default (info, "size_bytes", 0));
   add_value_row (self->file_list, _("Size"), size);
   for (guint i = 0; opsets != NULL && i < json_array_get_length (opsets); i++)
@@ -417,4 +413,7 @@ static void
 candor_model_card_init (CandorModelCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The name and producer wrap beside the badge: their width, asked at
+   * each height the row is tried at, is their width (widgets/candor-width-bin.h). */
+  candor_width_bin_wrap (gtk_widget_get_parent (GTK_WIDGET (self->name_label)));
 }

@@ -436,7 +436,13 @@ grow_step (gpointer user_data)
 
   if (size + GROW_STEP < GROW_LIMIT)
     {
+      /* The first rows select the first of them (the selection model
+       * autoselects): the session's sample stays selected. */
+      self->syncing = TRUE;
       gtk_slice_list_model_set_size (self->shown, size + GROW_STEP);
+      self->syncing = FALSE;
+      if (size == 0)
+        on_session_selection_changed (self);
       return G_SOURCE_CONTINUE;
     }
   self->grow_id = 0;
@@ -451,7 +457,11 @@ grow_step (gpointer user_data)
 static void
 start_growing (CandorSamplesView *self)
 {
-  gtk_slice_list_model_set_size (self->shown, GROW_STEP);
+  /* Even the first rows arrive in an idle of their own: a data set is
+   * set while the rest of the window fills in, and one main-loop
+   * iteration that made both stalled it (the table's first 20 rows
+   * are 320 cells). */
+  gtk_slice_list_model_set_size (self->shown, self->session != NULL ? 0 : GROW_STEP);
   if (self->grow_id != 0 || self->session == NULL)
     return;
   self->grow_session = g_object_ref (self->session);

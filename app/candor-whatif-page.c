@@ -22,6 +22,7 @@
 #include "atomic-file.h"
 #include "candor-dataset.h"
 #include "candor-diff-table.h"
+#include "candor-info-row.h"
 #include "candor-model.h"
 #include "candor-pixel-view.h"
 #include "candor-sample.h"
@@ -538,18 +539,14 @@ add_fact (CandorWhatifPage *self,
           const char       *subtitle,
           const char       *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = candor_info_row_new (title);
   GtkWidget *label = gtk_label_new (value);
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-  g_autofree char *escaped_sub = subtitle ? g_markup_escape_text (subtitle, -1) : NULL;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
-  if (escaped_sub != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped_sub);
+  candor_info_row_set_subtitle (CANDOR_INFO_ROW (row), subtitle);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  candor_info_row_add_suffix (CANDOR_INFO_ROW (row), label);
   gtk_list_box_append (self->facts_list, row);
 }
 

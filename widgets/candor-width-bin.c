@@ -72,6 +72,8 @@ candor_width_bin_class_init (CandorWidthBinClass *klass)
   widget_class->get_request_mode = candor_width_bin_get_request_mode;
   widget_class->measure = candor_width_bin_measure;
   widget_class->size_allocate = candor_width_bin_size_allocate;
+
+  gtk_widget_class_set_css_name (widget_class, "widthbin");
 }
 
 static void
