@@ -464,9 +464,9 @@ count_lines (const char *buffer, gsize from, gsize to)
 }
 
 /* Parses the data records after the header (from @from) in the parts
- * @bounds gives, whose @lines were counted, for a table with neither
- * quotes nor carriage returns (so that every LF ends a record). The
- * cells, rows and errors are those parse_buffer gives. */
+ * @bounds gives, with @lines LFs each from @from on, for a table with
+ * neither quotes nor carriage returns (so that every LF ends a record).
+ * The cells, rows and errors are those parse_buffer gives. */
 static gboolean
 parse_parts (CxCsv *csv, gsize from, gsize len, const gsize *bounds, const gsize *lines,
              gsize bad, const char *bad_what, int nparts, GError **error)
@@ -489,10 +489,9 @@ parse_parts (CxCsv *csv, gsize from, gsize len, const gsize *bounds, const gsize
    * for the cells of every record, where no row misses an empty line. */
   for (int k = 0; k < nparts; k++)
     {
-      gsize n;
+      gsize n = lines[k];
       lo[k] = MAX (bounds[k], from);
       hi[k] = MAX (bounds[k + 1], from);
-      n = lines[k] - count_lines (csv->buffer, bounds[k], lo[k]);
       if (hi[k] == len && hi[k] > lo[k] && csv->buffer[len - 1] != '\n')
         n++;
       first[k] = total;
@@ -614,6 +613,9 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
         h++;
       nl = h < len ? memchr (buffer + h, '\n', len - h) : NULL;
       h = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
+      /* The parts' lines from the header's end on, counted before its LF becomes a NUL. */
+      for (int k = 0; k < nparts && bounds[k] < h; k++)
+        lines[k] -= count_lines (buffer, bounds[k], MIN (h, bounds[k + 1]));
       if (!parse_buffer (csv, start, h, bad, bad_what, error) ||
           !parse_parts (csv, h, len, bounds, lines, bad, bad_what, nparts, error))
         return NULL;
