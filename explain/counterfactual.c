@@ -10,6 +10,7 @@
 #include "cx-error.h"
 #include "parallel.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -867,15 +868,24 @@ key_float (guint32 u)
   return f;
 }
 
+/* The first pass's buckets: the top 12 bits of a key. */
+#define KEY_BUCKETS 4096
+#define KEY_BUCKET(key) ((key) >> 20)
+
 /* The k-th smallest of @n @keys (from 0), and in *@below how many are
  * smaller: a radix select, 12 + 10 + 10 bits, each pass keeping the
- * bucket holding rank k (in @work, n keys; @keys is not changed). */
+ * bucket holding rank k (in @work, n keys; @keys is not changed).
+ * @hist: the keys counted by KEY_BUCKET, which the caller did as it made
+ * them (the first pass's counts). The first pass's bucket is left in
+ * @rows (*@n_rows row numbers, in order), and in *@base how many keys
+ * the buckets before it hold. */
 static guint32
-select_key (const guint32 *keys, guint32 *work, int64_t n, int64_t k, int64_t *below)
+select_key (const guint32 *keys, const guint32 *hist, guint32 *work, guint32 *rows, int64_t n,
+            int64_t k, int64_t *below, int64_t *base, int64_t *n_rows)
 {
   static const int shifts[] = { 20, 10, 0 };
   static const guint32 masks[] = { 0xfff, 0x3ff, 0x3ff };
-  guint32 count[4096];
+  guint32 count[KEY_BUCKETS];
   guint32 prefix = 0;
   const guint32 *src = keys;
 
@@ -886,17 +896,34 @@ select_key (const guint32 *keys, guint32 *work, int64_t n, int64_t k, int64_t *b
       guint32 mask = masks[pass], d = 0;
       int64_t under = 0, m = 0;
 
-      memset (count, 0, sizeof (guint32) * (mask + 1));
-      for (int64_t i = 0; i < n; i++)
-        count[(src[i] >> sh) & mask]++;
+      if (pass == 0)
+        memcpy (count, hist, sizeof count);
+      else
+        {
+          memset (count, 0, sizeof (guint32) * (mask + 1));
+          for (int64_t i = 0; i < n; i++)
+            count[(src[i] >> sh) & mask]++;
+        }
       while (under + count[d] <= k)
         under += count[d++];
       k -= under;
       *below += under;
       prefix |= d << sh;
-      for (int64_t i = 0; i < n; i++)
-        if (((src[i] >> sh) & mask) == d)
-          work[m++] = src[i];
+      if (pass == 0)
+        {
+          for (int64_t i = 0; i < n; i++)
+            if (KEY_BUCKET (src[i]) == d)
+              {
+                work[m] = src[i];
+                rows[m++] = (guint32) i;
+              }
+          *base = under;
+          *n_rows = m;
+        }
+      else
+        for (int64_t i = 0; i < n; i++)
+          if (((src[i] >> sh) & mask) == d)
+            work[m++] = src[i];
       n = m;
       src = work;
     }
@@ -967,7 +994,8 @@ stats_of_values (CxColumnStats *st, double *v, int64_t N)
 /* Scratch of one column's statistics. */
 typedef struct
 {
-  guint32 *keys, *work;
+  guint32 *keys, *work, *rows;
+  guint32 *hist;               /* KEY_BUCKETS: keys counted by KEY_BUCKET */
   float *dev;
   GArray *cand;                /* doubles */
 } StatsScratch;
@@ -985,16 +1013,25 @@ static gboolean
 exact_pair (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, double med,
             ExactFunc exact, double *tk, double *tk1, GError **error)
 {
-  int64_t below = 0, under;
-  guint32 key = select_key (w->keys, w->work, N, k, &under), key1 = key;
+  int64_t below = 0, under, base, n_rows;
+  guint32 key = select_key (w->keys, w->hist, w->work, w->rows, N, k, &under, &base, &n_rows);
+  guint32 key1 = key, bucket = KEY_BUCKET (key);
   double *cand;
 
-  /* The (k−1)-th key: the same, or the largest smaller one. */
+  /* The (k−1)-th key: the same, or the largest smaller one (in the k-th's
+   * bucket when that holds a smaller key: the buckets before hold none larger). */
   if (k > 0 && under == k)
     {
       key1 = 0;
-      for (int64_t r = 0; r < N; r++)
-        key1 = w->keys[r] < key && w->keys[r] > key1 ? w->keys[r] : key1;
+      if (under > base)
+        for (int64_t i = 0; i < n_rows; i++)
+          {
+            guint32 kr = w->keys[w->rows[i]];
+            key1 = kr < key && kr > key1 ? kr : key1;
+          }
+      else
+        for (int64_t r = 0; r < N; r++)
+          key1 = w->keys[r] < key && w->keys[r] > key1 ? w->keys[r] : key1;
     }
   if (e > 0)
     {
@@ -1009,19 +1046,37 @@ exact_pair (Search *s, int c, StatsScratch *w, int64_t N, int64_t k, double e, d
       key = float_key (fhi);
     }
   /* Rows below the band, and those in it (one unsigned comparison, no
-   * branch the processor would guess wrong half of the time). */
+   * branch the processor would guess wrong half of the time): when the
+   * band lies in the bucket, its rows and the count before it say. */
   g_array_set_size (w->cand, 0);
-  for (int64_t r = 0; r < N; r++)
+  if (key1 <= key && KEY_BUCKET (key1) == bucket && KEY_BUCKET (key) == bucket)
     {
-      below += w->keys[r] < key1;
-      if (G_UNLIKELY (w->keys[r] - key1 <= key - key1))
+      below = base;
+      for (int64_t i = 0; i < n_rows; i++)
         {
-          double v;
-          if (!exact (s, c, r, med, &v, error))
-            return FALSE;
-          g_array_append_val (w->cand, v);
+          guint32 kr = w->keys[w->rows[i]];
+          below += kr < key1;
+          if (G_UNLIKELY (kr - key1 <= key - key1))
+            {
+              double v;
+              if (!exact (s, c, w->rows[i], med, &v, error))
+                return FALSE;
+              g_array_append_val (w->cand, v);
+            }
         }
     }
+  else
+    for (int64_t r = 0; r < N; r++)
+      {
+        below += w->keys[r] < key1;
+        if (G_UNLIKELY (w->keys[r] - key1 <= key - key1))
+          {
+            double v;
+            if (!exact (s, c, r, med, &v, error))
+              return FALSE;
+            g_array_append_val (w->cand, v);
+          }
+      }
   cand = (double *) (gpointer) w->cand->data;
   g_assert (k >= below && k - below < (int64_t) w->cand->len);
   qsort (cand, w->cand->len, sizeof (double), cmp_double);
@@ -1067,17 +1122,34 @@ column_stats (Search *s, int c, const float *xs, StatsScratch *w, GError **error
   int64_t N = s->csv->n_rows;
   double xmax = 0, amax = 0, e, dmax = 0, ed, med;
   guint32 kmin = G_MAXUINT32, kmax = 0;
+  int64_t nmin = 0, nmax = 0, rmin = 0, rmax = 0;
   gboolean maybe_integer = TRUE, finite = TRUE;
 
   /* x = fl32 ((v − mean) / std) and a = x · std + mean, in double: then
    * |a − v| ≤ |x| std 2⁻²⁴ + |a| 2⁻⁵³ and a few double roundings;
-   * e bounds it with room to spare. */
+   * e bounds it with room to spare. The keys are counted for the median's
+   * select, and the rows holding the extreme ones for the range. */
+  memset (w->hist, 0, sizeof (guint32) * KEY_BUCKETS);
   for (int64_t r = 0; r < N; r++)
     {
       double a = xs[r] * feat->std + feat->mean;
-      w->keys[r] = float_key (xs[r]);
-      kmin = MIN (kmin, w->keys[r]);
-      kmax = MAX (kmax, w->keys[r]);
+      guint32 key = float_key (xs[r]);
+      w->keys[r] = key;
+      w->hist[KEY_BUCKET (key)]++;
+      if (G_UNLIKELY (key <= kmin))
+        {
+          nmin = key < kmin ? 0 : nmin;
+          rmin = key < kmin ? r : rmin;
+          kmin = key;
+          nmin++;
+        }
+      if (G_UNLIKELY (key >= kmax))
+        {
+          nmax = key > kmax ? 0 : nmax;
+          rmax = key > kmax ? r : rmax;
+          kmax = key;
+          nmax++;
+        }
       xmax = MAX (xmax, fabs (xs[r]));
       amax = MAX (amax, fabs (a));
       finite = finite && isfinite (xs[r]);
@@ -1107,27 +1179,43 @@ column_stats (Search *s, int c, const float *xs, StatsScratch *w, GError **error
       st->integer = v == floor (v) && fabs (v) < 9e15;
     }
 
-  /* The range: the extreme keys hold the extreme values. */
+  /* The range: the extreme keys hold the extreme values, taken in row
+   * order (which decides between −0 and +0); one row each is the usual case. */
   st->min = INFINITY;
   st->max = -INFINITY;
-  for (int64_t r = 0; r < N; r++)
-    if (w->keys[r] == kmin || w->keys[r] == kmax)
-      {
-        double v;
-        if (!parse_cell (s, c, r, &v, error))
-          return FALSE;
-        st->min = MIN (st->min, v);
-        st->max = MAX (st->max, v);
-      }
+  if (nmin == 1 && nmax == 1)
+    {
+      int64_t rows[2] = { MIN (rmin, rmax), MAX (rmin, rmax) };
+      for (int i = 0; i < (rows[0] == rows[1] ? 1 : 2); i++)
+        {
+          double v;
+          if (!parse_cell (s, c, rows[i], &v, error))
+            return FALSE;
+          st->min = MIN (st->min, v);
+          st->max = MAX (st->max, v);
+        }
+    }
+  else
+    for (int64_t r = 0; r < N; r++)
+      if (w->keys[r] == kmin || w->keys[r] == kmax)
+        {
+          double v;
+          if (!parse_cell (s, c, r, &v, error))
+            return FALSE;
+          st->min = MIN (st->min, v);
+          st->max = MAX (st->max, v);
+        }
 
   if (!exact_median (s, c, w, N, 0, 0, exact_value, &med, error))
     return FALSE;
   /* Deviations |a − med| as floats: within ed of |v − med|. */
+  memset (w->hist, 0, sizeof (guint32) * KEY_BUCKETS);
   for (int64_t r = 0; r < N; r++)
     {
       double a = xs[r] * feat->std + feat->mean;
       w->dev[r] = (float) fabs (a - med);
       w->keys[r] = float_key (w->dev[r]);
+      w->hist[KEY_BUCKET (w->keys[r])]++;
       dmax = MAX (dmax, w->dev[r]);
     }
   ed = e + dmax * 0x1p-22 + 0x1p-140;
@@ -1170,13 +1258,17 @@ stats_part (gpointer data, int part, int nparts)
   if (lo >= hi)
     return;
   w.keys = g_new (guint32, N);
+  w.hist = g_new (guint32, KEY_BUCKETS);
   w.work = g_new (guint32, N);
+  w.rows = g_new (guint32, N);
   w.dev = g_new (float, N);
   w.cand = g_array_new (FALSE, FALSE, sizeof (double));
   for (int64_t k = lo; k < hi; k++)
     column_stats (j->s, j->numeric[k], j->cols + (gsize) k * N, &w, &j->errors[k]);
   g_free (w.keys);
+  g_free (w.hist);
   g_free (w.work);
+  g_free (w.rows);
   g_free (w.dev);
   g_array_unref (w.cand);
 }
@@ -1448,8 +1540,49 @@ typedef struct
   const double *num;
   const int *cat;
   const ColumnView *view;
+  /* For row_beyond (): NULL when a MAD's reciprocal is not a normal number. */
+  const double *inv_mad;       /* per column, 0 for a categorical one */
+  const int *categorical;      /* the categorical columns */
+  int n_categorical;
+  double shrink;               /* 1 − the margin */
   Nearest *near;               /* [part][item] */
 } NearestJob;
+
+/* Whether row_distance () would reach @bound, decided without its
+ * divisions where that is certain: the same |v − num| times 1/mad, each
+ * within 3 roundings of the quotient, summed in another order in four
+ * sums (the sums of n non-negative terms are both within γₙ = nu/(1 − nu)
+ * of the exact one, Higham, Accuracy and Stability of Numerical
+ * Algorithms, 2002, §4.2). Shrunk by (4C + 16)u and less an allowance for
+ * underflow, the sum so far is below row_distance ()'s, which only grows;
+ * FALSE is no answer, and NaN never passes. @vals: the row's v per column. */
+static inline gboolean
+row_beyond (const NearestJob *j, const float *xr, const double *vals, const double *num, const int *cat,
+            double bound)
+{
+  const double *inv = j->inv_mad;
+  int C = j->s->C;
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+
+  for (int k = 0; k < j->n_categorical; k++)
+    s0 += xr[cat[j->categorical[k]]] != 1.0f;
+  for (int c = 0; c < C; c += 16)
+    {
+      int end = MIN (c + 16, C), k = c;
+      for (; k + 4 <= end; k += 4)
+        {
+          s0 += fabs (vals[k] - num[k]) * inv[k];
+          s1 += fabs (vals[k + 1] - num[k + 1]) * inv[k + 1];
+          s2 += fabs (vals[k + 2] - num[k + 2]) * inv[k + 2];
+          s3 += fabs (vals[k + 3] - num[k + 3]) * inv[k + 3];
+        }
+      for (; k < end; k++)
+        s0 += fabs (vals[k] - num[k]) * inv[k];
+      if (((s0 + s1) + (s2 + s3)) * j->shrink - 0x1p-960 >= bound)
+        return TRUE;
+    }
+  return FALSE;
+}
 
 static void
 nearest_part (gpointer data, int part, int nparts)
@@ -1457,19 +1590,29 @@ nearest_part (gpointer data, int part, int nparts)
   NearestJob *j = data;
   Search *s = j->s;
   Nearest *near = j->near + (gsize) part * j->n;
+  g_autofree double *vals = g_new0 (double, MAX (s->C, 1));
   int64_t lo, hi;
 
   cx_parallel_range (j->x->shape[0], part, nparts, 1, &lo, &hi);
   for (int64_t r = lo; r < hi; r++)
     {
       const float *xr = j->x->data.f + r * s->F;
+      /* Each numeric value as row_distance () computes it. */
+      if (j->inv_mad != NULL)
+        for (int c = 0; c < s->C; c++)
+          if (j->view[c].numeric)
+            vals[c] = xr[j->view[c].feature] * j->view[c].std + j->view[c].mean;
       for (int i = 0; i < j->n; i++)
         {
           Nearest *nb = &near[i];
           double bound = nb->n < NEAREST ? INFINITY : nb->d[nb->worst];
-          double d = row_distance (j->view, s->C, xr, j->num + (gsize) i * s->C, j->cat + (gsize) i * s->C,
-                                   bound);
+          const double *num = j->num + (gsize) i * s->C;
+          const int *cat = j->cat + (gsize) i * s->C;
+          double d;
           int k;
+          if (j->inv_mad != NULL && row_beyond (j, xr, vals, num, cat, bound))
+            continue;
+          d = row_distance (j->view, s->C, xr, num, cat, bound);
           if (!(d < bound))
             continue;
           /* Ties keep the earlier row: a later one with the worst's distance stays out. */
@@ -1493,6 +1636,8 @@ plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, 
 {
   NearestJob job;
   g_autofree ColumnView *view = NULL;
+  g_autofree double *inv_mad = NULL;
+  g_autofree int *categorical = NULL;
   int nparts = (int) MIN (cx_parallel_parts (x->shape[0] * MAX (s->C, 1) * MAX (n, 1)), MAX (x->shape[0], 1));
   int64_t N = x->shape[0];
   g_autofree double *num = g_new0 (double, (gsize) MAX (s->C, 1) * MAX (n, 1));
@@ -1518,6 +1663,19 @@ plausibility_all (Search *s, const CxTensor *x, CxCounterfactual *items, int n, 
   job.num = num;
   job.cat = cat;
   job.view = view = column_views (s);
+  job.inv_mad = inv_mad = g_new0 (double, MAX (s->C, 1));
+  job.categorical = categorical = g_new (int, MAX (s->C, 1));
+  job.n_categorical = 0;
+  for (int c = 0; c < s->C; c++)
+    if (!view[c].numeric)
+      categorical[job.n_categorical++] = c;
+    else
+      {
+        inv_mad[c] = 1 / view[c].mad;
+        if (!(view[c].mad >= DBL_MIN && isnormal (inv_mad[c])))
+          job.inv_mad = NULL;
+      }
+  job.shrink = 1 - (4.0 * s->C + 16) * 0x1p-53;
   job.near = g_new0 (Nearest, (gsize) nparts * n);
   cx_parallel_run (nearest_part, &job, nparts);
   for (int i = 0; i < n; i++)

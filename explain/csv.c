@@ -208,36 +208,129 @@ parse_buffer (CxCsv *csv, gsize start, gsize end, gsize bad, const char *bad_wha
   return TRUE;
 }
 
+/* ---- tables of a megabyte or more, in parts ---- */
+
+/* Sixteen bytes at a time, in GCC's generic vectors (SSE2 on x86-64, plain
+ * words elsewhere): a comparison sets every bit of each lane that holds. */
+typedef signed char Bytes16 __attribute__ ((vector_size (16)));
+typedef guchar UBytes16 __attribute__ ((vector_size (16)));
+
+#define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* A vector's lanes as two words in memory order; the lanes @v sets have their high bit set. */
+static inline void
+lanes_to_words (Bytes16 v, guint64 words[2])
+{
+  memcpy (words, &v, sizeof (Bytes16));
+  words[0] &= HIGH_BITS;
+  words[1] &= HIGH_BITS;
+}
+
+/* The offset in memory of the first byte @flags (high bits, not 0) marks; the mark is cleared. */
+static inline int
+next_flagged (guint64 *flags)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  int bit = __builtin_ctzll (*flags);
+  *flags &= *flags - 1;
+  return bit >> 3;
+#else
+  int bit = __builtin_clzll (*flags);
+  *flags &= ~(G_GUINT64_CONSTANT (0x8000000000000000) >> bit);
+  return bit >> 3;
+#endif
+}
+
+/* Part k of a table is [bounds[k], bounds[k + 1]): each starts after an
+ * LF, so at a character start, and a record is never split when the table
+ * has no quotes. */
+static gsize *
+part_bounds (const char *buffer, gsize start, gsize len, int nparts)
+{
+  gsize *bounds = g_new (gsize, nparts + 1);
+
+  bounds[0] = start;
+  for (int k = 1; k < nparts; k++)
+    {
+      gsize at = MAX (start + (len - start) / nparts * k, bounds[k - 1]);
+      const char *nl = at < len ? memchr (buffer + at, '\n', len - at) : NULL;
+      bounds[k] = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
+    }
+  bounds[nparts] = len;
+  return bounds;
+}
+
 typedef struct
 {
   const char *buffer;
-  gsize start, len;
-  gboolean *valid;             /* per part */
-} Utf8Job;
+  const gsize *bounds;
+  gboolean *valid;             /* per part: UTF-8 without a NUL */
+  gboolean *special;           /* per part: holds a quote or a CR */
+  gsize *lines;                /* per part: its LFs */
+} ScanJob;
 
-/* A part boundary moved past up to three continuation bytes: in valid
- * UTF-8 that is the start of a character. */
-static int64_t
-utf8_boundary (const Utf8Job *j, int64_t at)
-{
-  for (int t = 0; t < 3 && at < (int64_t) j->len && ((guchar) j->buffer[at] & 0xC0) == 0x80; t++)
-    at++;
-  return at;
-}
-
+/* One pass over a part: whether it is valid UTF-8, whether parsing it
+ * needs parse_buffer's quoting, and how many lines it has (which bounds
+ * its records, so its cells can be written where they will stay). ASCII
+ * is checked here, sixteen bytes at a time; a stretch with other bytes is
+ * given to g_utf8_validate_len, cut before an ASCII byte (a character
+ * start, and in invalid text no continuation of what is before it). */
 static void
-utf8_part (gpointer data, int part, int nparts)
+scan_part (gpointer data, int part, int nparts)
 {
-  Utf8Job *j = data;
-  int64_t lo, hi;
+  ScanJob *j = data;
+  const char *buf = j->buffer;
+  gsize i = j->bounds[part], end = j->bounds[part + 1], checked = i, lines = 0;
+  gboolean valid = TRUE;
+  Bytes16 special = { 0 };
+  guint64 words[2];
 
-  cx_parallel_range ((int64_t) (j->len - j->start), part, nparts, 1, &lo, &hi);
-  lo = part > 0 ? utf8_boundary (j, lo + (int64_t) j->start) : lo + (int64_t) j->start;
-  hi = part < nparts - 1 ? utf8_boundary (j, hi + (int64_t) j->start) : hi + (int64_t) j->start;
-  j->valid[part] = lo >= hi || g_utf8_validate_len (j->buffer + lo, (gsize) (hi - lo), NULL);
+  while (end - i >= 16)
+    {
+      /* At most 255 blocks, so that a lane counts its LFs in a byte. */
+      gsize n = MIN ((end - i) / 16, 255), from = i;
+      UBytes16 count = { 0 };
+      Bytes16 other = { 0 };
+      guchar counts[16];
+
+      for (gsize b = 0; b < n; b++, i += 16)
+        {
+          Bytes16 v;
+          memcpy (&v, buf + i, sizeof v);
+          count -= (UBytes16) (v == '\n');
+          special |= (v == '"') | (v == '\r');
+          other |= v | (v == 0);
+        }
+      memcpy (counts, &count, sizeof counts);
+      for (int l = 0; l < 16; l++)
+        lines += counts[l];
+      lanes_to_words (other, words);
+      if (valid && (words[0] | words[1]) != 0)
+        {
+          /* [checked, to) ends before an ASCII byte (or the part); it
+           * starts where the last such stretch ended, or after ASCII. */
+          gsize to = i;
+          from = MAX (checked, from);
+          while (to < end && (guchar) buf[to] >= 0x80)
+            to++;
+          valid = to <= from || g_utf8_validate_len (buf + from, to - from, NULL);
+          checked = to;
+        }
+      else
+        checked = MAX (checked, i);
+    }
+  lanes_to_words (special, words);
+  j->special[part] = (words[0] | words[1]) != 0;
+  for (; i < end; i++)
+    {
+      lines += buf[i] == '\n';
+      j->special[part] = j->special[part] || buf[i] == '"' || buf[i] == '\r';
+    }
+  if (valid && checked < end)
+    valid = g_utf8_validate_len (buf + checked, end - checked, NULL);
+  j->valid[part] = valid;
+  j->lines[part] = lines;
 }
-
-/* ---- tables without quotes or carriage returns, in parts ---- */
 
 /* Where a part of the data stopped. */
 typedef enum
@@ -250,9 +343,10 @@ typedef enum
 typedef struct
 {
   CxCsv *csv;
-  gsize *bounds;               /* part k: [bounds[k], bounds[k + 1]) */
-  gsize len, bad;
-  Offsets *off;                /* per part */
+  const gsize *lo, *hi;        /* part k: [lo[k], hi[k]) */
+  gsize bad;
+  guint32 *cells;
+  const gsize *first, *room;   /* per part: where its cells go, how many fit */
   int64_t *records;            /* per part: records parsed (up to the error) */
   PartStatus *status;
   int *field;
@@ -260,109 +354,152 @@ typedef struct
 
 /* The records of one part, every one ending in LF (the last one may end
  * the buffer) and none holding a quote or CR: parse_buffer's loop
- * without quoting. Errors are kept, not formatted: the part does not know
- * its first record's number. */
+ * without quoting, moving from one comma or LF to the next sixteen bytes
+ * at a time. Cells stay where they are, so only delimiters become NULs.
+ * Errors are kept, not formatted: the part does not know its first
+ * record's number. */
 static void
 parse_part (gpointer data, int part, int nparts)
 {
   PartsJob *j = data;
   char *buf = j->csv->buffer;
-  gsize i = j->bounds[part], o = i, end = j->bounds[part + 1];
-  Offsets *off = &j->off[part];
-  guint8 stop[256] = { 0 };
+  gsize i = j->lo[part], end = j->hi[part], cell = i, bad = j->bad;
+  guint32 *out = j->cells + j->first[part];
+  int n_columns = j->csv->n_columns, n_fields = 0;
+  int64_t records = 0;
 
-  stop[','] = stop['\n'] = 1;
-  j->records[part] = 0;
   j->status[part] = PART_OK;
   while (i < end)
     {
-      int n_fields = 0;
+      gsize at = i;
+      guint64 words[2];
+      Bytes16 v;
 
-      if (buf[i] == '\n')
+      if (end - i >= 16)
+        memcpy (&v, buf + i, sizeof v);
+      else
         {
-          i++;
-          continue;
+          /* The tail, padded with NULs (which delimit nothing): the next part is not ours to read. */
+          char tail[16] = { 0 };
+          memcpy (tail, buf + i, end - i);
+          memcpy (&v, tail, sizeof v);
         }
-      for (;;)
-        {
-          gsize src = i, field = o, k = i;
-          int c;
+      i = MIN (i + 16, end);
+      lanes_to_words ((v == ',') | (v == '\n'), words);
+      for (int h = 0; h < 2; h++)
+        while (words[h] != 0)
+          {
+            gsize p = at + 8 * h + next_flagged (&words[h]);
+            char c = buf[p];
 
-          while (k < end && !stop[(guchar) buf[k]])
-            k++;
-          if (o != i)
-            memmove (buf + o, buf + i, k - i);
-          o += k - i;
-          i = k;
-          if (j->bad >= src && j->bad < i)
-            {
-              j->status[part] = PART_BAD_BYTE;
-              j->field[part] = n_fields;
-              return;
-            }
-          c = i < end ? (unsigned char) buf[i] : -1;
-          buf[o++] = '\0';
-          offsets_push (off, (guint32) field);
-          n_fields++;
-          if (c == ',')
-            {
-              i++;
-              if (i >= end)
-                {
-                  /* A trailing comma ends in one more, empty, field. */
-                  buf[o] = '\0';
-                  offsets_push (off, (guint32) o);
-                  o++;
-                  n_fields++;
-                  break;
-                }
-              continue;
-            }
-          if (c == '\n')
-            i++;
-          break;
+            /* An empty line is no record. */
+            if (c == '\n' && n_fields == 0 && p == cell)
+              {
+                cell = p + 1;
+                continue;
+              }
+            if (G_UNLIKELY (bad - cell < p - cell))
+              {
+                j->status[part] = PART_BAD_BYTE;
+                j->field[part] = n_fields;
+                j->records[part] = records;
+                return;
+              }
+            /* A record with too many fields stores no more than fit: it is an error anyway. */
+            if (n_fields < n_columns)
+              *out++ = (guint32) cell;
+            n_fields++;
+            buf[p] = '\0';
+            cell = p + 1;
+            if (c == '\n')
+              {
+                if (n_fields != n_columns)
+                  {
+                    j->status[part] = PART_FIELD_COUNT;
+                    j->field[part] = n_fields;
+                    j->records[part] = records;
+                    return;
+                  }
+                records++;
+                n_fields = 0;
+              }
+          }
+    }
+  /* The last record of the buffer need not end in LF; a trailing comma
+   * ends in one more, empty, field. The buffer has a NUL after its end. */
+  if (n_fields > 0 || cell < end)
+    {
+      if (bad - cell < end - cell)
+        {
+          j->status[part] = PART_BAD_BYTE;
+          j->field[part] = n_fields;
+          j->records[part] = records;
+          return;
         }
-      if (n_fields != j->csv->n_columns)
+      if (n_fields < n_columns)
+        *out++ = (guint32) cell;
+      n_fields++;
+      buf[end] = '\0';
+      if (n_fields != n_columns)
         {
           j->status[part] = PART_FIELD_COUNT;
           j->field[part] = n_fields;
+          j->records[part] = records;
           return;
         }
-      j->records[part]++;
+      records++;
     }
+  g_assert (out <= j->cells + j->first[part] + j->room[part]);
+  j->records[part] = records;
 }
 
-/* Parses the data records after the header (from @from) in @nparts parts,
- * for a table with neither quotes nor carriage returns (so that every LF
- * ends a record). The cells, rows and errors are those parse_buffer gives. */
-static gboolean
-parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, const char *bad_what, int nparts,
-             GError **error)
+/* LFs in [from, to). */
+static gsize
+count_lines (const char *buffer, gsize from, gsize to)
 {
-  g_autofree gsize *bounds = NULL;
-  g_autofree Offsets *off = NULL;
-  g_autofree int64_t *records = NULL;
-  g_autofree PartStatus *status = NULL;
-  g_autofree int *field = NULL;
+  gsize n = 0;
+  for (const char *p = buffer + from; (p = memchr (p, '\n', buffer + to - p)) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* Parses the data records after the header (from @from) in the parts
+ * @bounds gives, with @lines LFs each from @from on, for a table with
+ * neither quotes nor carriage returns (so that every LF ends a record).
+ * The cells, rows and errors are those parse_buffer gives. */
+static gboolean
+parse_parts (CxCsv *csv, gsize from, gsize len, const gsize *bounds, const gsize *lines,
+             gsize bad, const char *bad_what, int nparts, GError **error)
+{
+  g_autofree gsize *lo = g_new (gsize, nparts);
+  g_autofree gsize *hi = g_new (gsize, nparts);
+  g_autofree gsize *first = g_new (gsize, nparts);
+  g_autofree gsize *room = g_new (gsize, nparts);
+  g_autofree int64_t *records = g_new0 (int64_t, nparts);
+  g_autofree PartStatus *status = g_new0 (PartStatus, nparts);
+  g_autofree int *field = g_new0 (int, nparts);
+  g_autofree guint32 *cells = NULL;
   PartsJob job;
   int64_t record = 1;
-  gsize total = 0;
+  gsize total = 0, n_cells = 0;
   gboolean ok = TRUE;
 
-  bounds = g_new (gsize, nparts + 1);
-  bounds[0] = from;
-  for (int k = 1; k < nparts; k++)
+  /* A part holds at most one record per LF (and the buffer's unended last
+   * one), and at most one cell per delimiter (and that last one): room
+   * for the cells of every record, where no row misses an empty line. */
+  for (int k = 0; k < nparts; k++)
     {
-      gsize at = MAX (from + (len - from) / nparts * k, bounds[k - 1]);
-      const char *nl = at < len ? memchr (csv->buffer + at, '\n', len - at) : NULL;
-      bounds[k] = nl != NULL ? (gsize) (nl - csv->buffer) + 1 : len;
+      gsize n = lines[k];
+      lo[k] = MAX (bounds[k], from);
+      hi[k] = MAX (bounds[k + 1], from);
+      if (hi[k] == len && hi[k] > lo[k] && csv->buffer[len - 1] != '\n')
+        n++;
+      first[k] = total;
+      room[k] = hi[k] > lo[k] ? MIN (n * (gsize) csv->n_columns, hi[k] - lo[k] + 1) : 0;
+      total += room[k];
     }
-  bounds[nparts] = len;
-  off = g_new0 (Offsets, nparts);
-  records = g_new0 (int64_t, nparts);
-  status = g_new0 (PartStatus, nparts);
-  field = g_new0 (int, nparts);
-  job = (PartsJob) { csv, bounds, len, bad, off, records, status, field };
+  cells = g_new (guint32, MAX (total, 1));
+  job = (PartsJob) { csv, lo, hi, bad, cells, first, room, records, status, field };
   cx_parallel_run (parse_part, &job, nparts);
 
   /* The first part that stopped reports, its rows counted on from the parts before. */
@@ -383,26 +520,22 @@ parse_parts (CxCsv *csv, gsize from, gsize len, gsize bad, const char *bad_what,
           ok = FALSE;
         }
     }
-  if (ok)
-    {
-      guint32 *cells;
-      for (int k = 0; k < nparts; k++)
-        total += off[k].len;
-      cells = g_new (guint32, MAX (total, 1));
-      total = 0;
-      for (int k = 0; k < nparts; k++)
-        {
-          if (off[k].len > 0)
-            memcpy (cells + total, off[k].v, sizeof (guint32) * off[k].len);
-          total += off[k].len;
-        }
-      g_free (csv->cells);
-      csv->cells = cells;
-      csv->n_rows = record - 1;
-    }
+  if (!ok)
+    return FALSE;
+  /* Empty lines left gaps: close them. */
   for (int k = 0; k < nparts; k++)
-    g_free (off[k].v);
-  return ok;
+    {
+      gsize n = (gsize) records[k] * (gsize) csv->n_columns;
+      if (first[k] != n_cells && n > 0)
+        memmove (cells + n_cells, cells + first[k], sizeof (guint32) * n);
+      n_cells += n;
+    }
+  if (n_cells < total)
+    cells = g_renew (guint32, cells, MAX (n_cells, 1));
+  g_free (csv->cells);
+  csv->cells = g_steal_pointer (&cells);
+  csv->n_rows = record - 1;
+  return TRUE;
 }
 
 static gint forced_parts;
@@ -428,6 +561,12 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
   g_autoptr(CxCsv) csv = g_new0 (CxCsv, 1);
   const char *bad_end = NULL, *bad_what;
   gsize start = 0, bad = G_MAXSIZE;
+  g_autofree gsize *bounds = NULL;
+  g_autofree gboolean *valid = NULL;
+  g_autofree gboolean *special = NULL;
+  g_autofree gsize *lines = NULL;
+  gboolean all_valid = TRUE, quoting = FALSE;
+  int nparts;
 
   csv->path = g_strdup (name);
   csv->buffer = buffer;
@@ -440,45 +579,48 @@ parse_owned (char *buffer, gsize len, const char *name, GError **error)
     }
   if (len >= 3 && memcmp (buffer, "\xEF\xBB\xBF", 3) == 0)
     start = 3;
-  /* One pass over the whole buffer, in parts whose ends are moved to
-   * character starts (the text is valid exactly when every part is); cells
-   * are only checked when it fails, at the first invalid byte, which the
-   * whole buffer's validation then finds. */
-  {
-    int nparts = parts_for (len - start);
-    g_autofree gboolean *valid = g_new (gboolean, nparts);
-    Utf8Job job = { buffer, start, len, valid };
-    gboolean all = TRUE;
-    if (nparts > 1)
-      {
-        cx_parallel_run (utf8_part, &job, nparts);
-        for (int k = 0; k < nparts; k++)
-          all = all && valid[k];
-      }
-    if ((nparts == 1 || !all) && !g_utf8_validate_len (buffer + start, len - start, &bad_end))
-      bad = (gsize) (bad_end - buffer);
-  }
+  /* A table of a megabyte or more is scanned in parts, one per thread,
+   * that end after an LF (the text is valid exactly when every part is);
+   * cells are only checked when it fails, at the first invalid byte,
+   * which the whole buffer's validation then finds. */
+  nparts = parts_for (len - start);
+  if (nparts > 1)
+    {
+      ScanJob job;
+      bounds = part_bounds (buffer, start, len, nparts);
+      valid = g_new (gboolean, nparts);
+      special = g_new (gboolean, nparts);
+      lines = g_new (gsize, nparts);
+      job = (ScanJob) { buffer, bounds, valid, special, lines };
+      cx_parallel_run (scan_part, &job, nparts);
+      for (int k = 0; k < nparts; k++)
+        {
+          all_valid = all_valid && valid[k];
+          quoting = quoting || special[k];
+        }
+    }
+  if ((nparts == 1 || !all_valid) && !g_utf8_validate_len (buffer + start, len - start, &bad_end))
+    bad = (gsize) (bad_end - buffer);
   /* Named now: parsing moves cells within the buffer. */
   bad_what = bad < len && buffer[bad] == '\0' ? "a NUL byte" : "invalid UTF-8";
-  {
-    int nparts = parts_for (len - start);
-    if (nparts > 1 && memchr (buffer + start, '"', len - start) == NULL &&
-        memchr (buffer + start, '\r', len - start) == NULL)
-      {
-        /* No quotes, no CR: the header is the first line that is not
-         * empty; the data after it is parsed in parts. */
-        gsize h = start;
-        const char *nl;
-        while (h < len && buffer[h] == '\n')
-          h++;
-        nl = h < len ? memchr (buffer + h, '\n', len - h) : NULL;
-        h = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
-        if (!parse_buffer (csv, start, h, bad, bad_what, error) ||
-            !parse_parts (csv, h, len, bad, bad_what, nparts, error))
-          return NULL;
-        return g_steal_pointer (&csv);
-      }
-  }
+  if (nparts > 1 && !quoting)
+    {
+      /* No quotes, no CR: the header is the first line that is not
+       * empty; the data after it is parsed in parts. */
+      gsize h = start;
+      const char *nl;
+      while (h < len && buffer[h] == '\n')
+        h++;
+      nl = h < len ? memchr (buffer + h, '\n', len - h) : NULL;
+      h = nl != NULL ? (gsize) (nl - buffer) + 1 : len;
+      /* The parts' lines from the header's end on, counted before its LF becomes a NUL. */
+      for (int k = 0; k < nparts && bounds[k] < h; k++)
+        lines[k] -= count_lines (buffer, bounds[k], MIN (h, bounds[k + 1]));
+      if (!parse_buffer (csv, start, h, bad, bad_what, error) ||
+          !parse_parts (csv, h, len, bounds, lines, bad, bad_what, nparts, error))
+        return NULL;
+      return g_steal_pointer (&csv);
+    }
   if (!parse_buffer (csv, start, len, bad, bad_what, error))
     return NULL;
   return g_steal_pointer (&csv);

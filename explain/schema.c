@@ -86,17 +86,53 @@ parse_number_slow (const char *text, double *value)
   return TRUE;
 }
 
-gboolean
-cx_parse_number (const char *text, double *value)
+/* '0' to '9', as g_ascii_isdigit () but without its table. */
+static inline gboolean
+is_digit (char c)
+{
+  return (guchar) (c - '0') < 10;
+}
+
+/* Moves *@p past the digits there, appending them to @m (wrapping when
+ * there are too many: the caller counts them). */
+static inline void
+read_digits (const char **p, guint64 *m)
+{
+  const char *q = *p;
+  guint64 v = *m;
+
+  for (; is_digit (*q); q++)
+    v = v * 10 + (guint64) (*q - '0');
+  *m = v;
+  *p = q;
+}
+
+/* A decimal Clinger's fast path reads: m·10^exp10, negated when negative. */
+typedef struct
+{
+  guint64 m;
+  int exp10;
+  gboolean negative;
+} Decimal;
+
+typedef enum
+{
+  NUMBER_NONE,                 /* not a number */
+  NUMBER_FAST,                 /* read into a Decimal */
+  NUMBER_SLOW,                 /* for strtod */
+} NumberKind;
+
+/* Clinger's fast path: a decimal of at most 19 significant digits whose
+ * mantissa is below 2^53 and whose power of ten is exact is correctly
+ * rounded by one multiplication or division; anything else goes to strtod. */
+static NumberKind
+read_decimal_any (const char *text, Decimal *d)
 {
   const char *p = text;
   guint64 m = 0;
   int significant = 0, exp10 = 0, digits = 0;
   gboolean negative = FALSE;
 
-  /* Clinger's fast path: a decimal of at most 19 significant digits whose
-   * mantissa is below 2^53 and whose power of ten is exact is correctly
-   * rounded by one multiplication or division; anything else goes to strtod. */
   while (*p == ' ' || *p == '\t')
     p++;
   if (*p == '-' || *p == '+')
@@ -106,7 +142,7 @@ cx_parse_number (const char *text, double *value)
       if (m == 0 && *p == '0')
         continue;
       if (++significant > 19)
-        return parse_number_slow (text, value);
+        return NUMBER_SLOW;
       m = m * 10 + (guint64) (*p - '0');
     }
   if (*p == '.')
@@ -116,11 +152,11 @@ cx_parse_number (const char *text, double *value)
         if (m == 0 && *p == '0')
           continue;
         if (++significant > 19)
-          return parse_number_slow (text, value);
+          return NUMBER_SLOW;
         m = m * 10 + (guint64) (*p - '0');
       }
   if (digits == 0)
-    return parse_number_slow (text, value);
+    return NUMBER_SLOW;
   if (*p == 'e' || *p == 'E')
     {
       int e = 0, sign = 1;
@@ -128,7 +164,7 @@ cx_parse_number (const char *text, double *value)
       if (*p == '-' || *p == '+')
         sign = *p++ == '-' ? -1 : 1;
       if (!g_ascii_isdigit (*p))
-        return FALSE;
+        return NUMBER_NONE;
       for (; g_ascii_isdigit (*p); p++)
         if (e < 100000)
           e = e * 10 + (*p - '0');
@@ -137,11 +173,68 @@ cx_parse_number (const char *text, double *value)
   while (*p == ' ' || *p == '\t')
     p++;
   if (*p != '\0' || m > (G_GUINT64_CONSTANT (1) << 53) || exp10 < -22 || exp10 > 22)
-    return parse_number_slow (text, value);
-  *value = exp10 < 0 ? (double) m / exact_pow10[-exp10] : (double) m * exact_pow10[exp10];
-  if (negative)
-    *value = -*value;
-  return TRUE;
+    return NUMBER_SLOW;
+  d->m = m;
+  d->exp10 = exp10;
+  d->negative = negative;
+  return NUMBER_FAST;
+}
+
+/* read_decimal_any (), quicker for what tables mostly hold: [sign] digits
+ * [. digits], no more than 19 digits in all (leading zeros too, which
+ * then change neither m nor the exponent). */
+static inline NumberKind
+read_decimal (const char *text, Decimal *d)
+{
+  const char *p = text, *from;
+  guint64 m = 0;
+  gsize n;
+  int exp10 = 0;
+  gboolean negative = *p == '-';
+
+  if (*p == '-' || *p == '+')
+    p++;
+  from = p;
+  read_digits (&p, &m);
+  n = (gsize) (p - from);
+  if (*p == '.')
+    {
+      from = ++p;
+      read_digits (&p, &m);
+      n += (gsize) (p - from);
+      exp10 = -(int) MIN ((gsize) (p - from), 23);
+    }
+  if (*p != '\0' || n == 0 || n > 19 || m > (G_GUINT64_CONSTANT (1) << 53) || exp10 < -22)
+    return read_decimal_any (text, d);
+  d->m = m;
+  d->exp10 = exp10;
+  d->negative = negative;
+  return NUMBER_FAST;
+}
+
+static inline double
+decimal_value (const Decimal *d)
+{
+  double v = d->exp10 < 0 ? (double) d->m / exact_pow10[-d->exp10] : (double) d->m * exact_pow10[d->exp10];
+  return d->negative ? -v : v;
+}
+
+gboolean
+cx_parse_number (const char *text, double *value)
+{
+  Decimal d;
+
+  switch (read_decimal (text, &d))
+    {
+    case NUMBER_FAST:
+      *value = decimal_value (&d);
+      return TRUE;
+    case NUMBER_SLOW:
+      return parse_number_slow (text, value);
+    case NUMBER_NONE:
+    default:
+      return FALSE;
+    }
 }
 
 /* ---- parsing ---- */
@@ -654,13 +747,49 @@ encode_column (const CxSchema *s, const CxSchemaColumn *col, const char *text, f
   return FALSE;
 }
 
-static gboolean
-encode_csv_row (const CxSchema *schema, const CxCsv *csv, int64_t r, float *out, GError **error)
+/* What encoding a table's column needs, side by side, so that a numeric
+ * cell is read without going through its column and feature. */
+typedef struct
 {
+  int csv_column;
+  int feature;                 /* numeric: its feature; categorical: −1 */
+  double mean, std;
+} ColumnPlan;
+
+static ColumnPlan *
+column_plans (const CxSchema *schema)
+{
+  ColumnPlan *plans = g_new (ColumnPlan, MAX (schema->n_columns, 1));
+
   for (int c = 0; c < schema->n_columns; c++)
     {
       const CxSchemaColumn *col = &schema->columns[c];
-      const char *text = cx_csv_cell (csv, r, col->csv_column);
+      plans[c].csv_column = col->csv_column;
+      plans[c].feature = col->kind == CX_COLUMN_NUMERIC ? col->features[0] : -1;
+      plans[c].mean = plans[c].feature >= 0 ? schema->features[plans[c].feature].mean : 0;
+      plans[c].std = plans[c].feature >= 0 ? schema->features[plans[c].feature].std : 1;
+    }
+  return plans;
+}
+
+static gboolean
+encode_csv_row (const CxSchema *schema, const ColumnPlan *plans, const CxCsv *csv, int64_t r,
+                float *out, GError **error)
+{
+  const guint32 *cells = csv->cells + r * csv->n_columns;
+
+  for (int c = 0; c < schema->n_columns; c++)
+    {
+      const CxSchemaColumn *col = &schema->columns[c];
+      const char *text = csv->buffer + cells[plans[c].csv_column];
+      Decimal d;
+      /* A number, as encode_column () encodes it; the rest (empty cells,
+       * categories, strtod's numbers, errors) goes there. */
+      if (plans[c].feature >= 0 && *text != '\0' && read_decimal (text, &d) == NUMBER_FAST)
+        {
+          out[plans[c].feature] = (float) ((decimal_value (&d) - plans[c].mean) / plans[c].std);
+          continue;
+        }
       if (G_UNLIKELY (!encode_column (schema, col, text, out, csv->path, NULL, NULL)))
         {
           g_autofree char *what = g_strdup_printf ("row %" G_GINT64_FORMAT, r + 1);
@@ -686,6 +815,7 @@ check_bound (const CxSchema *schema, const CxCsv *csv, GError **error)
 typedef struct
 {
   const CxSchema *schema;
+  const ColumnPlan *plans;
   const CxCsv *csv;
   float *out;
   int64_t *first_bad;          /* per part: the first row that does not encode, or −1 */
@@ -700,7 +830,7 @@ encode_part (gpointer data, int part, int nparts)
   cx_parallel_range (j->csv->n_rows, part, nparts, 1, &lo, &hi);
   j->first_bad[part] = -1;
   for (int64_t r = lo; r < hi; r++)
-    if (!encode_csv_row (j->schema, j->csv, r, j->out + r * j->schema->n_features, NULL))
+    if (!encode_csv_row (j->schema, j->plans, j->csv, r, j->out + r * j->schema->n_features, NULL))
       {
         j->first_bad[part] = r;
         return;
@@ -714,6 +844,7 @@ cx_schema_encode (const CxSchema *schema, const CxCsv *csv, GError **error)
   int64_t shape[2];
   int nparts;
   g_autofree int64_t *first_bad = NULL;
+  g_autofree ColumnPlan *plans = NULL;
   EncodeJob job;
 
   g_return_val_if_fail (schema != NULL && csv != NULL, NULL);
@@ -733,7 +864,9 @@ cx_schema_encode (const CxSchema *schema, const CxCsv *csv, GError **error)
   /* Rows in parts, one per thread; the first bad row of all is the one reported. */
   nparts = (int) MIN (cx_parallel_parts (csv->n_rows * MAX (schema->n_columns, 1)), csv->n_rows);
   first_bad = g_new (int64_t, nparts);
+  plans = column_plans (schema);
   job.schema = schema;
+  job.plans = plans;
   job.csv = csv;
   job.out = x->data.f;
   job.first_bad = first_bad;
@@ -741,8 +874,8 @@ cx_schema_encode (const CxSchema *schema, const CxCsv *csv, GError **error)
   for (int k = 0; k < nparts; k++)
     if (first_bad[k] >= 0)
       {
-        if (!encode_csv_row (schema, csv, first_bad[k], x->data.f + first_bad[k] * schema->n_features,
-                             error))
+        if (!encode_csv_row (schema, plans, csv, first_bad[k],
+                             x->data.f + first_bad[k] * schema->n_features, error))
           return NULL;
         g_assert_not_reached ();
       }
@@ -753,6 +886,7 @@ CxTensor *
 cx_schema_encode_row (const CxSchema *schema, const CxCsv *csv, int64_t row, GError **error)
 {
   g_autoptr(CxTensor) x = NULL;
+  g_autofree ColumnPlan *plans = NULL;
   int64_t shape[2] = { 1, schema->n_features };
 
   if (!check_bound (schema, csv, error))
@@ -765,7 +899,8 @@ cx_schema_encode_row (const CxSchema *schema, const CxCsv *csv, int64_t row, GEr
       return NULL;
     }
   x = cx_tensor_new (CX_ELEM_FLOAT, 2, shape, error);
-  if (x == NULL || !encode_csv_row (schema, csv, row, x->data.f, error))
+  plans = column_plans (schema);
+  if (x == NULL || !encode_csv_row (schema, plans, csv, row, x->data.f, error))
     return NULL;
   return g_steal_pointer (&x);
 }

@@ -320,20 +320,32 @@ assert_same_in_parts (const GString *text)
 
 /* Large tables without quotes are parsed in parts: empty lines, a missing
  * last line break, a trailing comma, rows of the wrong length or with a
- * bad byte in either half, and (parsed whole) CR line ends and quotes all
- * give what one pass gives. */
+ * bad byte in either half, a header longer than the rest, long runs of
+ * two-byte characters, a character cut short at the end, and (parsed
+ * whole) CR line ends and quotes all give what one pass gives. */
 static void
 test_csv_parts (void)
 {
-  for (int k = 0; k < 11; k++)
+  for (int k = 0; k < 14; k++)
     {
       g_autoptr(GString) text = g_string_new (k == 2 ? "\n\n" : "");
       int rows = k == 7 ? 0 : 120000;
 
       g_string_append (text, k == 8 ? "id,word,x,y\r\n" : "id,word,x,y\n");
+      if (k == 11)
+        {
+          /* The last column's name runs on past where the parts split. */
+          g_string_truncate (text, text->len - 1);
+          for (int r = 0; r < 4000000; r++)
+            g_string_append_c (text, "yz"[r % 2]);
+          g_string_append_c (text, '\n');
+        }
       for (int r = 0; r < rows; r++)
         {
           const char *word = r % 3 == 0 ? "caf\xC3\xA9" : r % 3 == 1 ? "" : "plain";
+          if (k == 12)
+            word = r % 2 == 0 ? "\xCE\xB1\xCE\xB2\xCE\xB3\xCE\xB4\xCE\xB5\xCE\xB6\xCE\xB7\xCE\xB8\xCE\xB9"
+                                "\xCE\xBA\xCE\xBB\xCE\xBC" : "\xC3\xA9t\xC3\xA9";
           if (k == 2 && r % 1000 == 7)
             g_string_append (text, "\n\n");
           if (k == 4 && r == 90000)
@@ -360,6 +372,8 @@ test_csv_parts (void)
       if (k == 7)
         for (int r = 0; r < 1200000; r++)
           g_string_append_c (text, '\n');
+      if (k == 13)
+        g_string_append (text, "7,\xCE");
       assert_same_in_parts (text);
     }
 }
@@ -403,6 +417,11 @@ test_parse_number (void)
     { ".5", 0.5 }, { "5.", 5 }, { "0.221000003814697", 0.221000003814697 },
     { "12345678901234567890123", 12345678901234567890123.0 }, { "1e-30", 1e-30 },
     { "0.1", 0.1 }, { "3.90000009536743", 3.90000009536743 },
+    /* Around the quick reader's limits: 19 digits in all, 2^53, 10^-22. */
+    { "-0", -0.0 }, { "123456789.0123456789", 123456789.0123456789 },
+    { "0000000000000000000001.5", 1.5 }, { "9007199254740993", 9007199254740993.0 },
+    { "0.0000000000000000000001", 1e-22 }, { "0.00000000000000000000012", 1.2e-22 },
+    { "-12.5000000000000000000", -12.5 },
   };
   static const char *const bad[] = { "", " ", "abc", "1,5", "1e", "--1", "nan", "inf", "1e999", "0x", "1 2" };
 
