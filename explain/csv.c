@@ -1,4 +1,3 @@
-#include "atomic-file.h"
 /* csv.c: an RFC 4180 reader that unescapes in place.
  *
  * The file is read into one buffer and every cell is unescaped where it
@@ -9,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "csv.h"
+#include "atomic-file.h"
 #include "cx-error.h"
 #include "parallel.h"
 
