@@ -74,7 +74,7 @@ struct _CandorExplainPage
   GtkSpinButton *outlier_spin;
   GtkWidget *opacity_control;
   GtkScale *opacity_scale;
-  GtkGrid *maps_grid;
+  GtkFlowBox *maps_grid;       /* three maps a row, two when the page is narrow */
   CandorColorBar *color_bar;
   GtkLabel *hover_label;
   GtkLabel *bars_caption;
@@ -916,7 +916,8 @@ build_maps (CandorExplainPage *self)
       gtk_widget_add_controller (view, motion);
       gtk_box_append (GTK_BOX (cell), view);
       gtk_box_append (GTK_BOX (cell), caption);
-      gtk_grid_attach (self->maps_grid, cell, i % 3, i / 3, 1, 1);
+      gtk_flow_box_append (self->maps_grid, cell);
+      gtk_widget_set_focusable (gtk_widget_get_parent (cell), FALSE);
       self->map_views[i] = CANDOR_PIXEL_VIEW (view);
       self->map_captions[i] = GTK_LABEL (caption);
     }
