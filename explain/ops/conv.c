@@ -1795,7 +1795,10 @@ typedef struct
 static gboolean
 small_k_applies (const ConvGeom *g)
 {
-  return !g->depthwise && g->G == 1 && g->K <= SMALL_K &&
+  /* Not 1×1 layers (MobileNets' expansions of 16 to 32 channels): their
+   * GEMM reads the image as it is, with no im2col to save, and BLAS was
+   * measured 8 % faster on MobileNetV2's forward than these loops. */
+  return !g->depthwise && !g->pointwise && g->G == 1 && g->K <= SMALL_K &&
          sizeof (float) * g->K * g->osz <= COL_BUDGET;
 }
 
@@ -2227,7 +2230,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       if (direct)
         return TRUE;
     }
-  if (small_k_applies (g) && !g->pointwise)
+  if (small_k_applies (g))
     return conv_apply_small_k (run, g, NULL, w, NULL, !set, (float *) colside, image, error);
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
