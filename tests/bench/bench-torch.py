@@ -172,6 +172,12 @@ def bench_model(entry, args):
               file=sys.stderr)
         if what:
             save(args.out_dir, name, what, out)
+    if entry["torch"]["kind"] == "torchvision":
+        # The same batch gradient in float64 (untimed): a reference against
+        # which both engines' float32 rounding can be measured.
+        m64 = model.double()
+        g64 = gradient(fixed_batch_call(m64, entry.get("batch_fixed", 0)), x.double(), targets)
+        np.save(os.path.join(args.out_dir, f"torch-{name}-grad64.npy"), g64.numpy())
     return res
 
 

@@ -257,6 +257,25 @@ def main():
     p("  logits: max |a - b| / max |ORT| over the batch; cos / relL2: cosine similarity and")
     p("  ||C - PyTorch|| / ||PyTorch|| of the batch gradient and of the IG attribution.")
     p("")
+    # Both float32 gradients against PyTorch's in float64.
+    rows = []
+    for entry in manifest.get("models", []):
+        name = entry["name"]
+        ref = npy(d, f"torch-{name}-grad64.npy")
+        if ref is None:
+            continue
+        rels = []
+        for peer in ("candor", "torch"):
+            a = npy(d, f"{peer}-{name}-grad.npy")
+            _, r = cos_rel(a, ref) if a is not None and a.shape == ref.shape else (None, None)
+            rels.append(f"{r:.1e}" if r is not None else "-")
+        rows.append(f"  {name:13s} {rels[0]:>10s} {rels[1]:>10s}")
+    if rows:
+        p("batch gradient against PyTorch in float64 (||g - g64|| / ||g64||)")
+        p(f"  {'model':13s} {'Candor':>10s} {'PyTorch':>10s}")
+        for r in rows:
+            p(r)
+        p("")
 
     # memory
     cr = load(os.path.join(d, "candor-rss.json")) or {}
