@@ -352,6 +352,15 @@ typedef struct
   int *field;
 } PartsJob;
 
+/* Part @part stops with @status at field @field after @records records. */
+static inline void
+part_stop (PartsJob *j, int part, PartStatus status, int field, int64_t records)
+{
+  j->status[part] = status;
+  j->field[part] = field;
+  j->records[part] = records;
+}
+
 /* The records of one part, every one ending in LF (the last one may end
  * the buffer) and none holding a quote or CR: parse_buffer's loop
  * without quoting, moving from one comma or LF to the next sixteen bytes
@@ -400,9 +409,7 @@ parse_part (gpointer data, int part, int nparts)
               }
             if (G_UNLIKELY (bad - cell < p - cell))
               {
-                j->status[part] = PART_BAD_BYTE;
-                j->field[part] = n_fields;
-                j->records[part] = records;
+                part_stop (j, part, PART_BAD_BYTE, n_fields, records);
                 return;
               }
             /* A record with too many fields stores no more than fit: it is an error anyway. */
@@ -415,9 +422,7 @@ parse_part (gpointer data, int part, int nparts)
               {
                 if (n_fields != n_columns)
                   {
-                    j->status[part] = PART_FIELD_COUNT;
-                    j->field[part] = n_fields;
-                    j->records[part] = records;
+                    part_stop (j, part, PART_FIELD_COUNT, n_fields, records);
                     return;
                   }
                 records++;
@@ -431,9 +436,7 @@ parse_part (gpointer data, int part, int nparts)
     {
       if (bad - cell < end - cell)
         {
-          j->status[part] = PART_BAD_BYTE;
-          j->field[part] = n_fields;
-          j->records[part] = records;
+          part_stop (j, part, PART_BAD_BYTE, n_fields, records);
           return;
         }
       if (n_fields < n_columns)
@@ -442,9 +445,7 @@ parse_part (gpointer data, int part, int nparts)
       buf[end] = '\0';
       if (n_fields != n_columns)
         {
-          j->status[part] = PART_FIELD_COUNT;
-          j->field[part] = n_fields;
-          j->records[part] = records;
+          part_stop (j, part, PART_FIELD_COUNT, n_fields, records);
           return;
         }
       records++;

@@ -1978,6 +1978,45 @@ walk_chunk (Crew *crew, const ConvGeom *g, float *image, int64_t grp, const Chun
     im2col_walk (g, image, grp, ch, col, reverse, 0, 1, phases);
 }
 
+/* The chunk's column side of group @grp as an [Mg, n] matrix: in place
+ * for one image, else gathered into @tmp. Its leading dimension in *@ld. */
+static const float *
+chunk_colside (const ChunksJob *j, const Chunk *ch, int64_t grp, float *tmp, Crew *crew,
+               int64_t *ld)
+{
+  const ConvGeom *g = j->g;
+
+  if (ch->nb == 1)
+    {
+      *ld = g->osz;
+      return j->colside + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
+    }
+  if (crew != NULL)
+    crew_gather (crew, g, j->colside, grp, ch, tmp);
+  else
+    gather_colside (g, j->colside, grp, ch, tmp, 0, 1);
+  *ld = ch->nb * (ch->r1 - ch->r0) * g->co[2];
+  return tmp;
+}
+
+/* The chunk's im2col of group @grp as a [K, n] matrix: the image itself
+ * when @col is NULL (1×1, one image), else built in @col. */
+static const float *
+chunk_image_cols (const ChunksJob *j, const Chunk *ch, int64_t grp, float *col, float *phases,
+                  Crew *crew, int64_t *ld)
+{
+  const ConvGeom *g = j->g;
+
+  if (col == NULL)
+    {
+      *ld = g->isz;
+      return j->image + (ch->n0 * g->C + grp * g->Cg) * g->isz;
+    }
+  walk_chunk (crew, g, (float *) j->image, grp, ch, col, FALSE, phases);
+  *ld = ch->nb * (ch->r1 - ch->r0) * g->co[2];
+  return col;
+}
+
 static void
 job_chunks (gpointer data, int part, int nparts)
 {
@@ -2059,19 +2098,9 @@ apply_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float 
 
   for (int64_t grp = 0; grp < g->G; grp++)
     {
-      const float *wg = j->w + grp * g->Mg * g->K, *B;
+      const float *wg = j->w + grp * g->Mg * g->K;
       int64_t ldb;
-      if (col == NULL)
-        {
-          B = j->image + (ch->n0 * g->C + grp * g->Cg) * g->isz;
-          ldb = g->isz;
-        }
-      else
-        {
-          walk_chunk (crew, g, (float *) j->image, grp, ch, col, FALSE, phases);
-          B = col;
-          ldb = n;
-        }
+      const float *B = chunk_image_cols (j, ch, grp, col, phases, crew, &ldb);
       if (ch->nb == 1)
         {
           /* In place: the group's channels of one image are a [Mg, P] matrix. */
@@ -2182,22 +2211,9 @@ apply_t_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, floa
 
   for (int64_t grp = 0; grp < g->G; grp++)
     {
-      const float *wg = j->w + grp * g->Mg * g->K, *A;
+      const float *wg = j->w + grp * g->Mg * g->K;
       int64_t lda;
-      if (ch->nb == 1)
-        {
-          A = j->colside + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
-          lda = g->osz;
-        }
-      else
-        {
-          if (crew != NULL)
-            crew_gather (crew, g, j->colside, grp, ch, tmp);
-          else
-            gather_colside (g, j->colside, grp, ch, tmp, 0, 1);
-          A = tmp;
-          lda = n;
-        }
+      const float *A = chunk_colside (j, ch, grp, tmp, crew, &lda);
       if (j->direct)
         sgemm_chunk (crew, TRUE, FALSE, g->K, n, g->Mg, wg, g->K, A, lda, j->flag ? 0.0f : 1.0f,
                      j->out + (ch->n0 * g->C + grp * g->Cg) * g->isz, g->isz);
@@ -2256,33 +2272,9 @@ weight_grad_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, 
 
   for (int64_t grp = 0; grp < g->G; grp++)
     {
-      const float *A, *B;
       int64_t lda, ldb;
-      if (ch->nb == 1)
-        {
-          A = j->colside + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
-          lda = g->osz;
-        }
-      else
-        {
-          if (crew != NULL)
-            crew_gather (crew, g, j->colside, grp, ch, tmp);
-          else
-            gather_colside (g, j->colside, grp, ch, tmp, 0, 1);
-          A = tmp;
-          lda = n;
-        }
-      if (col == NULL)
-        {
-          B = j->image + (ch->n0 * g->C + grp * g->Cg) * g->isz;
-          ldb = g->isz;
-        }
-      else
-        {
-          walk_chunk (crew, g, (float *) j->image, grp, ch, col, FALSE, phases);
-          B = col;
-          ldb = n;
-        }
+      const float *A = chunk_colside (j, ch, grp, tmp, crew, &lda);
+      const float *B = chunk_image_cols (j, ch, grp, col, phases, crew, &ldb);
       sgemm_chunk (crew, FALSE, TRUE, g->Mg, g->K, n, A, lda, B, ldb, 1.0f,
                    j->out + grp * g->Mg * g->K, g->K);
     }
