@@ -5,8 +5,11 @@
  */
 #include "testutil.h"
 #include "engine.h"
+#include "blas.h"
+#include "parallel.h"
 
 #include <math.h>
+#include <string.h>
 
 /* y = relu(relu(x)) used twice: the gradient reaching x accumulates from both paths. */
 static void
@@ -223,6 +226,61 @@ test_in_place_matches_kept (void)
       g_assert_nonnull (cx_exec_value_grad (kept, v));
 }
 
+/* cx_sgemm_parts against a plain triple loop in double, for the four
+ * transpositions, cut by rows (M >= N) and by columns (N > M), with beta
+ * adding onto C and padded leading dimensions (the padding untouched);
+ * and the same bits for 1 and 3 threads (its parts are set by the shape
+ * alone). */
+static void
+test_sgemm_parts (void)
+{
+  const int shapes[2][3] = { { 301, 47, 1200 }, { 37, 530, 900 } };  /* M, N, K */
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  int saved = cx_parallel_get_threads ();
+
+  for (int s = 0; s < 2; s++)
+    for (int ta = 0; ta < 2; ta++)
+      for (int tb = 0; tb < 2; tb++)
+        {
+          const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+          const int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 5, ldc = N + 2;
+          g_autofree float *A = g_new (float, (gsize) (ta ? K : M) * lda);
+          g_autofree float *B = g_new (float, (gsize) (tb ? N : K) * ldb);
+          g_autofree float *C0 = g_new (float, (gsize) M * ldc);
+          g_autofree float *C1 = g_new (float, (gsize) M * ldc);
+          g_autofree float *C3 = g_new (float, (gsize) M * ldc);
+
+          g_assert_cmpint ((int64_t) M * N * K / CX_SGEMM_PART_MACS, >, 1);
+          for (int i = 0; i < (ta ? K : M) * lda; i++)
+            A[i] = (float) g_rand_double_range (rand, -1, 1);
+          for (int i = 0; i < (tb ? N : K) * ldb; i++)
+            B[i] = (float) g_rand_double_range (rand, -1, 1);
+          for (int i = 0; i < M * ldc; i++)
+            C0[i] = (float) g_rand_double_range (rand, -1, 1);
+          memcpy (C1, C0, sizeof (float) * M * ldc);
+          memcpy (C3, C0, sizeof (float) * M * ldc);
+          cx_parallel_set_threads (1);
+          cx_sgemm_parts (ta, tb, M, N, K, 0.5f, A, lda, B, ldb, 2.0f, C1, ldc);
+          cx_parallel_set_threads (3);
+          cx_sgemm_parts (ta, tb, M, N, K, 0.5f, A, lda, B, ldb, 2.0f, C3, ldc);
+          g_assert_cmpmem (C1, sizeof (float) * M * ldc, C3, sizeof (float) * M * ldc);
+          for (int i = 0; i < M; i++)
+            {
+              for (int j = 0; j < N; j++)
+                {
+                  double want = 2.0 * C0[i * ldc + j];
+                  for (int k = 0; k < K; k++)
+                    want += 0.5 * (ta ? A[k * lda + i] : A[i * lda + k]) *
+                            (tb ? B[j * ldb + k] : B[k * ldb + j]);
+                  g_assert_cmpfloat (fabs (C1[i * ldc + j] - want), <, 1e-4);
+                }
+              for (int j = N; j < ldc; j++)
+                g_assert_cmpfloat (C1[i * ldc + j], ==, C0[i * ldc + j]);
+            }
+        }
+  cx_parallel_set_threads (saved);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -234,5 +292,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/exec/backward/written-then-added-matches-finite-differences",
                    test_written_then_added_gradcheck);
   g_test_add_func ("/exec/backward/in-place-matches-kept-values", test_in_place_matches_kept);
+  g_test_add_func ("/blas/parts/match-the-product-for-any-thread-count", test_sgemm_parts);
   return g_test_run ();
 }
