@@ -725,6 +725,8 @@ cx_model_free (CxModel *m)
       g_free (n->in);
       g_free (n->out);
       g_free ((char *) n->name);
+      g_free (n->derived[0]);
+      g_free (n->derived[1]);
     }
   g_free (m->nodes);
   for (int i = 0; i < m->n_values; i++)
@@ -1225,6 +1227,13 @@ build_graph (CxModel *m, const char *dir, const CxLoadOptions *opt, GError **err
 
   if (m->unsupported_ops->len == 0 && !fold_constants (m, error))
     return FALSE;
+  for (int i = 0; i < m->n_nodes; i++)
+    {
+      CxNode *node = &m->nodes[i];
+      for (int k = 0; k < node->n_in && k < 32; k++)
+        if (node->in[k] >= 0 && m->values[node->in[k]].constant != NULL)
+          node->constant_inputs |= 1u << k;
+    }
   return TRUE;
 }
 
@@ -1332,6 +1341,41 @@ const char *
 cx_model_metadata (const CxModel *model, const char *key)
 {
   return g_hash_table_lookup (model->metadata, key);
+}
+
+const float *
+cx_node_derived (const CxNode *node, int slot, gconstpointer source, gsize floats,
+                 CxDeriveFunc make, gpointer user_data)
+{
+  /* The slot is a cache: filling it does not change what the node means. */
+  gpointer *place = (gpointer *) &((CxNode *) node)->derived[slot];
+  CxDerived *d = g_atomic_pointer_get (place);
+
+  if (d != NULL && d->source == source && d->floats == floats)
+    return d->data;
+  if (d != NULL)
+    return NULL;                /* another source or size: not this cache's */
+  d = g_try_malloc (sizeof (CxDerived) + floats * sizeof (float));
+  if (d == NULL)
+    return NULL;
+  d->source = source;
+  d->floats = floats;
+  make (user_data, d->data);
+  if (!g_atomic_pointer_compare_and_exchange (place, NULL, d))
+    {
+      g_free (d);
+      d = g_atomic_pointer_get (place);
+      return d->source == source && d->floats == floats ? d->data : NULL;
+    }
+  return d->data;
+}
+
+void
+cx_model_forget_derived (CxModel *model)
+{
+  for (int i = 0; i < model->n_nodes; i++)
+    for (int s = 0; s < 2; s++)
+      g_clear_pointer (&model->nodes[i].derived[s], g_free);
 }
 
 CxModel *

@@ -80,6 +80,10 @@ CxModel     *cx_model_load_from_data  (const guint8 *data, gsize len, const char
                                        const char *dir, const CxLoadOptions *options,
                                        GError **error);
 void         cx_model_free            (CxModel *model);
+/* Drops what kernels derived from the model's constants (transformed
+ * weights): call after changing a constant in place, with no run using
+ * the model. */
+void         cx_model_forget_derived  (CxModel *model);
 
 /* Value id of @name, or -1. */
 int          cx_model_find_value      (const CxModel *model, const char *name);

@@ -104,7 +104,30 @@ struct _CxNode
   gconstpointer proto;        /* the Onnx__NodeProto, for attribute lookup */
   gpointer params;            /* parsed attributes, owned */
   gboolean folded;            /* evaluated at load: its outputs are constants */
+  guint32 constant_inputs;    /* bit k: input k is a constant of the model */
+  /* Data a kernel derives once from constant inputs (transformed weights),
+   * kept with the model; see cx_node_derived. */
+  gpointer derived[2];
 };
+
+/* What a kernel keeps in a node's derived slot: @floats floats made from
+ * the constant tensor @source. */
+typedef struct
+{
+  gconstpointer source;
+  gsize floats;
+  float data[];
+} CxDerived;
+
+typedef void (*CxDeriveFunc) (gpointer user_data, float *dst);
+
+/* The floats in slot @slot (0 or 1) of @node, made by @make the first time
+ * (from @source, which must be the node's constant input: the slot is
+ * dropped when constants change, cx_model_forget_derived). Safe from
+ * several runs at once: a run that loses the race frees its copy. NULL
+ * when memory is short; the caller then derives into its own buffer. */
+const float *cx_node_derived (const CxNode *node, int slot, gconstpointer source, gsize floats,
+                              CxDeriveFunc make, gpointer user_data);
 
 static inline gboolean
 cx_op_input_is_diff (const CxOpDef *def, int k)

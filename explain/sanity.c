@@ -232,6 +232,7 @@ cx_sanity_run (const CxModel *model, const CxTensor *x, CxAttributionFunc func,
       if (node->n_in > 2 && node->in[2] >= 0 && work->values[node->in[2]].constant != NULL &&
           work->values[node->in[2]].producer < 0)
         randomise (work->values[node->in[2]].constant, rand);
+      cx_model_forget_derived (work);
       g_ptr_array_add (names, g_strdup (node->name));
       attr = func (work, x, user_data, error);
       if (attr == NULL)

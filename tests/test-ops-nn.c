@@ -694,6 +694,81 @@ CONV_TEST (test_convt_strided_large, TRUE, .nsp = 2, .n = 2, .c = 3, .m = 2, .in
            .k = { 5, 4 }, .strides = { 3, 2 }, .pads = { 1, 2, 0, 1 }, .has_pads = TRUE,
            .bias = TRUE)
 
+/* 3×3 stride-1 layers with 16 channels or more on both sides go through
+ * Winograd's F(2×2, 3×3) (explain/ops/winograd.c), the input gradient
+ * through the same with the kernel flipped: odd output sizes (part
+ * tiles), every begin pad it takes (0, 1, 2 and SAME's uneven ones), one
+ * image cut into chunks of tile rows; the weight built in (transformed
+ * once and kept: from 16 tiles) and as a graph input (per call: from 64). */
+CONV_TEST (test_conv_winograd_kept, FALSE, .nsp = 2, .n = 2, .c = 16, .m = 18, .in = { 5, 6 },
+           .k = { 3, 3 }, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE)
+CONV_TEST (test_conv_winograd_same_lower, FALSE, .nsp = 2, .n = 3, .c = 17, .m = 16,
+           .in = { 8, 7 }, .k = { 3, 3 }, .auto_pad = "SAME_LOWER")
+CONV_TEST (test_convt_winograd, TRUE, .nsp = 2, .n = 2, .c = 16, .m = 20, .in = { 7, 6 },
+           .k = { 3, 3 }, .pads = { 1, 0, 1, 2 }, .has_pads = TRUE, .bias = TRUE)
+
+static void
+test_conv_winograd (void)
+{
+  const ConvSpec odd = { .nsp = 2, .n = 4, .c = 20, .m = 17, .in = { 9, 7 }, .k = { 3, 3 },
+                         .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec uneven = { .nsp = 2, .n = 5, .c = 16, .m = 24, .in = { 8, 11 },
+                            .k = { 3, 3 }, .pads = { 0, 2, 2, 0 }, .has_pads = TRUE };
+  const ConvSpec wide = { .nsp = 2, .n = 5, .c = 16, .m = 16, .in = { 6, 5 }, .k = { 3, 3 },
+                          .pads = { 2, 2, 2, 2 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec band = { .nsp = 2, .n = 1, .c = 16, .m = 20, .in = { 61, 35 },
+                          .k = { 3, 3 }, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE };
+  const ConvSpec *specs[] = { &odd, &uneven, &wide, &band };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      check_conv_forward_only (specs[i]);
+      check_conv_grads_naive (specs[i]);
+    }
+}
+
+/* The kept transform of a built-in weight is dropped with
+ * cx_model_forget_derived after the weight changes in place (as the
+ * sanity check's randomisation does): the next run uses the new weight. */
+static void
+test_conv_winograd_forget (void)
+{
+  const ConvSpec s = { .nsp = 2, .n = 2, .c = 16, .m = 16, .in = { 6, 6 }, .k = { 3, 3 },
+                       .pads = { 1, 1, 1, 1 }, .has_pads = TRUE };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (21);
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxTensor) x = NULL;
+  g_autoptr(CxTensor) w = NULL;
+  int64_t xs[4], ws[4], bs[1], ys[4];
+  CxTensor *kept;
+
+  spec_shapes (&s, FALSE, xs, ws, bs);
+  x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
+  w = weights_like (rand, 4, ws);
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+  cx_test_graph_const (g, "w", w);
+  cx_test_graph_node (g, "Conv", "x,w", "y");
+  spec_attrs (g, &s, FALSE);
+  cx_test_graph_output (g, "y");
+  m = build_or_die (g);
+  kept = m->values[cx_model_find_value (m, "w")].constant;
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(CxTensor) y = NULL;
+      g_autofree double *ref = NULL;
+      if (round > 0)
+        {
+          for (int64_t i = 0; i < kept->numel; i++)
+            kept->data.f[i] = (float) g_rand_double_range (rand, -0.3, 0.3);
+          cx_model_forget_derived (m);
+        }
+      ref = naive_conv (&s, x, kept, NULL, ys);
+      y = cx_test_run (m, &x, 0);
+      assert_close (y, ref, prod (4, ys), 1e-4, 1e-4);
+    }
+}
+
 /* Depthwise layers large enough for the kernels to split across a helper
  * thread, on both paths (phase planes, channels-last). */
 static void
@@ -1877,6 +1952,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/pointwise", test_conv_pointwise);
   g_test_add_func ("/ops/conv/pointwise-strided", test_conv_pointwise_strided);
   g_test_add_func ("/ops/conv/pointwise-grouped", test_conv_pointwise_grouped);
+  g_test_add_func ("/ops/conv/winograd", test_conv_winograd);
+  g_test_add_func ("/ops/conv/winograd-kept-weight", test_conv_winograd_kept);
+  g_test_add_func ("/ops/conv/winograd-same-lower", test_conv_winograd_same_lower);
+  g_test_add_func ("/ops/conv/winograd-kept-weight-changed", test_conv_winograd_forget);
+  g_test_add_func ("/ops/convtranspose/winograd", test_convt_winograd);
   g_test_add_func ("/ops/conv/1d", test_conv_1d);
   g_test_add_func ("/ops/conv/3d", test_conv_3d);
   g_test_add_func ("/ops/conv/batch-folded-into-gemm", test_conv_batch_folded);

@@ -44,6 +44,7 @@
 #include "onnx.pb-c.h"
 #include "../parallel.h"
 #include "../blas.h"
+#include "winograd.h"
 
 #include <limits.h>
 #include <string.h>
@@ -111,6 +112,8 @@ typedef struct
    * written (CxOpDef.forward_clamp), min (max (y, lo), hi). */
   gboolean clamp;
   float lo, hi;
+  /* The node whose weight this is (its kept transforms), or NULL. */
+  const CxNode *node;
 } ConvGeom;
 
 /* The fused activation, with exactly Relu's and Clip's formula. */
@@ -462,6 +465,7 @@ conv_geometry (const CxNode *node, const CxTensor *x, const CxTensor *w, const C
     g->pointwise = g->pointwise && g->s[i] == 1 && g->p[i] == 0;
   g->depthwise = g->Cg == 1 && g->G > 1;
   g->clamp = FALSE;
+  g->node = node;
   /* BLAS takes int dimensions. */
   if (g->K > INT_MAX / 4 || g->osz > INT_MAX / 4 || g->Mg > INT_MAX / 4 ||
       g->N * g->osz > INT_MAX / 4)
@@ -2126,6 +2130,63 @@ apply_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float 
     }
 }
 
+/* Fills @p for winograd.h when @g is its kind of convolution (2-D, 3×3,
+ * stride and dilation 1, one group): @g itself, or with @flipped the
+ * convolution that computes image += col2im (Wᵀ · colside). FALSE when
+ * the shape is not its kind or too small to gain. */
+/* Whether @g's weight is its node's constant (kept transforms). */
+static gboolean
+winograd_kept (const ConvGeom *g)
+{
+  return g->node != NULL && (g->node->constant_inputs & (1u << 1)) != 0;
+}
+
+static gboolean
+winograd_shape (const ConvGeom *g, gboolean flipped, CxWinograd *p)
+{
+  if (g->G != 1 || g->im[0] != 1 || g->k[0] != 1 || g->k[1] != 3 || g->k[2] != 3)
+    return FALSE;
+  for (int i = 1; i < MAX_SPATIAL; i++)
+    if (g->s[i] != 1 || g->d[i] != 1)
+      return FALSE;
+  if (!flipped)
+    *p = (CxWinograd) { .N = g->N, .Cin = g->C, .Cout = g->M, .H = g->im[1], .W = g->im[2],
+                        .OH = g->co[1], .OW = g->co[2], .ph = g->p[1], .pw = g->p[2] };
+  else
+    *p = (CxWinograd) { .N = g->N, .Cin = g->M, .Cout = g->C, .H = g->co[1], .W = g->co[2],
+                        .OH = g->im[1], .OW = g->im[2], .ph = 2 - g->p[1], .pw = 2 - g->p[2],
+                        .flipped = TRUE };
+  return cx_winograd_applies (p, winograd_kept (g));
+}
+
+typedef struct
+{
+  const CxWinograd *p;
+  const float *w;
+} WinoMake;
+
+static void
+winograd_make (gpointer data, float *dst)
+{
+  const WinoMake *m = data;
+  cx_winograd_weights (m->p, m->w, dst);
+}
+
+/* The Winograd convolution, its weight transformed once per model when
+ * the weight is the node's constant. */
+static gboolean
+winograd_run (CxRun *run, const ConvGeom *g, CxWinograd *p, const float *x, const float *w,
+              float *y, GError **error)
+{
+  if (winograd_kept (g))
+    {
+      WinoMake make = { p, w };
+      p->u = cx_node_derived (g->node, p->flipped ? 1 : 0, w, cx_winograd_weight_floats (p),
+                              winograd_make, &make);
+    }
+  return cx_winograd_conv (run, p, x, w, y, error);
+}
+
 /* colside (=, or += with @accumulate) W · im2col (image) (+ bias). */
 static gboolean
 conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
@@ -2134,11 +2195,21 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
   ChunksJob job = { .g = g, .fn = apply_chunk, .image = image, .w = w, .bias = bias,
                     .out = colside, .flag = accumulate };
   ChunkPlan plan;
+  CxWinograd wp;
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
   if (small_k_applies (g))
     return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, NULL, error);
+  if (winograd_shape (g, FALSE, &wp))
+    {
+      wp.bias = bias;
+      wp.accumulate = accumulate;
+      wp.clamp = g->clamp;
+      wp.lo = g->lo;
+      wp.hi = g->hi;
+      return winograd_run (run, g, &wp, image, w, colside, error);
+    }
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
   /* Chunks write disjoint parts of the column side. */
   return run_chunks (run, &job, &plan,
@@ -2157,6 +2228,8 @@ conv_apply_flipped (CxRun *run, const ConvGeom *g, const float *colside, const f
 {
   ConvGeom f = *g;
   int64_t wshape[1] = { g->M * g->K };
+
+  f.node = NULL;                /* another weight */
   CxTensor *wf;
   gboolean ok;
 
@@ -2234,6 +2307,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
   ChunksJob job = { .g = g, .fn = apply_t_chunk, .colside = colside, .w = w, .out = image,
                     .flag = set };
   ChunkPlan plan;
+  CxWinograd wp;
   gboolean direct;
 
   /* Measured, the flipped dense convolution gained nothing over col2im
@@ -2248,6 +2322,11 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
     }
   if (small_k_applies (g))
     return conv_apply_small_k (run, g, NULL, w, NULL, !set, (float *) colside, image, error);
+  if (winograd_shape (g, TRUE, &wp))
+    {
+      wp.accumulate = !set;
+      return winograd_run (run, g, &wp, colside, w, image, error);
+    }
   plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
