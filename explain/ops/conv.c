@@ -1806,35 +1806,98 @@ small_k_applies (const ConvGeom *g)
          sizeof (float) * g->K * g->osz <= COL_BUDGET;
 }
 
+/* small_k_rows for output channels m … m + 3 over the first P − P % 8
+ * pixels: each column vector read once for four channels, the sums kept
+ * in registers, in the same order as the one-channel loop below. */
+CX_HOT static void
+small_k_block4 (const ConvGeom *g, const float *restrict col, const float *w,
+                const float *bias, gboolean accumulate, float *out, int64_t m)
+{
+  const int64_t P = g->osz, K = g->K;
+  const float *w0 = w + m * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
+  float *restrict y0 = out + m * P, *restrict y1 = y0 + P, *restrict y2 = y1 + P,
+        *restrict y3 = y2 + P;
+
+  for (int64_t p = 0; p + 8 <= P; p += 8)
+    {
+      V8 a0, a1, a2, a3;
+      int64_t k = 0;
+      if (accumulate)
+        {
+          memcpy (&a0, y0 + p, sizeof a0);
+          memcpy (&a1, y1 + p, sizeof a1);
+          memcpy (&a2, y2 + p, sizeof a2);
+          memcpy (&a3, y3 + p, sizeof a3);
+        }
+      else
+        {
+          const float b0 = bias ? bias[m] : 0.0f, b1 = bias ? bias[m + 1] : 0.0f;
+          const float b2 = bias ? bias[m + 2] : 0.0f, b3 = bias ? bias[m + 3] : 0.0f;
+          a0 = (V8) { b0, b0, b0, b0, b0, b0, b0, b0 };
+          a1 = (V8) { b1, b1, b1, b1, b1, b1, b1, b1 };
+          a2 = (V8) { b2, b2, b2, b2, b2, b2, b2, b2 };
+          a3 = (V8) { b3, b3, b3, b3, b3, b3, b3, b3 };
+        }
+      for (; k + 3 <= K; k += 3)
+        {
+          V8 c0, c1, c2;
+          memcpy (&c0, col + k * P + p, sizeof c0);
+          memcpy (&c1, col + (k + 1) * P + p, sizeof c1);
+          memcpy (&c2, col + (k + 2) * P + p, sizeof c2);
+          a0 += w0[k] * c0 + w0[k + 1] * c1 + w0[k + 2] * c2;
+          a1 += w1[k] * c0 + w1[k + 1] * c1 + w1[k + 2] * c2;
+          a2 += w2[k] * c0 + w2[k + 1] * c1 + w2[k + 2] * c2;
+          a3 += w3[k] * c0 + w3[k + 1] * c1 + w3[k + 2] * c2;
+        }
+      for (; k < K; k++)
+        {
+          V8 c;
+          memcpy (&c, col + k * P + p, sizeof c);
+          a0 += w0[k] * c;
+          a1 += w1[k] * c;
+          a2 += w2[k] * c;
+          a3 += w3[k] * c;
+        }
+      memcpy (y0 + p, &a0, sizeof a0);
+      memcpy (y1 + p, &a1, sizeof a1);
+      memcpy (y2 + p, &a2, sizeof a2);
+      memcpy (y3 + p, &a3, sizeof a3);
+    }
+}
+
 CX_HOT static void
 small_k_rows (const ConvGeom *g, const float *restrict col, const float *w, const float *bias,
               gboolean accumulate, float *out)
 {
-  const int64_t P = g->osz, K = g->K;
+  const int64_t P = g->osz, K = g->K, head = P - P % 8;
+  int64_t m0 = 0;
 
+  for (; m0 + 4 <= g->M && head > 0; m0 += 4)
+    small_k_block4 (g, col, w, bias, accumulate, out, m0);
   for (int64_t m = 0; m < g->M; m++)
     {
+      const int64_t from = m < m0 ? head : 0;
       const float *wm = w + m * K;
       float *restrict y = out + m * P;
       int64_t k = 0;
       if (!accumulate)
         {
           const float bv = bias != NULL ? bias[m] : 0.0f;
-          for (int64_t p = 0; p < P; p++)
+          for (int64_t p = from; p < P; p++)
             y[p] = bv;
         }
       for (; k + 3 <= K; k += 3)
         {
           const float w0 = wm[k], w1 = wm[k + 1], w2 = wm[k + 2];
           const float *restrict c0 = col + k * P, *restrict c1 = c0 + P, *restrict c2 = c1 + P;
-          for (int64_t p = 0; p < P; p++)
+          for (int64_t p = from; p < P; p++)
             y[p] += w0 * c0[p] + w1 * c1[p] + w2 * c2[p];
         }
       for (; k < K; k++)
         {
           const float wk = wm[k];
           const float *restrict ck = col + k * P;
-          for (int64_t p = 0; p < P; p++)
+          for (int64_t p = from; p < P; p++)
             y[p] += wk * ck[p];
         }
       if (g->clamp)

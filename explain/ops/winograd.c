@@ -114,118 +114,142 @@ job_weights (gpointer data, int part, int nparts)
       }
 }
 
-/* Input row @iy of @plane into @dst, @n floats from column −pw, zero
- * outside the plane. */
-static inline void
-padded_row (const CxWinograd *p, const float *plane, int64_t iy, float *dst, int64_t n)
-{
-  int64_t lead, len;
-
-  if (iy < 0 || iy >= p->H)
-    {
-      memset (dst, 0, sizeof (float) * n);
-      return;
-    }
-  lead = MIN (p->pw, n);
-  len = MIN (p->W, n - lead);
-  memset (dst, 0, sizeof (float) * lead);
-  memcpy (dst + lead, plane + iy * p->W, sizeof (float) * len);
-  memset (dst + lead + len, 0, sizeof (float) * (n - lead - len));
-}
-
-/* V_ξ [Cin, ld] of tile rows [R0, R1): Bᵀ d B of every patch. */
+/* V_ξ [Cin, ld] of tile rows [R0, R1): Bᵀ d B of every patch. Per
+ * channel and tile row: the four input rows, padded (their zero margins
+ * written once), Bᵀ d on their even and odd columns apart, so that each
+ * tile's (Bᵀ d) B reads columns tx and tx + 1 of those. */
 CX_HOT static void
 input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float *scratch)
 {
   const CxWinograd *p = j->p;
   const int64_t TW = j->TW, PW = 2 * TW + 2, ld = j->ld, step = p->Cin * ld;
-  float *restrict pr = scratch, *restrict tr = scratch + 4 * PW;
+  const int64_t len = MIN (p->W, PW - p->pw);
+  float *pr = scratch, *zero = scratch + 4 * PW;
+  float *restrict te = zero + PW, *restrict to = te + 4 * (TW + 1);
 
+  memset (scratch, 0, sizeof (float) * 5 * PW);
   for (int64_t c = 0; c < p->Cin; c++)
     for (int64_t R = R0; R < R1; R++)
       {
         const int64_t n = R / j->TH, ty = R % j->TH;
         const float *plane = j->x + (n * p->Cin + c) * p->H * p->W;
         float *restrict v = V + c * ld + (R - R0) * TW;
+        const float *restrict d[4];
         for (int r = 0; r < 4; r++)
-          padded_row (p, plane, 2 * ty - p->ph + r, pr + r * PW, PW);
-        /* Bᵀ d: combinations of the four rows. */
-        for (int64_t i = 0; i < PW; i++)
           {
-            const float d0 = pr[i], d1 = pr[PW + i], d2 = pr[2 * PW + i], d3 = pr[3 * PW + i];
-            tr[i] = d0 - d2;
-            tr[PW + i] = d1 + d2;
-            tr[2 * PW + i] = d2 - d1;
-            tr[3 * PW + i] = d1 - d3;
+            const int64_t iy = 2 * ty - p->ph + r;
+            if (iy < 0 || iy >= p->H)
+              d[r] = zero;
+            else
+              {
+                memcpy (pr + r * PW + p->pw, plane + iy * p->W, sizeof (float) * len);
+                d[r] = pr + r * PW;
+              }
           }
-        /* (Bᵀ d) B: combinations of each tile's four columns. */
+        /* Bᵀ d, even columns in te, odd in to. */
+        for (int64_t i = 0; i <= TW; i++)
+          {
+            const float e0 = d[0][2 * i], e1 = d[1][2 * i], e2 = d[2][2 * i], e3 = d[3][2 * i];
+            const float o0 = d[0][2 * i + 1], o1 = d[1][2 * i + 1], o2 = d[2][2 * i + 1],
+                        o3 = d[3][2 * i + 1];
+            te[i] = e0 - e2;
+            te[(TW + 1) + i] = e1 + e2;
+            te[2 * (TW + 1) + i] = e2 - e1;
+            te[3 * (TW + 1) + i] = e1 - e3;
+            to[i] = o0 - o2;
+            to[(TW + 1) + i] = o1 + o2;
+            to[2 * (TW + 1) + i] = o2 - o1;
+            to[3 * (TW + 1) + i] = o1 - o3;
+          }
+        /* (Bᵀ d) B: a tile's columns are te[tx], to[tx], te[tx + 1], to[tx + 1]. */
         for (int r = 0; r < 4; r++)
           {
-            const float *restrict t = tr + r * PW;
+            const float *restrict e = te + r * (TW + 1), *restrict o = to + r * (TW + 1);
             float *restrict v0 = v + (4 * r) * step, *restrict v1 = v0 + step;
             float *restrict v2 = v1 + step, *restrict v3 = v2 + step;
             for (int64_t tx = 0; tx < TW; tx++)
               {
-                const float a = t[2 * tx], b = t[2 * tx + 1], cc = t[2 * tx + 2],
-                            d = t[2 * tx + 3];
-                v0[tx] = a - cc;
-                v1[tx] = b + cc;
-                v2[tx] = cc - b;
-                v3[tx] = b - d;
+                v0[tx] = e[tx] - e[tx + 1];
+                v1[tx] = o[tx] + e[tx + 1];
+                v2[tx] = e[tx + 1] - o[tx];
+                v3[tx] = o[tx] - o[tx + 1];
               }
           }
       }
 }
 
 /* Y of tile rows [R0, R1) from M_ξ [Cout, ld]: Aᵀ m A, then the bias,
- * the accumulation and the clamp. */
+ * the accumulation and the clamp. Per output channel, Aᵀ m A runs over
+ * all the chunk's tiles at once (16 long rows in, the tiles' four
+ * outputs in four rows of @scratch), then they are dealt to the pixels. */
 CX_HOT static void
 output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb,
               float *scratch)
 {
   const CxWinograd *p = j->p;
-  const int64_t TW = j->TW, ld = j->ld, step = p->Cout * ld;
-  float *restrict o0 = scratch, *restrict o1 = scratch + 2 * TW;
+  const int64_t TW = j->TW, ld = j->ld, step = p->Cout * ld, n = (R1 - R0) * TW;
+  const int64_t pairs = p->OW / 2;
+  float *restrict y00 = scratch, *restrict y01 = y00 + ld;
+  float *restrict y10 = y01 + ld, *restrict y11 = y10 + ld;
 
   for (int64_t m = 0; m < p->Cout; m++)
     {
       const float bv = p->bias != NULL ? p->bias[m] : 0.0f;
+      const float *restrict mb = Mb + m * ld;
+      for (int64_t t = 0; t < n; t++)
+        {
+          float s0[4], s1[4];
+          for (int k = 0; k < 4; k++)
+            {
+              const float m0 = mb[k * step + t], m1 = mb[(4 + k) * step + t],
+                          m2 = mb[(8 + k) * step + t], m3 = mb[(12 + k) * step + t];
+              s0[k] = m0 + m1 + m2;
+              s1[k] = m1 - m2 - m3;
+            }
+          y00[t] = s0[0] + s0[1] + s0[2];
+          y01[t] = s0[1] - s0[2] - s0[3];
+          y10[t] = s1[0] + s1[1] + s1[2];
+          y11[t] = s1[1] - s1[2] - s1[3];
+        }
       for (int64_t R = R0; R < R1; R++)
         {
-          const int64_t n = R / j->TH, ty = R % j->TH;
-          const float *restrict mb = Mb + m * ld + (R - R0) * TW;
-          float *plane = j->y + (n * p->Cout + m) * p->OH * p->OW;
-          for (int64_t tx = 0; tx < TW; tx++)
-            {
-              float s0[4], s1[4];
-              for (int k = 0; k < 4; k++)
-                {
-                  const float m0 = mb[k * step + tx], m1 = mb[(4 + k) * step + tx],
-                              m2 = mb[(8 + k) * step + tx], m3 = mb[(12 + k) * step + tx];
-                  s0[k] = m0 + m1 + m2;
-                  s1[k] = m1 - m2 - m3;
-                }
-              o0[2 * tx] = s0[0] + s0[1] + s0[2];
-              o0[2 * tx + 1] = s0[1] - s0[2] - s0[3];
-              o1[2 * tx] = s1[0] + s1[1] + s1[2];
-              o1[2 * tx + 1] = s1[1] - s1[2] - s1[3];
-            }
+          const int64_t img = R / j->TH, ty = R % j->TH, t0 = (R - R0) * TW;
+          float *plane = j->y + (img * p->Cout + m) * p->OH * p->OW;
           for (int r = 0; r < 2 && 2 * ty + r < p->OH; r++)
             {
-              const float *restrict o = r == 0 ? o0 : o1;
+              const float *restrict ya = (r == 0 ? y00 : y10) + t0;
+              const float *restrict yb = (r == 0 ? y01 : y11) + t0;
               float *restrict row = plane + (2 * ty + r) * p->OW;
-              if (p->accumulate)
-                for (int64_t x = 0; x < p->OW; x++)
-                  row[x] += o[x] + bv;
-              else
-                for (int64_t x = 0; x < p->OW; x++)
-                  row[x] = o[x] + bv;
-              if (p->clamp)
-                for (int64_t x = 0; x < p->OW; x++)
-                  {
-                    const float v = row[x] < p->lo ? p->lo : row[x];
-                    row[x] = v > p->hi ? p->hi : v;
-                  }
+              for (int64_t tx = 0; tx < pairs; tx++)
+                {
+                  float a = ya[tx] + bv, b = yb[tx] + bv;
+                  if (p->accumulate)
+                    {
+                      a = row[2 * tx] + a;
+                      b = row[2 * tx + 1] + b;
+                    }
+                  if (p->clamp)
+                    {
+                      a = a < p->lo ? p->lo : a;
+                      a = a > p->hi ? p->hi : a;
+                      b = b < p->lo ? p->lo : b;
+                      b = b > p->hi ? p->hi : b;
+                    }
+                  row[2 * tx] = a;
+                  row[2 * tx + 1] = b;
+                }
+              if (p->OW % 2 != 0)
+                {
+                  float a = ya[pairs] + bv;
+                  if (p->accumulate)
+                    a = row[2 * pairs] + a;
+                  if (p->clamp)
+                    {
+                      a = a < p->lo ? p->lo : a;
+                      a = a > p->hi ? p->hi : a;
+                    }
+                  row[2 * pairs] = a;
+                }
             }
         }
     }
@@ -301,7 +325,10 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
     }
 
   workers = MAX (1, MIN (cx_parallel_get_threads (), j.n_chunks));
-  j.worker_floats = 16 * (p->Cin + p->Cout) * j.ld + 8 * (2 * TW + 2);
+  /* V, M, then scratch: input_tiles' 5 rows of 2·TW + 2 and 8 of TW + 1,
+   * output_tiles' 4 of ld. */
+  j.worker_floats = 16 * (p->Cin + p->Cout) * j.ld + MAX (5 * (2 * TW + 2) + 8 * (TW + 1),
+                                                          4 * j.ld);
   shape[0] = (int64_t) workers * j.worker_floats;
   bufs = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
   if (bufs == NULL)
