@@ -727,6 +727,54 @@ test_conv_winograd (void)
     }
 }
 
+/* A Clip that alone reads the Conv's output is applied by the Winograd
+ * kernel as it writes the pixels (eight tile pairs at a time, then the
+ * rest of the row): against the naive sums clamped. */
+static void
+test_conv_winograd_clamp (void)
+{
+  const ConvSpec s = { .nsp = 2, .n = 2, .c = 16, .m = 16, .in = { 9, 37 }, .k = { 3, 3 },
+                       .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxTensor) x = NULL;
+  g_autoptr(CxTensor) w = NULL;
+  g_autoptr(CxTensor) b = NULL;
+  g_autoptr(CxTensor) lo = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  g_autoptr(CxTensor) hi = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  g_autoptr(CxTensor) y = NULL;
+  g_autofree double *ref = NULL;
+  int64_t xs[4], ws[4], bs[1], ys[4];
+  int clamped = 0;
+
+  spec_shapes (&s, FALSE, xs, ws, bs);
+  x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
+  w = weights_like (rand, 4, ws);
+  b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
+  lo->data.f[0] = -0.25f;
+  hi->data.f[0] = 0.4f;
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+  cx_test_graph_const (g, "w", w);
+  cx_test_graph_const (g, "b", b);
+  cx_test_graph_const (g, "lo", lo);
+  cx_test_graph_const (g, "hi", hi);
+  cx_test_graph_node (g, "Conv", "x,w,b", "c");
+  spec_attrs (g, &s, FALSE);
+  cx_test_graph_node (g, "Clip", "c,lo,hi", "y");
+  cx_test_graph_output (g, "y");
+  m = build_or_die (g);
+  ref = naive_conv (&s, x, w, b, ys);
+  for (int64_t i = 0; i < prod (4, ys); i++)
+    {
+      clamped += ref[i] < -0.25 || ref[i] > 0.4;
+      ref[i] = CLAMP (ref[i], -0.25, 0.4);
+    }
+  g_assert_cmpint (clamped, >, prod (4, ys) / 4);
+  y = cx_test_run (m, &x, 0);
+  assert_close (y, ref, prod (4, ys), 1e-4, 1e-4);
+}
+
 /* The kept transform of a built-in weight is dropped with
  * cx_model_forget_derived after the weight changes in place (as the
  * sanity check's randomisation does): the next run uses the new weight. */
@@ -1956,6 +2004,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/winograd-kept-weight", test_conv_winograd_kept);
   g_test_add_func ("/ops/conv/winograd-same-lower", test_conv_winograd_same_lower);
   g_test_add_func ("/ops/conv/winograd-kept-weight-changed", test_conv_winograd_forget);
+  g_test_add_func ("/ops/conv/winograd-clip-fused", test_conv_winograd_clamp);
   g_test_add_func ("/ops/convtranspose/winograd", test_convt_winograd);
   g_test_add_func ("/ops/conv/1d", test_conv_1d);
   g_test_add_func ("/ops/conv/3d", test_conv_3d);

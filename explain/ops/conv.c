@@ -45,6 +45,7 @@
 #include "../parallel.h"
 #include "../blas.h"
 #include "winograd.h"
+#include "vec8.h"
 
 #include <limits.h>
 #include <string.h>
@@ -1376,12 +1377,6 @@ dw2_weight_grad (const ConvGeom *g, const DwPlan *dp, const float *image, const 
 /* Depthwise convolution of small planes (late layers: 4×4, 2×2 pixels with
  * hundreds of channels) in channels-last order, one image at a time: each
  * (output pixel, tap) pair is one vector operation over all channels. */
-
-/* Eight floats as one vector (GCC's vector extension: AVX in the x86-64-v3
- * clone, pairs of SSE registers otherwise); loaded and stored through
- * memcpy, so any alignment will do. Only inside inlined kernels: passing
- * it to or from a function would depend on the ABI. */
-typedef float V8 __attribute__ ((vector_size (32)));
 
 /* dst[j·ldd + i] (=, or += with @add) src[i·lds + j] for an 8×8 block: the
  * usual unpack / shuffle / lane-swap transpose, all in registers. */

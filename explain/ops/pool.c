@@ -15,6 +15,7 @@
 
 #include "ops.h"
 #include "../parallel.h"
+#include "vec8.h"
 #include "onnx.pb-c.h"
 
 #include <math.h>
@@ -368,17 +369,8 @@ tiled_applies (const PoolGeom *g)
   return TRUE;
 }
 
-/* Eight lanes of floats and of their comparison masks (GCC's vector
- * extensions): the 2×2 backward below takes eight windows at a time, the
+/* The 2×2 backward below takes eight windows at a time (vec8.h), the
  * pairs of each input row split into their left and right pixels. */
-typedef float V8 __attribute__ ((vector_size (32)));
-typedef gint32 M8 __attribute__ ((vector_size (32)));
-
-/* (Macros and pointers: a function taking or returning a V8 by value
- * would have a different ABI in the AVX2 clone.) */
-#define V8_LOAD(v, p) memcpy (&(v), (p), sizeof (V8))
-#define V8_STORE(p, v) memcpy ((p), &(v), sizeof (V8))
-#define V8_SELECT(m, a, b) ((V8) (((M8) (a) & (m)) | ((M8) (b) & ~(m))))
 
 /* The left (even) and right (odd) pixels of 8 pairs at @p. */
 G_ALWAYS_INLINE static inline void

@@ -29,6 +29,7 @@
 #include "winograd.h"
 #include "../parallel.h"
 #include "../blas.h"
+#include "vec8.h"
 
 #include <string.h>
 
@@ -114,18 +115,36 @@ job_weights (gpointer data, int part, int nparts)
       }
 }
 
+/* Floats of one padded input row in input_tiles' scratch: room for its
+ * 2·TW + 2 columns read 16 at a time. */
+static inline int64_t
+padded_floats (int64_t TW)
+{
+  return 2 * ((TW + 1 + 7) / 8 * 8) + 16;
+}
+
+/* Floats of one row of input_tiles' even or odd combinations. */
+static inline int64_t
+half_floats (int64_t TW)
+{
+  return (TW + 1 + 7) / 8 * 8 + 8;
+}
+
 /* V_ξ [Cin, ld] of tile rows [R0, R1): Bᵀ d B of every patch. Per
  * channel and tile row: the four input rows, padded (their zero margins
  * written once), Bᵀ d on their even and odd columns apart, so that each
- * tile's (Bᵀ d) B reads columns tx and tx + 1 of those. */
+ * tile's (Bᵀ d) B reads columns tx and tx + 1 of those; eight tiles at a
+ * time (lanes past the row's last tile land in the next row's place,
+ * written after, or in the slack at the end of ld). */
 CX_HOT static void
 input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float *scratch)
 {
   const CxWinograd *p = j->p;
-  const int64_t TW = j->TW, PW = 2 * TW + 2, ld = j->ld, step = p->Cin * ld;
-  const int64_t len = MIN (p->W, PW - p->pw);
+  const int64_t TW = j->TW, PW = padded_floats (TW), HW = half_floats (TW);
+  const int64_t ld = j->ld, step = p->Cin * ld;
+  const M8 even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
   float *pr = scratch, *zero = scratch + 4 * PW;
-  float *restrict te = zero + PW, *restrict to = te + 4 * (TW + 1);
+  float *restrict te = zero + PW, *restrict to = te + 4 * HW;
 
   memset (scratch, 0, sizeof (float) * 5 * PW);
   for (int64_t c = 0; c < p->Cin; c++)
@@ -134,7 +153,7 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
         const int64_t n = R / j->TH, ty = R % j->TH;
         const float *plane = j->x + (n * p->Cin + c) * p->H * p->W;
         float *restrict v = V + c * ld + (R - R0) * TW;
-        const float *restrict d[4];
+        const float *d[4];
         for (int r = 0; r < 4; r++)
           {
             const int64_t iy = 2 * ty - p->ph + r;
@@ -142,37 +161,47 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
               d[r] = zero;
             else
               {
-                memcpy (pr + r * PW + p->pw, plane + iy * p->W, sizeof (float) * len);
+                memcpy (pr + r * PW + p->pw, plane + iy * p->W, sizeof (float) * p->W);
                 d[r] = pr + r * PW;
               }
           }
         /* Bᵀ d, even columns in te, odd in to. */
-        for (int64_t i = 0; i <= TW; i++)
+        for (int64_t i = 0; i <= TW; i += 8)
           {
-            const float e0 = d[0][2 * i], e1 = d[1][2 * i], e2 = d[2][2 * i], e3 = d[3][2 * i];
-            const float o0 = d[0][2 * i + 1], o1 = d[1][2 * i + 1], o2 = d[2][2 * i + 1],
-                        o3 = d[3][2 * i + 1];
-            te[i] = e0 - e2;
-            te[(TW + 1) + i] = e1 + e2;
-            te[2 * (TW + 1) + i] = e2 - e1;
-            te[3 * (TW + 1) + i] = e1 - e3;
-            to[i] = o0 - o2;
-            to[(TW + 1) + i] = o1 + o2;
-            to[2 * (TW + 1) + i] = o2 - o1;
-            to[3 * (TW + 1) + i] = o1 - o3;
+            V8 e[4], o[4];
+            for (int r = 0; r < 4; r++)
+              {
+                V8 lo, hi;
+                V8_LOAD (lo, d[r] + 2 * i);
+                V8_LOAD (hi, d[r] + 2 * i + 8);
+                e[r] = __builtin_shuffle (lo, hi, even);
+                o[r] = __builtin_shuffle (lo, hi, odd);
+              }
+            V8_STORE (te + i, e[0] - e[2]);
+            V8_STORE (te + HW + i, e[1] + e[2]);
+            V8_STORE (te + 2 * HW + i, e[2] - e[1]);
+            V8_STORE (te + 3 * HW + i, e[1] - e[3]);
+            V8_STORE (to + i, o[0] - o[2]);
+            V8_STORE (to + HW + i, o[1] + o[2]);
+            V8_STORE (to + 2 * HW + i, o[2] - o[1]);
+            V8_STORE (to + 3 * HW + i, o[1] - o[3]);
           }
         /* (Bᵀ d) B: a tile's columns are te[tx], to[tx], te[tx + 1], to[tx + 1]. */
         for (int r = 0; r < 4; r++)
           {
-            const float *restrict e = te + r * (TW + 1), *restrict o = to + r * (TW + 1);
-            float *restrict v0 = v + (4 * r) * step, *restrict v1 = v0 + step;
-            float *restrict v2 = v1 + step, *restrict v3 = v2 + step;
-            for (int64_t tx = 0; tx < TW; tx++)
+            const float *e = te + r * HW, *o = to + r * HW;
+            float *v0 = v + (4 * r) * step, *v1 = v0 + step, *v2 = v1 + step, *v3 = v2 + step;
+            for (int64_t tx = 0; tx < TW; tx += 8)
               {
-                v0[tx] = e[tx] - e[tx + 1];
-                v1[tx] = o[tx] + e[tx + 1];
-                v2[tx] = e[tx + 1] - o[tx];
-                v3[tx] = o[tx] - o[tx + 1];
+                V8 a, b, cc, dd;
+                V8_LOAD (a, e + tx);
+                V8_LOAD (b, o + tx);
+                V8_LOAD (cc, e + tx + 1);
+                V8_LOAD (dd, o + tx + 1);
+                V8_STORE (v0 + tx, a - cc);
+                V8_STORE (v1 + tx, b + cc);
+                V8_STORE (v2 + tx, cc - b);
+                V8_STORE (v3 + tx, b - dd);
               }
           }
       }
@@ -189,6 +218,7 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
   const CxWinograd *p = j->p;
   const int64_t TW = j->TW, ld = j->ld, step = p->Cout * ld, n = (R1 - R0) * TW;
   const int64_t pairs = p->OW / 2;
+  const M8 first = { 0, 8, 1, 9, 2, 10, 3, 11 }, second = { 4, 12, 5, 13, 6, 14, 7, 15 };
   float *restrict y00 = scratch, *restrict y01 = y00 + ld;
   float *restrict y10 = y01 + ld, *restrict y11 = y10 + ld;
 
@@ -220,7 +250,37 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
               const float *restrict ya = (r == 0 ? y00 : y10) + t0;
               const float *restrict yb = (r == 0 ? y01 : y11) + t0;
               float *restrict row = plane + (2 * ty + r) * p->OW;
-              for (int64_t tx = 0; tx < pairs; tx++)
+              int64_t tx = 0;
+              /* Eight pairs at a time: the two outputs of each tile side by side. */
+              for (; tx + 8 <= pairs; tx += 8)
+                {
+                  V8 a, b, l, h;
+                  V8_LOAD (a, ya + tx);
+                  V8_LOAD (b, yb + tx);
+                  a = a + V8_SPLAT (bv);
+                  b = b + V8_SPLAT (bv);
+                  l = __builtin_shuffle (a, b, first);
+                  h = __builtin_shuffle (a, b, second);
+                  if (p->accumulate)
+                    {
+                      V8 rl, rh;
+                      V8_LOAD (rl, row + 2 * tx);
+                      V8_LOAD (rh, row + 2 * tx + 8);
+                      l = rl + l;
+                      h = rh + h;
+                    }
+                  if (p->clamp)
+                    {
+                      const V8 vlo = V8_SPLAT (p->lo), vhi = V8_SPLAT (p->hi);
+                      l = V8_SELECT (l < vlo, vlo, l);
+                      l = V8_SELECT (l > vhi, vhi, l);
+                      h = V8_SELECT (h < vlo, vlo, h);
+                      h = V8_SELECT (h > vhi, vhi, h);
+                    }
+                  V8_STORE (row + 2 * tx, l);
+                  V8_STORE (row + 2 * tx + 8, h);
+                }
+              for (; tx < pairs; tx++)
                 {
                   float a = ya[tx] + bv, b = yb[tx] + bv;
                   if (p->accumulate)
@@ -308,7 +368,8 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
   j.TW = TW;
   per_chunk = MIN ((CHUNK_TILES + TW - 1) / TW, (rows + MIN_CHUNKS - 1) / MIN_CHUNKS);
   j.rows_per_chunk = per_chunk;
-  j.ld = per_chunk * TW;
+  /* Slack for input_tiles' last eight-tile block. */
+  j.ld = per_chunk * TW + 8;
   j.n_chunks = (int) ((rows + per_chunk - 1) / per_chunk);
 
   u = NULL;
@@ -325,10 +386,10 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
     }
 
   workers = MAX (1, MIN (cx_parallel_get_threads (), j.n_chunks));
-  /* V, M, then scratch: input_tiles' 5 rows of 2·TW + 2 and 8 of TW + 1,
-   * output_tiles' 4 of ld. */
-  j.worker_floats = 16 * (p->Cin + p->Cout) * j.ld + MAX (5 * (2 * TW + 2) + 8 * (TW + 1),
-                                                          4 * j.ld);
+  /* V, M, then scratch: input_tiles' 5 padded rows and 8 of combinations,
+   * output_tiles' 4 rows of ld. */
+  j.worker_floats = 16 * (p->Cin + p->Cout) * j.ld +
+                    MAX (5 * padded_floats (TW) + 8 * half_floats (TW), 4 * j.ld);
   shape[0] = (int64_t) workers * j.worker_floats;
   bufs = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
   if (bufs == NULL)
