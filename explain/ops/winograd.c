@@ -43,6 +43,11 @@
  * the 16 products, small enough for V and M to stay in cache (measured
  * on ResNet-18: 64 and 256 were slower). */
 #define CHUNK_TILES 128
+/* Floats between one V_ξ or M_ξ and the next beyond their size: the
+ * transforms read or write one row of each of the 16 at a time, and 16
+ * rows a multiple of 4 KiB apart would all fall in the same few sets of
+ * the cache. */
+#define SKEW 16
 /* At least this many chunks, so that both cores have work. */
 #define MIN_CHUNKS 2
 
@@ -52,7 +57,8 @@ typedef struct
   const float *x, *u;
   float *y;
   int64_t TH, TW;               /* tiles per image: rows, columns */
-  int64_t rows_per_chunk, ld;   /* ld: columns of V and M, rows_per_chunk · TW */
+  int64_t rows_per_chunk, ld;   /* ld: columns of V and M, rows_per_chunk · TW + slack */
+  int64_t vstep, mstep;         /* floats from one V_ξ (M_ξ) to the next */
   int n_chunks;
   gint next;                    /* atomic: the next chunk to take */
   float *bufs;
@@ -141,7 +147,7 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
 {
   const CxWinograd *p = j->p;
   const int64_t TW = j->TW, PW = padded_floats (TW), HW = half_floats (TW);
-  const int64_t ld = j->ld, step = p->Cin * ld;
+  const int64_t ld = j->ld, step = j->vstep;
   const M8 even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
   float *pr = scratch, *zero = scratch + 4 * PW;
   float *restrict te = zero + PW, *restrict to = te + 4 * HW;
@@ -216,7 +222,7 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
               float *scratch)
 {
   const CxWinograd *p = j->p;
-  const int64_t TW = j->TW, ld = j->ld, step = p->Cout * ld, n = (R1 - R0) * TW;
+  const int64_t TW = j->TW, ld = j->ld, step = j->mstep, n = (R1 - R0) * TW;
   const int64_t pairs = p->OW / 2;
   const M8 first = { 0, 8, 1, 9, 2, 10, 3, 11 }, second = { 4, 12, 5, 13, 6, 14, 7, 15 };
   float *restrict y00 = scratch, *restrict y01 = y00 + ld;
@@ -321,7 +327,7 @@ job_tiles (gpointer data, int part, int nparts)
   WinoJob *j = data;
   const CxWinograd *p = j->p;
   float *V = j->bufs + part * j->worker_floats;
-  float *Mb = V + 16 * p->Cin * j->ld, *scratch = Mb + 16 * p->Cout * j->ld;
+  float *Mb = V + 16 * j->vstep, *scratch = Mb + 16 * j->mstep;
   const int64_t rows = p->N * j->TH;
   int c;
 
@@ -334,8 +340,7 @@ job_tiles (gpointer data, int part, int nparts)
       for (int xi = 0; xi < 16; xi++)
         cx_sgemm (FALSE, FALSE, (int) p->Cout, n, (int) p->Cin, 1.0f,
                   j->u + (int64_t) xi * p->Cout * p->Cin, (int) p->Cin,
-                  V + (int64_t) xi * p->Cin * j->ld, (int) j->ld, 0.0f,
-                  Mb + (int64_t) xi * p->Cout * j->ld, (int) j->ld);
+                  V + xi * j->vstep, (int) j->ld, 0.0f, Mb + xi * j->mstep, (int) j->ld);
       output_tiles (j, R0, R1, Mb, scratch);
     }
 }
@@ -388,7 +393,9 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
   workers = MAX (1, MIN (cx_parallel_get_threads (), j.n_chunks));
   /* V, M, then scratch: input_tiles' 5 padded rows and 8 of combinations,
    * output_tiles' 4 rows of ld. */
-  j.worker_floats = 16 * (p->Cin + p->Cout) * j.ld +
+  j.vstep = p->Cin * j.ld + SKEW;
+  j.mstep = p->Cout * j.ld + SKEW;
+  j.worker_floats = 16 * (j.vstep + j.mstep) +
                     MAX (5 * padded_floats (TW) + 8 * half_floats (TW), 4 * j.ld);
   shape[0] = (int64_t) workers * j.worker_floats;
   bufs = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
