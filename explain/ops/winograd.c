@@ -48,6 +48,8 @@
  * rows a multiple of 4 KiB apart would all fall in the same few sets of
  * the cache. */
 #define SKEW 16
+/* Bytes of one thread's transformed blocks at most. */
+#define WORKER_BUDGET (64 << 20)
 /* At least this many chunks, so that both cores have work. */
 #define MIN_CHUNKS 2
 
@@ -76,7 +78,12 @@ cx_winograd_applies (const CxWinograd *p, gboolean kept)
     return FALSE;
   /* Few channels: the transforms outweigh the products. Few tiles: the
    * kernel's transform (16 floats per pair of channels) does. */
-  return p->Cin >= 16 && p->Cout >= 16 && tiles >= (kept ? 16 : 64);
+  if (p->Cin < 16 || p->Cout < 16 || tiles < (kept ? 16 : 64))
+    return FALSE;
+  /* A chunk's V and M (about CHUNK_TILES tiles, or one tile row of a very
+   * wide image) within WORKER_BUDGET, else im2col's smaller chunks. */
+  return 16 * (p->Cin + p->Cout) * (CHUNK_TILES + (p->OW + 1) / 2 + 8) * (int64_t) sizeof (float)
+         <= WORKER_BUDGET;
 }
 
 /* U_ξ [Cout, Cin] = (G g Gᵀ)_ξ for output channels of part @part. */
