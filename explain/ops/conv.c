@@ -2244,8 +2244,9 @@ winograd_run (CxRun *run, const ConvGeom *g, CxWinograd *p, const float *x, cons
   if (winograd_kept (g))
     {
       WinoMake make = { p, w };
-      p->u = cx_node_derived (g->node, p->flipped ? 1 : 0, w, cx_winograd_weight_floats (p),
-                              winograd_make, &make);
+      /* One transform serves the forward and the input gradient. */
+      p->u = cx_node_derived (g->node, 0, w, cx_winograd_weight_floats (p), winograd_make,
+                              &make);
     }
   return cx_winograd_conv (run, p, x, w, y, error);
 }

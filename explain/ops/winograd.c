@@ -86,28 +86,34 @@ cx_winograd_applies (const CxWinograd *p, gboolean kept)
          <= WORKER_BUDGET;
 }
 
-/* U_ξ [Cout, Cin] = (G g Gᵀ)_ξ for output channels of part @part. */
+/* The weight's own channels: a flipped convolution's weight is that of
+ * the convolution it reverses, [Cin, Cout, 3, 3]. */
+static void
+weight_channels (const CxWinograd *p, int64_t *wout, int64_t *win)
+{
+  *wout = p->flipped ? p->Cin : p->Cout;
+  *win = p->flipped ? p->Cout : p->Cin;
+}
+
+/* U_ξ [wout, win] = (G g Gᵀ)_ξ of the weight as it is, for its output
+ * channels of part @part. A flipped convolution uses the same U: the
+ * kernel rotated by 180° has G g Gᵀ with rows and columns 0 and 3
+ * swapped (G's first and last rows are each other reversed, its middle
+ * two their own reverses), and its channel axes swapped is Uᵀ. */
 static void
 job_weights (gpointer data, int part, int nparts)
 {
   const WinoJob *j = data;
-  const CxWinograd *p = j->p;
-  const int64_t plane = p->Cout * p->Cin;
-  int64_t o0, o1;
+  int64_t wout, win, plane, o0, o1;
 
-  cx_parallel_range (p->Cout, part, nparts, 1, &o0, &o1);
+  weight_channels (j->p, &wout, &win);
+  plane = wout * win;
+  cx_parallel_range (wout, part, nparts, 1, &o0, &o1);
   for (int64_t o = o0; o < o1; o++)
-    for (int64_t i = 0; i < p->Cin; i++)
+    for (int64_t i = 0; i < win; i++)
       {
         float g[9], q[4][3];
-        if (p->flipped)
-          {
-            const float *src = j->w + (i * p->Cout + o) * 9;
-            for (int t = 0; t < 9; t++)
-              g[t] = src[8 - t];
-          }
-        else
-          memcpy (g, j->w + (o * p->Cin + i) * 9, sizeof g);
+        memcpy (g, j->w + (o * win + i) * 9, sizeof g);
         for (int k = 0; k < 3; k++)
           {
             const float a = g[k], b = g[3 + k], c = g[6 + k];
@@ -119,7 +125,7 @@ job_weights (gpointer data, int part, int nparts)
         for (int r = 0; r < 4; r++)
           {
             const float a = q[r][0], b = q[r][1], c = q[r][2];
-            float *dst = j->u_out + (int64_t) (4 * r) * plane + o * p->Cin + i;
+            float *dst = j->u_out + (int64_t) (4 * r) * plane + o * win + i;
             dst[0] = a;
             dst[plane] = 0.5f * (a + b + c);
             dst[2 * plane] = 0.5f * (a - b + c);
@@ -345,9 +351,15 @@ job_tiles (gpointer data, int part, int nparts)
       const int n = (int) ((R1 - R0) * j->TW);
       input_tiles (j, R0, R1, V, scratch);
       for (int xi = 0; xi < 16; xi++)
-        cx_sgemm (FALSE, FALSE, (int) p->Cout, n, (int) p->Cin, 1.0f,
-                  j->u + (int64_t) xi * p->Cout * p->Cin, (int) p->Cin,
-                  V + xi * j->vstep, (int) j->ld, 0.0f, Mb + xi * j->mstep, (int) j->ld);
+        {
+          /* Flipped: U of position (π i, π j) transposed, π swapping 0 and 3. */
+          static const int swap03[4] = { 3, 1, 2, 0 };
+          const int ui = p->flipped ? swap03[xi / 4] * 4 + swap03[xi % 4] : xi;
+          cx_sgemm (p->flipped, FALSE, (int) p->Cout, n, (int) p->Cin, 1.0f,
+                    j->u + (int64_t) ui * p->Cout * p->Cin,
+                    (int) (p->flipped ? p->Cout : p->Cin), V + xi * j->vstep, (int) j->ld, 0.0f,
+                    Mb + xi * j->mstep, (int) j->ld);
+        }
       output_tiles (j, R0, R1, Mb, scratch);
     }
 }

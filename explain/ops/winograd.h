@@ -24,7 +24,9 @@ typedef struct
   gboolean accumulate;         /* Y += conv (X) instead of Y = … */
   gboolean clamp;              /* then Y = min (max (Y, lo), hi) */
   float lo, hi;
-  /* The transformed weight (cx_winograd_weights), or NULL: made per call. */
+  /* The transformed weight (cx_winograd_weights), or NULL: made per call.
+   * It depends on the weight alone, flipped or not: a Conv's forward and
+   * input gradient share it. */
   const float *u;
 } CxWinograd;
 
