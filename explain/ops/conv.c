@@ -66,6 +66,14 @@
  * which then need no im2col at all; other forward GEMMs; the transposed
  * GEMMs (col2im, weight gradient), whose inner dimension is small. */
 #define PER_IMAGE_POINTWISE 256
+/* A 1×1 convolution whose weight is at most this many floats (1 MiB: it
+ * stays in cache from one image to the next) goes one image at a time
+ * from 4 pixels up: OpenBLAS's small-matrix kernel on an image's [C, P]
+ * beat gathering the batch and scattering the product back (MobileNetV2:
+ * forward 31.5 → 27 ms, gradient 71 → 61 ms). Larger weights (a 320 to
+ * 1280 expansion on 2×2 maps) are read once for the whole batch. */
+#define POINTWISE_CACHED_WEIGHT (1 << 18)
+#define PER_IMAGE_POINTWISE_CACHED 4
 #define PER_IMAGE_FORWARD 1024
 #define PER_IMAGE_TRANSPOSED 4096
 #define PER_IMAGE_MIN_MACS (1 << 22)
@@ -1761,11 +1769,19 @@ crew_gather (Crew *crew, const ConvGeom *g, const float *colside, int64_t grp, c
   crew_run (crew, job_gather, &j);
 }
 
+/* Pixels from which a 1×1 convolution's images go one at a time. */
+static int64_t
+pointwise_per_image (const ConvGeom *g)
+{
+  return g->Mg * g->K <= POINTWISE_CACHED_WEIGHT ? PER_IMAGE_POINTWISE_CACHED
+                                                 : PER_IMAGE_POINTWISE;
+}
+
 /* The im2col traffic of a call, to decide whether a helper thread pays off. */
 static int64_t
 conv_work (const ConvGeom *g)
 {
-  return g->pointwise && g->osz >= PER_IMAGE_POINTWISE ? 0 : g->N * g->G * g->K * g->osz;
+  return g->pointwise && g->osz >= pointwise_per_image (g) ? 0 : g->N * g->G * g->K * g->osz;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2274,7 +2290,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
       wp.hi = g->hi;
       return winograd_run (run, g, &wp, image, w, colside, error);
     }
-  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_FORWARD);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_FORWARD);
   /* Chunks write disjoint parts of the column side. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
@@ -2391,7 +2407,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       wp.accumulate = !set;
       return winograd_run (run, g, &wp, colside, w, image, error);
     }
-  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
   if (set && !direct)
@@ -2434,7 +2450,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, dw, error);
-  plan = plan_chunks (g, g->pointwise ? PER_IMAGE_POINTWISE : PER_IMAGE_TRANSPOSED);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
   /* Every chunk adds into all of dW: one after the other. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
