@@ -1317,7 +1317,7 @@ dw_flat (const ConvGeom *g, const DwPlan *dp, const float *restrict cp, float *r
 
 CX_HOT static void
 dw2_apply_t (const ConvGeom *g, const DwPlan *dp, const float *colside, const float *w,
-             float *image, int part, int nparts)
+             float *image, gboolean set, int part, int nparts)
 {
   const int64_t L = dp->L;
   float *phases = dp->phases + part * dp->part_stride;
@@ -1342,6 +1342,10 @@ dw2_apply_t (const ConvGeom *g, const DwPlan *dp, const float *colside, const fl
                   dst[i] += wv * flat[i];
               }
           }
+        /* With @set the plane is cleared here, while it is about to be
+         * added into, rather than the whole gradient in a pass of its own. */
+        if (set)
+          memset (image + (n * g->C + grp) * g->isz, 0, sizeof (float) * g->isz);
         dw_phases (g, dp, image + (n * g->C + grp) * g->isz, phases, TRUE);
       }
 }
@@ -1635,6 +1639,7 @@ typedef struct
   int which;
   const float *image, *colside, *w, *bias;
   gboolean accumulate;
+  gboolean set;      /* the transposed direction on phase planes: write @out, not add */
   float *out;
 } DwJob;
 
@@ -1649,23 +1654,39 @@ job_depthwise (gpointer data, int part, int nparts)
   else if (j->which == 0)
     dw2_apply (j->g, j->dp, j->image, j->w, j->bias, j->accumulate, j->out, part, nparts);
   else if (j->which == 1)
-    dw2_apply_t (j->g, j->dp, j->colside, j->w, j->out, part, nparts);
+    dw2_apply_t (j->g, j->dp, j->colside, j->w, j->out, j->set, part, nparts);
   else
     dw2_weight_grad (j->g, j->dp, j->image, j->colside, j->out, part, nparts);
+}
+
+/* Small planes go channels-last (one vector operation over all channels
+ * per pixel and tap). */
+static gboolean
+dw_channels_last (const ConvGeom *g)
+{
+  return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8;
+}
+
+/* Whether depthwise_dispatch runs @g on phase planes, where its
+ * transposed direction can write the image instead of adding (@set). */
+static gboolean
+dw_on_phases (const ConvGeom *g)
+{
+  return g->nsp != 3 && !dw_channels_last (g);
 }
 
 /* @which: 0 colside (=, +=) W ⋆ image; 1 image += Wᵀ ⋆ colside; 2 dW += colside ⋆ image. */
 static gboolean
 depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image,
                     const float *colside_in, const float *w, const float *bias,
-                    gboolean accumulate, float *out, GError **error)
+                    gboolean accumulate, gboolean set, float *out, GError **error)
 {
   DwPlan dp;
   DwclBufs cl;
-  DwJob job = { g, NULL, NULL, which, image, colside_in, w, bias, accumulate, out };
+  DwJob job = { g, NULL, NULL, which, image, colside_in, w, bias, accumulate, set, out };
   Crew crew;
 
-  if (g->nsp == 3 && !(g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8))
+  if (g->nsp == 3 && !dw_channels_last (g))
     {
       /* 3-D: the plain loops. */
       if (which == 0)
@@ -1681,7 +1702,7 @@ depthwise_dispatch (CxRun *run, const ConvGeom *g, int which, const float *image
       return TRUE;
     }
   crew_start (&crew, g->N * g->M * g->osz * g->kvol);
-  if (g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8)
+  if (dw_channels_last (g))
     {
       /* Its weight gradient sums per-part accumulators: one part keeps
        * that sum's order, and so its bits, the same for any thread count. */
@@ -2278,7 +2299,8 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
   CxWinograd wp;
 
   if (g->depthwise)
-    return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, colside, error);
+    return depthwise_dispatch (run, g, 0, image, NULL, w, bias, accumulate, FALSE, colside,
+                               error);
   if (small_k_applies (g, TRUE))
     return conv_apply_small_k (run, g, image, w, bias, accumulate, colside, NULL, error);
   if (winograd_shape (g, FALSE, &wp))
@@ -2409,11 +2431,12 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
     }
   plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
-  /* The direct GEMM writes every pixel (beta = 0); the other paths add. */
-  if (set && !direct)
+  /* The direct GEMM writes every pixel (beta = 0), depthwise phase planes
+   * clear each plane as they add into it; the other paths add. */
+  if (set && !direct && !(g->depthwise && dw_on_phases (g)))
     memset (image, 0, sizeof (float) * g->N * g->C * g->isz);
   if (g->depthwise)
-    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, image, error);
+    return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, set, image, error);
   job.direct = direct;
   /* Chunks of whole images add into disjoint images; bands of rows of one
    * image overlap at their edges and go one after the other. */
@@ -2449,7 +2472,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
   ChunkPlan plan;
 
   if (g->depthwise)
-    return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, dw, error);
+    return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, FALSE, dw, error);
   plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
   /* Every chunk adds into all of dW: one after the other. */
   return run_chunks (run, &job, &plan,
