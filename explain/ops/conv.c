@@ -1573,8 +1573,8 @@ dwcl_pixels (const ConvGeom *g, const DwclBufs *b, const float *restrict xt,
  * to the part's own accumulator (summed by the caller). */
 CX_HOT static void
 dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
-           const float *colside, const float *bias, gboolean accumulate, float *out,
-           int part, int nparts)
+           const float *colside, const float *bias, gboolean accumulate, gboolean set,
+           float *out, int part, int nparts)
 {
   const int64_t C = g->C;
   float *xt = b->parts + part * b->part_stride, *yt = xt + g->isz * C, *dwt = yt + g->osz * C;
@@ -1615,7 +1615,7 @@ dwcl_part (const ConvGeom *g, const DwclBufs *b, int which, const float *image,
             for (int64_t c = 0; c < C; c++)
               xr[c] += wr[c] * yr[c];
           })
-          transpose_cp (xt, g->isz, C, out + n * C * g->isz, TRUE);
+          transpose_cp (xt, g->isz, C, out + n * C * g->isz, !set);
         }
       else
         {
@@ -1639,7 +1639,7 @@ typedef struct
   int which;
   const float *image, *colside, *w, *bias;
   gboolean accumulate;
-  gboolean set;      /* the transposed direction on phase planes: write @out, not add */
+  gboolean set;      /* the transposed direction (dw_sets): write @out, not add */
   float *out;
 } DwJob;
 
@@ -1649,8 +1649,8 @@ job_depthwise (gpointer data, int part, int nparts)
   const DwJob *j = data;
 
   if (j->cl != NULL)
-    dwcl_part (j->g, j->cl, j->which, j->image, j->colside, j->bias, j->accumulate, j->out,
-               part, nparts);
+    dwcl_part (j->g, j->cl, j->which, j->image, j->colside, j->bias, j->accumulate, j->set,
+               j->out, part, nparts);
   else if (j->which == 0)
     dw2_apply (j->g, j->dp, j->image, j->w, j->bias, j->accumulate, j->out, part, nparts);
   else if (j->which == 1)
@@ -1667,12 +1667,13 @@ dw_channels_last (const ConvGeom *g)
   return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8;
 }
 
-/* Whether depthwise_dispatch runs @g on phase planes, where its
- * transposed direction can write the image instead of adding (@set). */
+/* Whether depthwise_dispatch's transposed direction can write the image
+ * instead of adding into it (@set): on phase planes and channels-last,
+ * not in the 3-D loops. */
 static gboolean
-dw_on_phases (const ConvGeom *g)
+dw_sets (const ConvGeom *g)
 {
-  return g->nsp != 3 && !dw_channels_last (g);
+  return g->nsp != 3 || dw_channels_last (g);
 }
 
 /* @which: 0 colside (=, +=) W ⋆ image; 1 image += Wᵀ ⋆ colside; 2 dW += colside ⋆ image. */
@@ -2431,9 +2432,9 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
     }
   plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
-  /* The direct GEMM writes every pixel (beta = 0), depthwise phase planes
-   * clear each plane as they add into it; the other paths add. */
-  if (set && !direct && !(g->depthwise && dw_on_phases (g)))
+  /* The direct GEMM writes every pixel (beta = 0), as do the depthwise
+   * kernels but in 3-D; the other paths add. */
+  if (set && !direct && !(g->depthwise && dw_sets (g)))
     memset (image, 0, sizeof (float) * g->N * g->C * g->isz);
   if (g->depthwise)
     return depthwise_dispatch (run, g, 1, NULL, colside, w, NULL, FALSE, set, image, error);
