@@ -533,10 +533,18 @@ test_conv_batch_folded (void)
   const ConvSpec s = { .nsp = 2, .n = 9, .c = 6, .m = 8, .in = { 6, 5 }, .k = { 3, 3 },
                        .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE,
                        .strides = { 1, 2 } };
+  /* 1×1 on 3×3 maps with a small weight: one image at a time; on 1×1 maps,
+   * or with a weight too large to stay in cache (over 2^18 floats), folded. */
   const ConvSpec pw = { .nsp = 2, .n = 7, .c = 5, .m = 3, .in = { 3, 3 }, .k = { 1, 1 },
                         .bias = TRUE };
+  const ConvSpec pw_single = { .nsp = 2, .n = 7, .c = 24, .m = 20, .in = { 1, 1 },
+                               .k = { 1, 1 }, .bias = TRUE };
+  const ConvSpec pw_large = { .nsp = 2, .n = 5, .c = 600, .m = 440, .in = { 2, 2 },
+                              .k = { 1, 1 }, .bias = TRUE };
   check_conv_forward_only (&s);
   check_conv_forward_only (&pw);
+  check_conv_forward_only (&pw_single);
+  check_conv_forward_only (&pw_large);
 }
 
 static void
@@ -651,6 +659,16 @@ check_conv_grads_naive (const ConvSpec *s)
         db[(i / per) % s->m] += dy->data.f[i];
       assert_close (cx_exec_input_grad (exec, 2), db, s->m, 1e-4, 1e-3);
     }
+}
+
+/* The folded 1×1 product's transposed direction and weight gradient
+ * (a weight too large to go one image at a time). */
+static void
+test_conv_batch_folded_gradients (void)
+{
+  const ConvSpec pw_large = { .nsp = 2, .n = 5, .c = 600, .m = 440, .in = { 2, 2 },
+                              .k = { 1, 1 }, .bias = TRUE };
+  check_conv_grads_naive (&pw_large);
 }
 
 /* An image large enough to be cut into bands of rows, and a batch folded
@@ -2009,6 +2027,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/1d", test_conv_1d);
   g_test_add_func ("/ops/conv/3d", test_conv_3d);
   g_test_add_func ("/ops/conv/batch-folded-into-gemm", test_conv_batch_folded);
+  g_test_add_func ("/ops/conv/batch-folded-gradients", test_conv_batch_folded_gradients);
   g_test_add_func ("/ops/conv/large-image-one-at-a-time", test_conv_large_image);
   g_test_add_func ("/ops/conv/large-image-gradients", test_conv_large_image_gradients);
   g_test_add_func ("/ops/conv/depthwise-large-two-threads", test_conv_depthwise_large);
