@@ -1056,16 +1056,25 @@ typedef struct
   int64_t rows;      /* output rows (od, oh pairs) per chunk when nb == 1 */
 } ChunkPlan;
 
+/* Chunks from which a kernel hands them whole to the pool's threads
+ * (see run_chunks). */
+#define MIN_PARALLEL_CHUNKS 4
+
+/* @images_parallel: whole images will run on the pool's threads, so a
+ * per-image product need not be large to keep the cores busy. */
 static ChunkPlan
-plan_chunks (const ConvGeom *g, int64_t per_image_pixels)
+plan_chunks (const ConvGeom *g, int64_t per_image_pixels, gboolean images_parallel)
 {
   ChunkPlan plan;
   const int64_t R = g->co[0] * g->co[1];
   int64_t budget_cols = COL_BUDGET / (sizeof (float) * MAX (1, MAX (g->K, g->Mg)));
 
   budget_cols = MAX (budget_cols, g->co[2]);
-  /* A per-image GEMM must also be big enough to keep both cores busy. */
-  if ((g->osz >= per_image_pixels && (g->pointwise || g->Mg * g->K * g->osz >= PER_IMAGE_MIN_MACS)) ||
+  /* A per-image GEMM must also be big enough to keep both cores busy,
+   * unless the images go to the threads whole. */
+  if ((g->osz >= per_image_pixels &&
+       (g->pointwise || g->Mg * g->K * g->osz >= PER_IMAGE_MIN_MACS ||
+        (images_parallel && g->N >= MIN_PARALLEL_CHUNKS))) ||
       g->osz >= budget_cols || g->N <= 1)
     {
       plan.nb = 1;
@@ -2028,13 +2037,12 @@ conv_apply_small_k (CxRun *run, const ConvGeom *g, const float *image, const flo
 /* Chunks and who runs them                                            */
 /* ------------------------------------------------------------------ */
 
-/* A kernel's chunks go to the pool whole when there are at least this
- * many of them (each thread then does a chunk's im2col, product and
- * scatter alone, with its own buffers); with fewer, one chunk at a time,
- * its product cut in parts (cx_sgemm_parts) and its loops split by the
- * crew. Either way is decided by shapes alone, so results do not depend
- * on the number of threads. */
-#define MIN_PARALLEL_CHUNKS 4
+/* A kernel's chunks go to the pool whole when there are at least
+ * MIN_PARALLEL_CHUNKS of them (each thread then does a chunk's im2col,
+ * product and scatter alone, with its own buffers); with fewer, one
+ * chunk at a time, its product cut in parts (cx_sgemm_parts) and its
+ * loops split by the crew. Either way is decided by shapes alone, so
+ * results do not depend on the number of threads. */
 
 typedef struct ChunksJob ChunksJob;
 
@@ -2313,7 +2321,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
       wp.hi = g->hi;
       return winograd_run (run, g, &wp, image, w, colside, error);
     }
-  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_FORWARD);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_FORWARD, TRUE);
   /* Chunks write disjoint parts of the column side. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
@@ -2430,7 +2438,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       wp.accumulate = !set;
       return winograd_run (run, g, &wp, colside, w, image, error);
     }
-  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED, TRUE);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0), as do the depthwise
    * kernels but in 3-D; the other paths add. */
@@ -2474,7 +2482,7 @@ conv_weight_grad (CxRun *run, const ConvGeom *g, const float *image, const float
 
   if (g->depthwise)
     return depthwise_dispatch (run, g, 2, image, colside, NULL, NULL, FALSE, FALSE, dw, error);
-  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED);
+  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED, FALSE);
   /* Every chunk adds into all of dW: one after the other. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
