@@ -13,10 +13,11 @@
  * each channel's patch becomes V = Bᵀ d B and each 3×3 kernel U = G g Gᵀ
  * (both 4×4), and the tile's output is Aᵀ [Σ_c U ⊙ V] A. The sum over
  * channels, for each of the 16 positions ξ of the 4×4, is a matrix product
- * M_ξ [Cout, T] = U_ξ [Cout, Cin] · V_ξ [Cin, T] over the T tiles: 16
- * products of 4 multiply-adds per tile and channel pair where im2col needs
- * one of 36. The transforms are additions only (and halvings, exact), so
- * the result differs from the direct sum by rounding alone.
+ * M_ξ [Cout, T] = U_ξ [Cout, Cin] · V_ξ [Cin, T] over the T tiles: per
+ * tile and pair of channels 16 multiply-adds where im2col needs 36 (four
+ * pixels, nine taps). The transforms are additions (and, for the weight,
+ * exact halvings), so the result differs from the direct sum by rounding
+ * alone: about twice as much, measured against float64.
  *
  * The tiles are taken in chunks of whole tile rows (a tile row: one image,
  * two output rows), sized by the shapes alone; each chunk runs on one
