@@ -541,10 +541,15 @@ test_conv_batch_folded (void)
                                .k = { 1, 1 }, .bias = TRUE };
   const ConvSpec pw_large = { .nsp = 2, .n = 5, .c = 600, .m = 440, .in = { 2, 2 },
                               .k = { 1, 1 }, .bias = TRUE };
+  /* A strided 1×1 (ResNet's downsampling) on enough images to share them
+   * between threads, one image at a time. */
+  const ConvSpec downsample = { .nsp = 2, .n = 6, .c = 16, .m = 24, .in = { 9, 8 },
+                                .k = { 1, 1 }, .strides = { 2, 2 }, .bias = TRUE };
   check_conv_forward_only (&s);
   check_conv_forward_only (&pw);
   check_conv_forward_only (&pw_single);
   check_conv_forward_only (&pw_large);
+  check_conv_forward_only (&downsample);
 }
 
 static void
@@ -662,13 +667,17 @@ check_conv_grads_naive (const ConvSpec *s)
 }
 
 /* The folded 1×1 product's transposed direction and weight gradient
- * (a weight too large to go one image at a time). */
+ * (a weight too large to go one image at a time), and a strided 1×1's
+ * one image at a time. */
 static void
 test_conv_batch_folded_gradients (void)
 {
   const ConvSpec pw_large = { .nsp = 2, .n = 5, .c = 600, .m = 440, .in = { 2, 2 },
                               .k = { 1, 1 }, .bias = TRUE };
+  const ConvSpec downsample = { .nsp = 2, .n = 6, .c = 16, .m = 24, .in = { 9, 8 },
+                                .k = { 1, 1 }, .strides = { 2, 2 }, .bias = TRUE };
   check_conv_grads_naive (&pw_large);
+  check_conv_grads_naive (&downsample);
 }
 
 /* An image large enough to be cut into bands of rows, and a batch folded

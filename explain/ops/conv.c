@@ -2321,7 +2321,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
       wp.hi = g->hi;
       return winograd_run (run, g, &wp, image, w, colside, error);
     }
-  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_FORWARD, TRUE);
+  plan = plan_chunks (g, g->kvol == 1 ? pointwise_per_image (g) : PER_IMAGE_FORWARD, TRUE);
   /* Chunks write disjoint parts of the column side. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
@@ -2438,7 +2438,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       wp.accumulate = !set;
       return winograd_run (run, g, &wp, colside, w, image, error);
     }
-  plan = plan_chunks (g, g->pointwise ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED, TRUE);
+  plan = plan_chunks (g, g->kvol == 1 ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED, TRUE);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0), as do the depthwise
    * kernels but in 3-D; the other paths add. */
