@@ -66,14 +66,17 @@
  * which then need no im2col at all; other forward GEMMs; the transposed
  * GEMMs (col2im, weight gradient), whose inner dimension is small. */
 #define PER_IMAGE_POINTWISE 256
-/* A 1×1 convolution whose weight is at most this many floats (1 MiB: it
+/* A convolution whose weight is at most this many floats (1 MiB: it
  * stays in cache from one image to the next) goes one image at a time
- * from 4 pixels up: OpenBLAS's small-matrix kernel on an image's [C, P]
- * beat gathering the batch and scattering the product back (MobileNetV2:
- * forward 31.5 → 27 ms, gradient 71 → 61 ms). Larger weights (a 320 to
- * 1280 expansion on 2×2 maps) are read once for the whole batch. */
-#define POINTWISE_CACHED_WEIGHT (1 << 18)
-#define PER_IMAGE_POINTWISE_CACHED 4
+ * from 4 pixels up, in the forward and transposed products when the
+ * images are shared whole between threads (and 1×1 ones always):
+ * OpenBLAS's small-matrix kernel on an image's [K, P] beat gathering the
+ * batch and scattering the product back (MobileNetV2's 1×1 layers:
+ * forward 31.5 → 27 ms, gradient 71 → 61 ms; ResNet-18's downsampling
+ * and first stride-2 3×3 layer too). Larger weights (a 320 to 1280
+ * expansion on 2×2 maps) are read once for the whole batch. */
+#define CACHED_WEIGHT (1 << 18)
+#define PER_IMAGE_CACHED 4
 #define PER_IMAGE_FORWARD 1024
 #define PER_IMAGE_TRANSPOSED 4096
 #define PER_IMAGE_MIN_MACS (1 << 22)
@@ -1804,8 +1807,15 @@ crew_gather (Crew *crew, const ConvGeom *g, const float *colside, int64_t grp, c
 static int64_t
 pointwise_per_image (const ConvGeom *g)
 {
-  return g->Mg * g->K <= POINTWISE_CACHED_WEIGHT ? PER_IMAGE_POINTWISE_CACHED
-                                                 : PER_IMAGE_POINTWISE;
+  return g->Mg * g->K <= CACHED_WEIGHT ? PER_IMAGE_CACHED : PER_IMAGE_POINTWISE;
+}
+
+/* The same for any forward or transposed product: @large for a weight
+ * that is neither 1×1 nor cached. */
+static int64_t
+per_image_pixels (const ConvGeom *g, int64_t large)
+{
+  return g->kvol == 1 || g->Mg * g->K <= CACHED_WEIGHT ? pointwise_per_image (g) : large;
 }
 
 /* The im2col traffic of a call, to decide whether a helper thread pays off. */
@@ -2321,7 +2331,7 @@ conv_apply (CxRun *run, const ConvGeom *g, const float *image, const float *w,
       wp.hi = g->hi;
       return winograd_run (run, g, &wp, image, w, colside, error);
     }
-  plan = plan_chunks (g, g->kvol == 1 ? pointwise_per_image (g) : PER_IMAGE_FORWARD, TRUE);
+  plan = plan_chunks (g, per_image_pixels (g, PER_IMAGE_FORWARD), TRUE);
   /* Chunks write disjoint parts of the column side. */
   return run_chunks (run, &job, &plan,
                      !(g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz),
@@ -2438,7 +2448,7 @@ conv_apply_t (CxRun *run, const ConvGeom *g, const float *colside, const float *
       wp.accumulate = !set;
       return winograd_run (run, g, &wp, colside, w, image, error);
     }
-  plan = plan_chunks (g, g->kvol == 1 ? pointwise_per_image (g) : PER_IMAGE_TRANSPOSED, TRUE);
+  plan = plan_chunks (g, per_image_pixels (g, PER_IMAGE_TRANSPOSED), TRUE);
   direct = !g->depthwise && g->pointwise && plan.nb == 1 && plan.rows * g->co[2] == g->osz;
   /* The direct GEMM writes every pixel (beta = 0), as do the depthwise
    * kernels but in 3-D; the other paths add. */
