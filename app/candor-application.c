@@ -421,6 +421,51 @@ candor_application_open (GApplication  *app,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Whether GTK's OpenGL renderer would draw on the CPU (Mesa's llvmpipe,
+ * softpipe or swrast: no GPU, as under Xvfb). GTK 4.8 has no call that
+ * names the OpenGL renderer: libepoxy, which GTK loads, answers
+ * glGetString (GL_RENDERER) in a context made for the purpose. */
+static gboolean
+gl_is_software (void)
+{
+  typedef const unsigned char *(*GetStringFunc) (unsigned int name);
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GdkGLContext) context = NULL;
+  GetStringFunc *get_string;
+  const char *renderer;
+  gboolean software;
+
+  if (display == NULL || !gdk_display_prepare_gl (display, NULL))
+    return FALSE;
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return FALSE;
+  get_string = dlsym (RTLD_DEFAULT, "epoxy_glGetString");
+  if (get_string == NULL || *get_string == NULL)
+    return FALSE;
+  gdk_gl_context_make_current (context);
+  renderer = (const char *) (*get_string) (0x1F01 /* GL_RENDERER */);
+  software = renderer != NULL && (strstr (renderer, "llvmpipe") != NULL || strstr (renderer, "softpipe") != NULL
+                                  || strstr (renderer, "Software Rasterizer") != NULL
+                                  || strstr (renderer, "swrast") != NULL);
+  gdk_gl_context_clear_current ();
+  return software;
+}
+
+/* Software OpenGL rasterizes every frame, and compiles every shader, on
+ * the cores the engine needs, while the main thread waits (frames of
+ * 100 ms and more on two cores, a first frame of seconds): GTK's cairo
+ * renderer is cheaper there. GSK_RENDERER, when set, decides. Must run
+ * before the first window is shown (GTK reads GSK_RENDERER once). */
+static void
+choose_renderer (void)
+{
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  if (gl_is_software ())
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+}
+
 static int
 candor_application_handle_local_options (GApplication *app,
                                          GVariantDict *options)
@@ -494,6 +539,9 @@ candor_application_handle_local_options (GApplication *app,
                       "or under xvfb-run (apt-get install xvfb)\n"), display);
       return 1;
     }
+  /* Before any thread that reads the environment starts (the session
+   * bus's, dconf's): it may set GSK_RENDERER. */
+  choose_renderer ();
 
   return -1;
 }
@@ -562,49 +610,19 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated },
 };
 
-/* Whether GTK's OpenGL renderer would draw on the CPU (Mesa's llvmpipe,
- * softpipe or swrast: no GPU, as under Xvfb). GTK 4.8 has no call that
- * names the OpenGL renderer: libepoxy, which GTK loads, answers
- * glGetString (GL_RENDERER) in a context made for the purpose. */
-static gboolean
-gl_is_software (void)
-{
-  typedef const unsigned char *(*GetStringFunc) (unsigned int name);
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autoptr(GdkGLContext) context = NULL;
-  GetStringFunc *get_string;
-  const char *renderer;
-  gboolean software;
-
-  if (display == NULL || !gdk_display_prepare_gl (display, NULL))
-    return FALSE;
-  context = gdk_display_create_gl_context (display, NULL);
-  if (context == NULL || !gdk_gl_context_realize (context, NULL))
-    return FALSE;
-  get_string = dlsym (RTLD_DEFAULT, "epoxy_glGetString");
-  if (get_string == NULL || *get_string == NULL)
-    return FALSE;
-  gdk_gl_context_make_current (context);
-  renderer = (const char *) (*get_string) (0x1F01 /* GL_RENDERER */);
-  software = renderer != NULL && (strstr (renderer, "llvmpipe") != NULL || strstr (renderer, "softpipe") != NULL
-                                  || strstr (renderer, "Software Rasterizer") != NULL
-                                  || strstr (renderer, "swrast") != NULL);
-  gdk_gl_context_clear_current ();
-  return software;
-}
-
-/* Software OpenGL rasterizes every frame, and compiles every shader, on
- * the cores the engine needs, while the main thread waits (frames of
- * 100 ms and more on two cores, a first frame of seconds): GTK's cairo
- * renderer is cheaper there. GSK_RENDERER, when set, decides. Must run
- * before the first window is shown (GTK reads GSK_RENDERER once). */
+/* GSettings starts dconf's worker thread, which reads the environment:
+ * made only once every g_setenv of the start is done (setenv while
+ * another thread runs getenv can crash it). */
 static void
-choose_renderer (void)
+create_settings (CandorApplication *self)
 {
-  if (g_getenv ("GSK_RENDERER") != NULL)
-    return;
-  if (gl_is_software ())
-    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, CANDOR_APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
 }
 
 static void
@@ -637,7 +655,7 @@ candor_application_startup (GApplication *app)
 
   gtk_window_set_default_icon_name (CANDOR_APP_ID);
   candor_worker_init ();
-  choose_renderer ();
+  create_settings (CANDOR_APPLICATION (app));
   /* Translators: how a "memory limit reached" message ends in the app */
   cx_tensor_set_limit_hint (_("raise it in Preferences › Fairness and Limits › Memory limit"));
   if (CANDOR_APPLICATION (app)->settings != NULL)
@@ -700,14 +718,6 @@ candor_application_class_init (CandorApplicationClass *klass)
 static void
 candor_application_init (CandorApplication *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, CANDOR_APP_ID, TRUE);
-  if (schema != NULL)
-    self->settings = g_settings_new_full (schema, NULL, NULL);
-
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[MODEL [DATA]]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
