@@ -96,12 +96,36 @@ weight_channels (const CxWinograd *p, int64_t *wout, int64_t *win)
   *win = p->flipped ? p->Cout : p->Cin;
 }
 
+/* G g Gᵀ of one kernel or, with V8 lanes, of eight (T: float or V8). */
+#define WINO_WEIGHT(T, g, put)                                            \
+  do                                                                      \
+    {                                                                     \
+      T q_[4][3];                                                         \
+      for (int k_ = 0; k_ < 3; k_++)                                      \
+        {                                                                 \
+          const T a_ = (g)[k_], b_ = (g)[3 + k_], c_ = (g)[6 + k_];       \
+          q_[0][k_] = a_;                                                 \
+          q_[1][k_] = 0.5f * (a_ + b_ + c_);                              \
+          q_[2][k_] = 0.5f * (a_ - b_ + c_);                              \
+          q_[3][k_] = c_;                                                 \
+        }                                                                 \
+      for (int r_ = 0; r_ < 4; r_++)                                      \
+        {                                                                 \
+          const T a_ = q_[r_][0], b_ = q_[r_][1], c_ = q_[r_][2];         \
+          put (4 * r_, a_);                                               \
+          put (4 * r_ + 1, 0.5f * (a_ + b_ + c_));                        \
+          put (4 * r_ + 2, 0.5f * (a_ - b_ + c_));                        \
+          put (4 * r_ + 3, c_);                                           \
+        }                                                                 \
+    }                                                                     \
+  while (0)
+
 /* U_ξ [wout, win] = (G g Gᵀ)_ξ of the weight as it is, for its output
  * channels of part @part. A flipped convolution uses the same U: the
  * kernel rotated by 180° has G g Gᵀ with rows and columns 0 and 3
  * swapped (G's first and last rows are each other reversed, its middle
  * two their own reverses), and its channel axes swapped is Uᵀ. */
-static void
+CX_HOT static void
 job_weights (gpointer data, int part, int nparts)
 {
   const WinoJob *j = data;
@@ -111,28 +135,33 @@ job_weights (gpointer data, int part, int nparts)
   plane = wout * win;
   cx_parallel_range (wout, part, nparts, 1, &o0, &o1);
   for (int64_t o = o0; o < o1; o++)
-    for (int64_t i = 0; i < win; i++)
-      {
-        float g[9], q[4][3];
-        memcpy (g, j->w + (o * win + i) * 9, sizeof g);
-        for (int k = 0; k < 3; k++)
-          {
-            const float a = g[k], b = g[3 + k], c = g[6 + k];
-            q[0][k] = a;
-            q[1][k] = 0.5f * (a + b + c);
-            q[2][k] = 0.5f * (a - b + c);
-            q[3][k] = c;
-          }
-        for (int r = 0; r < 4; r++)
-          {
-            const float a = q[r][0], b = q[r][1], c = q[r][2];
-            float *dst = j->u_out + (int64_t) (4 * r) * plane + o * win + i;
-            dst[0] = a;
-            dst[plane] = 0.5f * (a + b + c);
-            dst[2 * plane] = 0.5f * (a - b + c);
-            dst[3 * plane] = c;
-          }
-      }
+    {
+      float *row = j->u_out + o * win;
+      int64_t i = 0;
+      /* Eight input channels at a time: their kernels are 72 floats in a
+       * row, dealt into nine vectors of one tap each. */
+      for (; i + 8 <= win; i += 8)
+        {
+          const float *src = j->w + (o * win + i) * 9;
+          float taps[9][8];
+          V8 g[9];
+          for (int l = 0; l < 8; l++)
+            for (int t = 0; t < 9; t++)
+              taps[t][l] = src[l * 9 + t];
+          for (int t = 0; t < 9; t++)
+            V8_LOAD (g[t], taps[t]);
+#define PUT_V8(xi, v) V8_STORE (row + (int64_t) (xi) * plane + i, (v))
+          WINO_WEIGHT (V8, g, PUT_V8);
+#undef PUT_V8
+        }
+      for (; i < win; i++)
+        {
+          const float *g = j->w + (o * win + i) * 9;
+#define PUT_F(xi, v) (row[(int64_t) (xi) * plane + i] = (v))
+          WINO_WEIGHT (float, g, PUT_F);
+#undef PUT_F
+        }
+    }
 }
 
 /* Floats of one padded input row in input_tiles' scratch: room for its
