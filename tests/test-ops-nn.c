@@ -758,11 +758,9 @@ test_conv_winograd (void)
  * kernel as it writes the pixels (eight tile pairs at a time, then the
  * rest of the row): against the naive sums clamped. */
 static void
-test_conv_winograd_clamp (void)
+check_conv_fused_clip (const ConvSpec *s, guint32 seed)
 {
-  const ConvSpec s = { .nsp = 2, .n = 2, .c = 16, .m = 16, .in = { 9, 37 }, .k = { 3, 3 },
-                       .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
-  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
   g_autoptr(CxModel) m = NULL;
   g_autoptr(CxTensor) x = NULL;
@@ -775,7 +773,7 @@ test_conv_winograd_clamp (void)
   int64_t xs[4], ws[4], bs[1], ys[4];
   int clamped = 0;
 
-  spec_shapes (&s, FALSE, xs, ws, bs);
+  spec_shapes (s, FALSE, xs, ws, bs);
   x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
   w = weights_like (rand, 4, ws);
   b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
@@ -787,11 +785,11 @@ test_conv_winograd_clamp (void)
   cx_test_graph_const (g, "lo", lo);
   cx_test_graph_const (g, "hi", hi);
   cx_test_graph_node (g, "Conv", "x,w,b", "c");
-  spec_attrs (g, &s, FALSE);
+  spec_attrs (g, s, FALSE);
   cx_test_graph_node (g, "Clip", "c,lo,hi", "y");
   cx_test_graph_output (g, "y");
   m = build_or_die (g);
-  ref = naive_conv (&s, x, w, b, ys);
+  ref = naive_conv (s, x, w, b, ys);
   for (int64_t i = 0; i < prod (4, ys); i++)
     {
       clamped += ref[i] < -0.25 || ref[i] > 0.4;
@@ -800,6 +798,15 @@ test_conv_winograd_clamp (void)
   g_assert_cmpint (clamped, >, prod (4, ys) / 4);
   y = cx_test_run (m, &x, 0);
   assert_close (y, ref, prod (4, ys), 1e-4, 1e-4);
+}
+
+static void
+test_conv_winograd_clamp (void)
+{
+  const ConvSpec s = { .nsp = 2, .n = 2, .c = 16, .m = 16, .in = { 9, 37 }, .k = { 3, 3 },
+                       .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+
+  check_conv_fused_clip (&s, 23);
 }
 
 /* The kept transform of a built-in weight is dropped with
@@ -859,6 +866,39 @@ test_conv_depthwise_large (void)
   check_conv_grads_naive (&phases);
   check_conv_forward_only (&channels_last);
   check_conv_grads_naive (&channels_last);
+}
+
+/* 3×3 depthwise layers padded by one on rows a multiple of eight wide
+ * (MobileNetV2's large maps): the kernels that sum each output vector in
+ * registers. Stride 1 (its input gradient is the same kernel turned) with
+ * a depth multiplier of 2, whose two outputs add into one input gradient;
+ * stride 2 with an odd number of rows (the last output row's lower taps
+ * fall outside) and without end pads; and a fused Clip at both strides. */
+static void
+test_conv_depthwise_direct (void)
+{
+  const ConvSpec s1 = { .nsp = 2, .n = 2, .c = 3, .m = 6, .in = { 5, 24 }, .k = { 3, 3 },
+                        .group = 3, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec s2 = { .nsp = 2, .n = 2, .c = 3, .m = 3, .in = { 7, 16 }, .k = { 3, 3 },
+                        .group = 3, .strides = { 2, 2 }, .pads = { 1, 1, 1, 1 },
+                        .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec s2_unpadded_end = { .nsp = 2, .n = 1, .c = 2, .m = 4, .in = { 6, 32 },
+                                     .k = { 3, 3 }, .group = 2, .strides = { 2, 2 },
+                                     .pads = { 1, 1, 0, 0 }, .has_pads = TRUE };
+  const ConvSpec clip1 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
+                           .group = 5, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec clip2 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
+                           .group = 5, .strides = { 2, 2 }, .pads = { 1, 1, 1, 1 },
+                           .has_pads = TRUE, .bias = TRUE };
+
+  check_conv (&s1, FALSE);
+  check_conv_grads_naive (&s1);
+  check_conv (&s2, FALSE);
+  check_conv_grads_naive (&s2);
+  check_conv (&s2_unpadded_end, FALSE);
+  check_conv_grads_naive (&s2_unpadded_end);
+  check_conv_fused_clip (&clip1, 29);
+  check_conv_fused_clip (&clip2, 31);
 }
 
 static void
@@ -2040,6 +2080,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/large-image-one-at-a-time", test_conv_large_image);
   g_test_add_func ("/ops/conv/large-image-gradients", test_conv_large_image_gradients);
   g_test_add_func ("/ops/conv/depthwise-large-two-threads", test_conv_depthwise_large);
+  g_test_add_func ("/ops/conv/depthwise-3x3-in-registers", test_conv_depthwise_direct);
   g_test_add_func ("/ops/conv/strided-large-planes", test_conv_strided_large);
   g_test_add_func ("/ops/conv/bad-attributes-are-refused", test_conv_bad_attributes);
   g_test_add_func ("/ops/conv/bad-shapes-are-refused", test_conv_bad_shapes);

@@ -1243,6 +1243,128 @@ depthwise_weight_grad (const ConvGeom *g, const float *image, const float *colsi
         }
 }
 
+/* 3×3 depthwise layers with one pixel of padding, unit dilation and
+ * stride 1 or 2, on rows a multiple of eight outputs wide (MobileNetV2's
+ * 32×32 and 16×16 maps): each vector of eight outputs sums its nine taps
+ * in a register. The neighbouring columns come from unaligned loads, or
+ * at a row's ends from lane shifts that bring in the zero padding; at
+ * stride 2 the even and odd input columns are dealt apart by shuffles.
+ * No phase planes, no accumulator passes, no short per-row loops. */
+static gboolean
+dw3_direct (const ConvGeom *g)
+{
+  const int64_t s = g->s[2];
+
+  return g->nsp == 2 && g->k[1] == 3 && g->k[2] == 3 && g->d[1] == 1 && g->d[2] == 1
+         && g->p[1] == 1 && g->p[2] == 1 && g->s[1] == s && (s == 1 || s == 2)
+         && g->co[2] % 8 == 0 && g->im[2] == s * g->co[2] && (s == 2 || g->co[1] == g->im[1]);
+}
+
+/* One output plane @y of input plane @x, weights @wk (row-major 3×3):
+ * y = clamp (W ⋆ x + bias) stored, or with @add y += W ⋆ x. */
+G_ALWAYS_INLINE static inline void
+dw3_plane (const ConvGeom *g, const float *restrict x, const float *restrict wk, float bv,
+           gboolean add, gboolean clamp, float *restrict y)
+{
+  const int64_t IH = g->im[1], IW = g->im[2], OH = g->co[1], OW = g->co[2], s = g->s[2];
+  const V8 zero = V8_SPLAT (0.0f), vlo = V8_SPLAT (g->lo), vhi = V8_SPLAT (g->hi);
+
+  for (int64_t oh = 0; oh < OH; oh++)
+    for (int64_t ow = 0; ow < OW; ow += 8)
+      {
+        V8 acc = V8_SPLAT (bv);
+        for (int kh = 0; kh < 3; kh++)
+          {
+            const int64_t ih = s * oh - 1 + kh;
+            const float *restrict r = x + ih * IW;
+            V8 l, c, rt;
+            if (ih < 0 || ih >= IH)
+              continue;
+            if (s == 1)
+              {
+                V8_LOAD (c, r + ow);
+                if (ow > 0)
+                  V8_LOAD (l, r + ow - 1);
+                else
+                  l = __builtin_shufflevector (c, zero, 8, 0, 1, 2, 3, 4, 5, 6);
+                if (ow + 8 < IW)
+                  V8_LOAD (rt, r + ow + 1);
+                else
+                  rt = __builtin_shufflevector (c, zero, 1, 2, 3, 4, 5, 6, 7, 8);
+              }
+            else
+              {
+                V8 a, b;
+                V8_LOAD (a, r + 2 * ow);
+                V8_LOAD (b, r + 2 * ow + 8);
+                c = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+                rt = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+                l = __builtin_shufflevector (rt, V8_SPLAT (ow > 0 ? r[2 * ow - 1] : 0.0f), 8, 0,
+                                             1, 2, 3, 4, 5, 6);
+              }
+            acc += wk[3 * kh] * l + wk[3 * kh + 1] * c + wk[3 * kh + 2] * rt;
+          }
+        if (add)
+          {
+            V8 old;
+            V8_LOAD (old, y + oh * OW + ow);
+            acc = old + acc;
+          }
+        else if (clamp)
+          {
+            acc = V8_SELECT (acc < vlo, vlo, acc);
+            acc = V8_SELECT (acc > vhi, vhi, acc);
+          }
+        V8_STORE (y + oh * OW + ow, acc);
+      }
+}
+
+/* The input gradient of a stride-2 dw3_direct layer, image plane @x
+ * (stored, or added into with @add) from column-side plane @y: even input
+ * rows and columns take the middle tap of one output, odd ones the outer
+ * taps of the two outputs around them. Every pixel is written once. */
+G_ALWAYS_INLINE static inline void
+dw3_plane_t2 (const ConvGeom *g, const float *restrict y, const float *restrict wk, gboolean add,
+              float *restrict x)
+{
+  const int64_t IH = g->im[1], IW = g->im[2], OH = g->co[1], OW = g->co[2];
+  const V8 zero = V8_SPLAT (0.0f);
+
+  for (int64_t ih = 0; ih < IH; ih++)
+    for (int64_t ow = 0; ow < OW; ow += 8)
+      {
+        V8 even = zero, odd = zero, lo, hi;
+        /* (output row, kernel row) pairs that reach input row ih = 2·oh − 1 + kh. */
+        for (int kh = 0; kh < 3; kh++)
+          {
+            const int64_t twice = ih + 1 - kh, oh = twice / 2;
+            const float *restrict gr = y + oh * OW;
+            V8 c, next;
+            if (twice < 0 || twice % 2 != 0 || oh >= OH)
+              continue;
+            V8_LOAD (c, gr + ow);
+            if (ow + 8 < OW)
+              V8_LOAD (next, gr + ow + 1);
+            else
+              next = __builtin_shufflevector (c, zero, 1, 2, 3, 4, 5, 6, 7, 8);
+            even += wk[3 * kh + 1] * c;
+            odd += wk[3 * kh + 2] * c + wk[3 * kh] * next;
+          }
+        lo = __builtin_shufflevector (even, odd, 0, 8, 1, 9, 2, 10, 3, 11);
+        hi = __builtin_shufflevector (even, odd, 4, 12, 5, 13, 6, 14, 7, 15);
+        if (add)
+          {
+            V8 a, b;
+            V8_LOAD (a, x + ih * IW + 2 * ow);
+            V8_LOAD (b, x + ih * IW + 2 * ow + 8);
+            lo = a + lo;
+            hi = b + hi;
+          }
+        V8_STORE (x + ih * IW + 2 * ow, lo);
+        V8_STORE (x + ih * IW + 2 * ow + 8, hi);
+      }
+}
+
 /* The dw2_* kernels: part @part of @nparts takes a share of the groups
  * (so weight-gradient rows are never shared) with its own buffers. */
 CX_HOT static void
@@ -1255,6 +1377,25 @@ dw2_apply (const ConvGeom *g, const DwPlan *dp, const float *image, const float 
   int64_t g0, g1;
 
   part_range (g->G, part, nparts, &g0, &g1);
+  if (dw3_direct (g))
+    {
+      for (int64_t n = 0; n < g->N; n++)
+        for (int64_t grp = g0; grp < g1; grp++)
+          for (int64_t j = 0; j < g->Mg; j++)
+            {
+              const int64_t m = grp * g->Mg + j;
+              const float bv = bias != NULL && !accumulate ? bias[m] : 0.0f;
+              const float *x = image + (n * g->C + grp) * g->isz;
+              float *y = colside + (n * g->M + m) * g->osz;
+              if (accumulate)
+                dw3_plane (g, x, w + m * 9, 0.0f, TRUE, FALSE, y);
+              else if (g->clamp)
+                dw3_plane (g, x, w + m * 9, bv, FALSE, TRUE, y);
+              else
+                dw3_plane (g, x, w + m * 9, bv, FALSE, FALSE, y);
+            }
+      return;
+    }
   for (int64_t n = 0; n < g->N; n++)
     for (int64_t grp = g0; grp < g1; grp++)
       {
@@ -1337,6 +1478,33 @@ dw2_apply_t (const ConvGeom *g, const DwPlan *dp, const float *colside, const fl
   int64_t g0, g1;
 
   part_range (g->G, part, nparts, &g0, &g1);
+  if (dw3_direct (g))
+    {
+      /* At stride 1 the input gradient is the same convolution with the
+       * kernel turned by 180°. */
+      for (int64_t n = 0; n < g->N; n++)
+        for (int64_t grp = g0; grp < g1; grp++)
+          for (int64_t j = 0; j < g->Mg; j++)
+            {
+              const int64_t m = grp * g->Mg + j;
+              const float *wk = w + m * 9, *cp = colside + (n * g->M + m) * g->osz;
+              float *x = image + (n * g->C + grp) * g->isz;
+              const gboolean add = !set || j > 0;
+              float turned[9];
+              if (g->s[2] == 2)
+                {
+                  dw3_plane_t2 (g, cp, wk, add, x);
+                  continue;
+                }
+              for (int t = 0; t < 9; t++)
+                turned[t] = wk[8 - t];
+              if (add)
+                dw3_plane (g, cp, turned, 0.0f, TRUE, FALSE, x);
+              else
+                dw3_plane (g, cp, turned, 0.0f, FALSE, FALSE, x);
+            }
+      return;
+    }
   for (int64_t n = 0; n < g->N; n++)
     for (int64_t grp = g0; grp < g1; grp++)
       {
@@ -1676,7 +1844,8 @@ job_depthwise (gpointer data, int part, int nparts)
 static gboolean
 dw_channels_last (const ConvGeom *g)
 {
-  return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8;
+  return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8
+         && !(dw3_direct (g) && g->isz > DW_CHANNELS_LAST_PIXELS);
 }
 
 /* Whether depthwise_dispatch's transposed direction can write the image
