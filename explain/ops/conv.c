@@ -1260,63 +1260,119 @@ dw3_direct (const ConvGeom *g)
          && g->co[2] % 8 == 0 && g->im[2] == s * g->co[2] && (s == 2 || g->co[1] == g->im[1]);
 }
 
+/* Input row @r's columns under outputs ow … ow + 7, for the kernel's
+ * left, middle and right taps (zero outside the row). Stride 1: the
+ * pixels and their neighbours, by unaligned loads or, at the row's ends,
+ * lane shifts. Stride 2: the even and odd columns dealt apart, and the
+ * odd ones shifted by one for the left taps. */
+G_ALWAYS_INLINE static inline void
+dw3_row (const float *restrict r, int64_t s, int64_t ow, gboolean left_end, gboolean right_end,
+         V8 *l, V8 *c, V8 *rt)
+{
+  const V8 zero = V8_SPLAT (0.0f);
+
+  if (s == 1)
+    {
+      V8_LOAD (*c, r + ow);
+      if (left_end)
+        *l = __builtin_shufflevector (*c, zero, 8, 0, 1, 2, 3, 4, 5, 6);
+      else
+        V8_LOAD (*l, r + ow - 1);
+      if (right_end)
+        *rt = __builtin_shufflevector (*c, zero, 1, 2, 3, 4, 5, 6, 7, 8);
+      else
+        V8_LOAD (*rt, r + ow + 1);
+    }
+  else
+    {
+      V8 a, b;
+      V8_LOAD (a, r + 2 * ow);
+      V8_LOAD (b, r + 2 * ow + 8);
+      *c = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+      *rt = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+      *l = __builtin_shufflevector (*rt, V8_SPLAT (left_end ? 0.0f : r[2 * ow - 1]), 8, 0, 1, 2,
+                                    3, 4, 5, 6);
+    }
+}
+
+/* One kernel row's taps @w over a row's three column vectors. */
+#define DW3_TAPS(w, l, c, rt) ((w)[0] * (l) + (w)[1] * (c) + (w)[2] * (rt))
+
+/* Output row @oh's vector at @ow from its sum @acc: stored (clamped), or
+ * with @add added to what is there. */
+G_ALWAYS_INLINE static inline void
+dw3_put (const ConvGeom *g, gboolean add, gboolean clamp, V8 acc, float *restrict y)
+{
+  if (add)
+    {
+      V8 old;
+      V8_LOAD (old, y);
+      acc = old + acc;
+    }
+  else if (clamp)
+    {
+      const V8 vlo = V8_SPLAT (g->lo), vhi = V8_SPLAT (g->hi);
+      acc = V8_SELECT (acc < vlo, vlo, acc);
+      acc = V8_SELECT (acc > vhi, vhi, acc);
+    }
+  V8_STORE (y, acc);
+}
+
 /* One output plane @y of input plane @x, weights @wk (row-major 3×3):
- * y = clamp (W ⋆ x + bias) stored, or with @add y += W ⋆ x. */
+ * y = clamp (W ⋆ x + bias) stored, or with @add y += W ⋆ x. Each strip of
+ * eight columns walks down the input rows, reading each once: a row adds
+ * its three kernel rows' taps into the (at most three) output rows it
+ * reaches, kept in registers, and the output row it completes is stored.
+ * Every output is ((bias + top row) + middle row) + bottom row. */
 G_ALWAYS_INLINE static inline void
 dw3_plane (const ConvGeom *g, const float *restrict x, const float *restrict wk, float bv,
            gboolean add, gboolean clamp, float *restrict y)
 {
   const int64_t IH = g->im[1], IW = g->im[2], OH = g->co[1], OW = g->co[2], s = g->s[2];
-  const V8 zero = V8_SPLAT (0.0f), vlo = V8_SPLAT (g->lo), vhi = V8_SPLAT (g->hi);
+  const V8 init = V8_SPLAT (bv);
 
-  for (int64_t oh = 0; oh < OH; oh++)
-    for (int64_t ow = 0; ow < OW; ow += 8)
-      {
-        V8 acc = V8_SPLAT (bv);
-        for (int kh = 0; kh < 3; kh++)
-          {
-            const int64_t ih = s * oh - 1 + kh;
-            const float *restrict r = x + ih * IW;
-            V8 l, c, rt;
-            if (ih < 0 || ih >= IH)
-              continue;
-            if (s == 1)
-              {
-                V8_LOAD (c, r + ow);
-                if (ow > 0)
-                  V8_LOAD (l, r + ow - 1);
-                else
-                  l = __builtin_shufflevector (c, zero, 8, 0, 1, 2, 3, 4, 5, 6);
-                if (ow + 8 < IW)
-                  V8_LOAD (rt, r + ow + 1);
-                else
-                  rt = __builtin_shufflevector (c, zero, 1, 2, 3, 4, 5, 6, 7, 8);
-              }
-            else
-              {
-                V8 a, b;
-                V8_LOAD (a, r + 2 * ow);
-                V8_LOAD (b, r + 2 * ow + 8);
-                c = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
-                rt = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15);
-                l = __builtin_shufflevector (rt, V8_SPLAT (ow > 0 ? r[2 * ow - 1] : 0.0f), 8, 0,
-                                             1, 2, 3, 4, 5, 6);
-              }
-            acc += wk[3 * kh] * l + wk[3 * kh + 1] * c + wk[3 * kh + 2] * rt;
-          }
-        if (add)
-          {
-            V8 old;
-            V8_LOAD (old, y + oh * OW + ow);
-            acc = old + acc;
-          }
-        else if (clamp)
-          {
-            acc = V8_SELECT (acc < vlo, vlo, acc);
-            acc = V8_SELECT (acc > vhi, vhi, acc);
-          }
-        V8_STORE (y + oh * OW + ow, acc);
-      }
+  for (int64_t ow = 0; ow < OW; ow += 8)
+    {
+      const gboolean left_end = ow == 0, right_end = ow + 8 >= IW;
+      V8 l, c, rt;
+      if (s == 1)
+        {
+          /* Row i is the bottom row of output i − 1, the middle of i, the top of i + 1. */
+          V8 above = init, here = init;
+          for (int64_t i = 0; i < IH; i++)
+            {
+              dw3_row (x + i * IW, 1, ow, left_end, right_end, &l, &c, &rt);
+              if (i > 0)
+                dw3_put (g, add, clamp, above + DW3_TAPS (wk + 6, l, c, rt),
+                         y + (i - 1) * OW + ow);
+              above = here + DW3_TAPS (wk + 3, l, c, rt);
+              here = init + DW3_TAPS (wk, l, c, rt);
+            }
+          dw3_put (g, add, clamp, above, y + (IH - 1) * OW + ow);
+        }
+      else
+        {
+          /* Output oh: rows 2·oh − 1 (top), 2·oh (middle), 2·oh + 1 (bottom). */
+          V8 acc = init;
+          for (int64_t oh = 0; oh < OH; oh++)
+            {
+              V8 next = init;
+              if (2 * oh < IH)
+                {
+                  dw3_row (x + 2 * oh * IW, 2, ow, left_end, FALSE, &l, &c, &rt);
+                  acc = acc + DW3_TAPS (wk + 3, l, c, rt);
+                }
+              if (2 * oh + 1 < IH)
+                {
+                  dw3_row (x + (2 * oh + 1) * IW, 2, ow, left_end, FALSE, &l, &c, &rt);
+                  next = init + DW3_TAPS (wk, l, c, rt);
+                  acc = acc + DW3_TAPS (wk + 6, l, c, rt);
+                }
+              dw3_put (g, add, clamp, acc, y + oh * OW + ow);
+              acc = next;
+            }
+        }
+    }
 }
 
 /* The input gradient of a stride-2 dw3_direct layer, image plane @x
@@ -1840,12 +1896,12 @@ job_depthwise (gpointer data, int part, int nparts)
 }
 
 /* Small planes go channels-last (one vector operation over all channels
- * per pixel and tap). */
+ * per pixel and tap), unless dw3_direct's kernels apply (MobileNetV2's
+ * 8×8 maps: 0.35 → 0.13 ms forward, 0.41 → 0.22 ms input gradient). */
 static gboolean
 dw_channels_last (const ConvGeom *g)
 {
-  return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8
-         && !(dw3_direct (g) && g->isz > DW_CHANNELS_LAST_PIXELS);
+  return g->Mg == 1 && g->osz <= DW_CHANNELS_LAST_PIXELS && g->C >= 8 && !dw3_direct (g);
 }
 
 /* Whether depthwise_dispatch's transposed direction can write the image
