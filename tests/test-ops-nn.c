@@ -873,7 +873,8 @@ test_conv_depthwise_large (void)
  * registers. Stride 1 (its input gradient is the same kernel turned) with
  * a depth multiplier of 2, whose two outputs add into one input gradient;
  * stride 2 with an odd number of rows (the last output row's lower taps
- * fall outside) and without end pads; and a fused Clip at both strides. */
+ * fall outside) and without end pads; rows four wide, two to a vector,
+ * with a depth multiplier; and a fused Clip on each path. */
 static void
 test_conv_depthwise_direct (void)
 {
@@ -885,6 +886,11 @@ test_conv_depthwise_direct (void)
   const ConvSpec s2_unpadded_end = { .nsp = 2, .n = 1, .c = 2, .m = 4, .in = { 6, 32 },
                                      .k = { 3, 3 }, .group = 2, .strides = { 2, 2 },
                                      .pads = { 1, 1, 0, 0 }, .has_pads = TRUE };
+  const ConvSpec four_wide = { .nsp = 2, .n = 2, .c = 9, .m = 18, .in = { 6, 4 }, .k = { 3, 3 },
+                               .group = 9, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE,
+                               .bias = TRUE };
+  const ConvSpec clip4 = { .nsp = 2, .n = 3, .c = 4, .m = 4, .in = { 4, 4 }, .k = { 3, 3 },
+                           .group = 4, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
   const ConvSpec clip1 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
                            .group = 5, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
   const ConvSpec clip2 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
@@ -897,6 +903,9 @@ test_conv_depthwise_direct (void)
   check_conv_grads_naive (&s2);
   check_conv (&s2_unpadded_end, FALSE);
   check_conv_grads_naive (&s2_unpadded_end);
+  check_conv (&four_wide, FALSE);
+  check_conv_grads_naive (&four_wide);
+  check_conv_fused_clip (&clip4, 37);
   check_conv_fused_clip (&clip1, 29);
   check_conv_fused_clip (&clip2, 31);
 }

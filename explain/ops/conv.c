@@ -1245,7 +1245,8 @@ depthwise_weight_grad (const ConvGeom *g, const float *image, const float *colsi
 
 /* 3×3 depthwise layers with one pixel of padding, unit dilation and
  * stride 1 or 2, on rows a multiple of eight outputs wide (MobileNetV2's
- * 32×32 and 16×16 maps): each vector of eight outputs sums its nine taps
+ * 32×32, 16×16 and 8×8 maps), or at stride 1 on rows four wide (two rows
+ * to a vector: its 4×4 maps): each vector of eight outputs sums its nine taps
  * in a register. The neighbouring columns come from unaligned loads, or
  * at a row's ends from lane shifts that bring in the zero padding; at
  * stride 2 the even and odd input columns are dealt apart by shuffles.
@@ -1257,7 +1258,9 @@ dw3_direct (const ConvGeom *g)
 
   return g->nsp == 2 && g->k[1] == 3 && g->k[2] == 3 && g->d[1] == 1 && g->d[2] == 1
          && g->p[1] == 1 && g->p[2] == 1 && g->s[1] == s && (s == 1 || s == 2)
-         && g->co[2] % 8 == 0 && g->im[2] == s * g->co[2] && (s == 2 || g->co[1] == g->im[1]);
+         && ((g->co[2] % 8 == 0 && g->im[2] == s * g->co[2] && (s == 2 || g->co[1] == g->im[1]))
+             || (s == 1 && g->co[2] == 4 && g->im[2] == 4 && g->co[1] == g->im[1]
+                 && g->im[1] % 2 == 0));
 }
 
 /* Input row @r's columns under outputs ow … ow + 7, for the kernel's
@@ -1318,6 +1321,38 @@ dw3_put (const ConvGeom *g, gboolean add, gboolean clamp, V8 acc, float *restric
   V8_STORE (y, acc);
 }
 
+/* One kernel row's taps @w over a vector holding two rows four wide. */
+#define DW3_TAPS4(w, v)                                                             \
+  ((w)[0] * __builtin_shufflevector ((v), zero, 8, 0, 1, 2, 8, 4, 5, 6) + (w)[1] * (v) \
+   + (w)[2] * __builtin_shufflevector ((v), zero, 1, 2, 3, 8, 5, 6, 7, 8))
+
+/* dw3_plane on rows four wide, at stride 1: vector k holds rows 2k and
+ * 2k + 1; the rows above and below them are the neighbouring vectors'
+ * halves, and the neighbouring columns lane shifts inside each half. */
+G_ALWAYS_INLINE static inline void
+dw3_plane4 (const ConvGeom *g, const float *restrict x, const float *restrict wk, float bv,
+            gboolean add, gboolean clamp, float *restrict y)
+{
+  const int64_t H = g->im[1];
+  const V8 zero = V8_SPLAT (0.0f), init = V8_SPLAT (bv);
+  V8 here, above;
+
+  V8_LOAD (here, x);
+  above = __builtin_shufflevector (zero, here, 4, 5, 6, 7, 8, 9, 10, 11);
+  for (int64_t k = 0; 2 * k < H; k++)
+    {
+      V8 next = zero, below;
+      if (2 * k + 2 < H)
+        V8_LOAD (next, x + 8 * (k + 1));
+      below = __builtin_shufflevector (here, next, 4, 5, 6, 7, 8, 9, 10, 11);
+      dw3_put (g, add, clamp,
+               ((init + DW3_TAPS4 (wk, above)) + DW3_TAPS4 (wk + 3, here)) + DW3_TAPS4 (wk + 6, below),
+               y + 8 * k);
+      above = below;
+      here = next;
+    }
+}
+
 /* One output plane @y of input plane @x, weights @wk (row-major 3×3):
  * y = clamp (W ⋆ x + bias) stored, or with @add y += W ⋆ x. Each strip of
  * eight columns walks down the input rows, reading each once: a row adds
@@ -1331,6 +1366,11 @@ dw3_plane (const ConvGeom *g, const float *restrict x, const float *restrict wk,
   const int64_t IH = g->im[1], IW = g->im[2], OH = g->co[1], OW = g->co[2], s = g->s[2];
   const V8 init = V8_SPLAT (bv);
 
+  if (OW == 4)
+    {
+      dw3_plane4 (g, x, wk, bv, add, clamp, y);
+      return;
+    }
   for (int64_t ow = 0; ow < OW; ow += 8)
     {
       const gboolean left_end = ow == 0, right_end = ow + 8 >= IW;
