@@ -910,6 +910,49 @@ test_conv_depthwise_direct (void)
   check_conv_fused_clip (&clip2, 31);
 }
 
+/* 1×1 convolutions of at most 24 input channels, one image at a time:
+ * packed strips of 16 pixels in blocks of 64, then the block's last
+ * pixels one by one (135 = 2 × 64 + 7), output channels four at a time
+ * then one by one (7 = 4 + 3); grouped; fused Clip. ConvTranspose's
+ * input gradient is such a convolution, adding into the gradient. */
+static void
+test_conv_pointwise_small_k (void)
+{
+  const ConvSpec plain = { .nsp = 2, .n = 4, .c = 5, .m = 7, .in = { 9, 15 }, .k = { 1, 1 },
+                           .bias = TRUE };
+  const ConvSpec grouped = { .nsp = 2, .n = 4, .c = 6, .m = 10, .in = { 8, 20 },
+                             .k = { 1, 1 }, .group = 2, .bias = TRUE };
+  const ConvSpec transposed = { .nsp = 2, .n = 4, .c = 6, .m = 5, .in = { 9, 15 },
+                                .k = { 1, 1 } };
+
+  check_conv (&plain, FALSE);
+  check_conv_grads_naive (&plain);
+  check_conv (&grouped, FALSE);
+  check_conv_grads_naive (&grouped);
+  check_conv_fused_clip (&plain, 41);
+  check_conv (&transposed, TRUE);
+  {
+    /* x feeds two 1×1 ConvTranspose layers of 7 output channels: the
+     * second one's input gradient adds onto the first's. */
+    g_autoptr(GRand) rand = g_rand_new_with_seed (43);
+    g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+    g_autoptr(CxModel) m = NULL;
+    const int64_t xs[4] = { 4, 5, 9, 15 }, ws[4] = { 5, 7, 1, 1 };
+    g_autoptr(CxTensor) x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
+    g_autoptr(CxTensor) wa = cx_test_uniform (rand, 4, ws, -1.0, 1.0);
+    g_autoptr(CxTensor) wb = cx_test_uniform (rand, 4, ws, -1.0, 1.0);
+    cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+    cx_test_graph_const (g, "wa", wa);
+    cx_test_graph_const (g, "wb", wb);
+    cx_test_graph_node (g, "ConvTranspose", "x,wa", "a");
+    cx_test_graph_node (g, "ConvTranspose", "x,wb", "b");
+    cx_test_graph_node (g, "Add", "a,b", "y");
+    cx_test_graph_output (g, "y");
+    m = build_or_die (g);
+    cx_test_gradcheck (m, &x, GC_EPS, GC_RTOL, GC_ATOL, 200);
+  }
+}
+
 static void
 test_conv_bad_attributes (void)
 {
@@ -2076,6 +2119,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/pointwise", test_conv_pointwise);
   g_test_add_func ("/ops/conv/pointwise-strided", test_conv_pointwise_strided);
   g_test_add_func ("/ops/conv/pointwise-grouped", test_conv_pointwise_grouped);
+  g_test_add_func ("/ops/conv/pointwise-few-channels", test_conv_pointwise_small_k);
   g_test_add_func ("/ops/conv/winograd/matches-naive-sums-and-gradients", test_conv_winograd);
   g_test_add_func ("/ops/conv/winograd/built-in-weight", test_conv_winograd_kept);
   g_test_add_func ("/ops/conv/winograd/auto-pad-same-lower", test_conv_winograd_same_lower);
