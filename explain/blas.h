@@ -33,8 +33,12 @@ void cx_sgemm_parts (gboolean trans_a, gboolean trans_b, int M, int N, int K, fl
                      const float *A, int lda, const float *B, int ldb, float beta, float *C,
                      int ldc);
 
-/* Multiply-adds from which a product is cut into parts, and the most parts. */
+/* Multiply-adds from which a product is cut into parts, and the most
+ * parts. Each part packs the shared operand again: MobileNetV2's
+ * 320 → 1280 and 960 → 320 layers on 2×2 maps and its classifier took
+ * 1.34, 1.07 and 0.96 ms in 16 parts, 1.31, 0.91 and 0.90 in 4 (per-node
+ * minima over 90 runs; ResNet-18's layer 4 unchanged). */
 #define CX_SGEMM_PART_MACS (1 << 22)
-#define CX_SGEMM_MAX_PARTS 16
+#define CX_SGEMM_MAX_PARTS 4
 
 G_END_DECLS
