@@ -19,6 +19,8 @@
 #define MAX_HELPERS 63
 /* Elements of memory-bound work from which a second thread pays off. */
 #define PARALLEL_MIN_WORK (1 << 17)
+/* How long a thread polls before it sleeps. */
+#define SPIN_US 100
 
 typedef struct
 {
@@ -29,9 +31,10 @@ typedef struct
   gpointer data;
   int nparts;
   gint next;                   /* atomic: the next part to take */
-  int finished;                /* parts done */
-  int active;                  /* helpers inside the current job */
-  guint generation;            /* bumped per job */
+  /* Written under the lock with atomics, so that polling may read them. */
+  gint finished;               /* parts done */
+  gint active;                 /* helpers inside the current job */
+  gint generation;             /* bumped per job */
   int n_helpers;
   GThread *helpers[MAX_HELPERS];
 } Pool;
@@ -69,6 +72,40 @@ cx_parallel_parts (int64_t work)
   return work >= PARALLEL_MIN_WORK ? cx_parallel_get_threads () : 1;
 }
 
+static inline void
+cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+/* Polls, for at most SPIN_US, while a new job has not been posted
+ * (@generation: the last one seen) or, with @nparts, while the current
+ * job's parts are not all done or a helper is still inside it. */
+static void
+spin (gint generation, int nparts)
+{
+  gint64 until = 0;
+
+  for (int i = 0;; i++)
+    {
+      if (nparts > 0 ? g_atomic_int_get (&pool.finished) >= nparts &&
+                         g_atomic_int_get (&pool.active) == 0
+                     : g_atomic_int_get (&pool.generation) != generation)
+        return;
+      if (i % 64 == 0)
+        {
+          const gint64 now = g_get_monotonic_time ();
+          if (until == 0)
+            until = now + SPIN_US;
+          else if (now >= until)
+            return;
+        }
+      cpu_relax ();
+    }
+}
+
 /* Takes parts of the posted job until none is left. */
 static void
 take_parts (CxParallelFunc fn, gpointer data, int nparts)
@@ -79,7 +116,7 @@ take_parts (CxParallelFunc fn, gpointer data, int nparts)
     {
       fn (data, p, nparts);
       g_mutex_lock (&pool.lock);
-      if (++pool.finished == nparts)
+      if (g_atomic_int_add (&pool.finished, 1) + 1 == nparts)
         g_cond_broadcast (&pool.done);
       g_mutex_unlock (&pool.lock);
     }
@@ -88,7 +125,7 @@ take_parts (CxParallelFunc fn, gpointer data, int nparts)
 static gpointer
 helper_main (gpointer unused)
 {
-  guint seen;
+  gint seen;
 
   g_mutex_lock (&pool.lock);
   seen = pool.generation;
@@ -98,17 +135,23 @@ helper_main (gpointer unused)
       gpointer data;
       int nparts;
 
+      if (pool.generation == seen)
+        {
+          g_mutex_unlock (&pool.lock);
+          spin (seen, 0);
+          g_mutex_lock (&pool.lock);
+        }
       while (pool.generation == seen)
         g_cond_wait (&pool.wake, &pool.lock);
       seen = pool.generation;
       fn = pool.fn;
       data = pool.data;
       nparts = pool.nparts;
-      pool.active++;
+      g_atomic_int_inc (&pool.active);
       g_mutex_unlock (&pool.lock);
       take_parts (fn, data, nparts);
       g_mutex_lock (&pool.lock);
-      if (--pool.active == 0)
+      if (g_atomic_int_dec_and_test (&pool.active))
         g_cond_broadcast (&pool.done);
     }
   return NULL;
@@ -146,14 +189,15 @@ cx_parallel_run (CxParallelFunc fn, gpointer data, int nparts)
           pool.fn = fn;
           pool.data = data;
           pool.nparts = nparts;
-          pool.finished = 0;
+          g_atomic_int_set (&pool.finished, 0);
           g_atomic_int_set (&pool.next, 0);
-          pool.generation++;
+          g_atomic_int_inc (&pool.generation);
           g_cond_broadcast (&pool.wake);
           g_mutex_unlock (&pool.lock);
           take_parts (fn, data, nparts);
           /* Wait for the parts and for every helper to leave the job, so
            * none takes a part of the next one with this one's function. */
+          spin (0, nparts);
           g_mutex_lock (&pool.lock);
           while (pool.finished < nparts || pool.active > 0)
             g_cond_wait (&pool.done, &pool.lock);
