@@ -9,6 +9,7 @@
  * Copyright 2026 The Candor authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "ops/pointwise.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -950,6 +951,89 @@ test_conv_pointwise_small_k (void)
     cx_test_graph_output (g, "y");
     m = build_or_die (g);
     cx_test_gradcheck (m, &x, GC_EPS, GC_RTOL, GC_ATOL, 200);
+  }
+}
+
+/* pointwise.h's kernels, each against double sums, on shapes that reach
+ * every part: tiles of 4 (eight lanes) or 6 (sixteen) channels and the
+ * rows left over; packed blocks, strips of 32 and 16 pixels and the last
+ * pixels one by one; rows of x and y wider than the plane; several packed
+ * blocks when K is large; the bias, accumulation and clamp. The AVX-512
+ * kernel only where the CPU has it. */
+static void
+check_pointwise_kernel (CxPointwiseKernel kernel, int64_t M, int64_t K, int64_t P,
+                        gboolean accumulate, gboolean clamp, gboolean bias)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (M * 1000 + K * 10 + P));
+  const int64_t ldx = P + 3, ldy = P + 5;
+  const CxPointwise p = { M, K, P, ldx, ldy, NULL, accumulate, clamp, -0.15f, 0.2f };
+  g_autofree float *w = g_new (float, M * K);
+  g_autofree float *x = g_new (float, K * ldx);
+  g_autofree float *y = g_new (float, M * ldy);
+  g_autofree float *b = g_new (float, M);
+  g_autofree double *ref = g_new (double, M * ldy);
+  CxPointwise q = p;
+  int clamped = 0;
+
+  if (!cx_pointwise_can_run (kernel, &p))
+    return;
+  for (int64_t i = 0; i < M * K; i++)
+    w[i] = (float) g_rand_double_range (rand, -1.0, 1.0) / sqrt ((double) K);
+  for (int64_t i = 0; i < K * ldx; i++)
+    x[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
+  for (int64_t i = 0; i < M; i++)
+    b[i] = (float) g_rand_double_range (rand, -0.3, 0.3);
+  for (int64_t i = 0; i < M * ldy; i++)
+    {
+      y[i] = (float) g_rand_double_range (rand, -0.5, 0.5);
+      ref[i] = y[i];
+    }
+  q.bias = bias ? b : NULL;
+  for (int64_t m = 0; m < M; m++)
+    for (int64_t i = 0; i < P; i++)
+      {
+        double a = accumulate ? ref[m * ldy + i] : bias ? b[m] : 0.0;
+        for (int64_t k = 0; k < K; k++)
+          a += (double) w[m * K + k] * x[k * ldx + i];
+        if (clamp)
+          {
+            clamped += a < -0.15 || a > 0.2;
+            a = CLAMP (a, -0.15, 0.2);
+          }
+        ref[m * ldy + i] = a;
+      }
+  if (clamp)
+    g_assert_cmpint (clamped, >, M * P / 10);
+  cx_pointwise_run (kernel, &q, w, x, y);
+  for (int64_t m = 0; m < M; m++)
+    for (int64_t i = 0; i < ldy; i++)
+      /* Past the plane's P pixels, the rows stay as they were. */
+      g_assert_cmpfloat_with_epsilon (y[m * ldy + i], ref[m * ldy + i], 2e-5);
+}
+
+static void
+test_conv_pointwise_kernels (void)
+{
+  static const CxPointwiseKernel kernels[] = { CX_POINTWISE_PORTABLE, CX_POINTWISE_AVX512 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      check_pointwise_kernel (kernels[i], 7, 5, 135, FALSE, FALSE, TRUE);
+      check_pointwise_kernel (kernels[i], 13, 24, 83, TRUE, FALSE, FALSE);
+      check_pointwise_kernel (kernels[i], 13, 9, 83, FALSE, TRUE, TRUE);
+      check_pointwise_kernel (kernels[i], 6, 3, 20, FALSE, TRUE, FALSE);
+      check_pointwise_kernel (kernels[i], 1, 16, 7, TRUE, TRUE, TRUE);
+      check_pointwise_kernel (kernels[i], 9, 300, 200, FALSE, FALSE, TRUE);
+    }
+  {
+    /* What each kernel takes: K within its bounds. */
+    const CxPointwise small = { 96, 16, 1024, 1024, 1024, NULL, FALSE, FALSE, 0, 0 };
+    const CxPointwise deep = { 96, 600, 64, 64, 64, NULL, FALSE, FALSE, 0, 0 };
+    g_assert_true (cx_pointwise_can_run (CX_POINTWISE_PORTABLE, &small));
+    g_assert_false (cx_pointwise_can_run (CX_POINTWISE_PORTABLE, &deep));
+    g_assert_false (cx_pointwise_can_run (CX_POINTWISE_AVX512, &deep));
+    g_assert_cmpint (cx_pointwise_choose (&small), !=, CX_POINTWISE_NONE);
+    g_assert_cmpint (cx_pointwise_choose (&deep), ==, CX_POINTWISE_NONE);
   }
 }
 
@@ -2120,6 +2204,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/pointwise-strided", test_conv_pointwise_strided);
   g_test_add_func ("/ops/conv/pointwise-grouped", test_conv_pointwise_grouped);
   g_test_add_func ("/ops/conv/pointwise-few-channels", test_conv_pointwise_small_k);
+  g_test_add_func ("/ops/conv/pointwise-kernels", test_conv_pointwise_kernels);
   g_test_add_func ("/ops/conv/winograd/matches-naive-sums-and-gradients", test_conv_winograd);
   g_test_add_func ("/ops/conv/winograd/built-in-weight", test_conv_winograd_kept);
   g_test_add_func ("/ops/conv/winograd/auto-pad-same-lower", test_conv_winograd_same_lower);
