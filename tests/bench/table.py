@@ -158,8 +158,11 @@ def main():
       f"{ort.get('threads', '-')} intra-op threads")
     p(f"  PyTorch   {tor.get('version', '-')}, {tor.get('threads', '-')} threads, eager, "
       f"oneDNN {'on' if tor.get('mkldnn') else 'off'}")
-    p(f"  timings   median of {cand.get('reps', '?')} runs after {cand.get('warmup', '?')} "
-      f"warm-up runs, in ms; ratios are Candor's time over the peer's (< 1: Candor faster)")
+    rounds = cand.get("rounds", 1)
+    turns = f" in {rounds} rounds, the peers taking turns," if rounds > 1 else ""
+    p(f"  timings   median of {cand.get('reps', '?')} runs{turns} after {cand.get('warmup', '?')} "
+      f"warm-up runs{' each' if rounds > 1 else ''}, in ms; ratios are Candor's time over "
+      f"the peer's (< 1: Candor faster)")
     p("")
 
     # sgemm probe
