@@ -1757,35 +1757,41 @@ test_maxpool_int (void)
     }
 }
 
+/* GlobalAveragePool and GlobalMaxPool on 4×5 planes, and on 2×2 ones
+ * (GlobalAveragePool's unrolled path). */
 static void
 test_global_pools (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (33);
-  int64_t xs[4] = { 2, 3, 4, 5 }, ys[4] = { 2, 3, 1, 1 };
-  g_autoptr(CxTensor) x = spaced_values (rand, 4, xs);
+  static const int64_t sizes[2][2] = { { 4, 5 }, { 2, 2 } };
 
-  for (int op = 0; op < 2; op++)
-    {
-      g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
-      g_autoptr(CxModel) m = NULL;
-      g_autoptr(CxTensor) y = NULL;
-      double ref[6];
-      cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
-      cx_test_graph_node (g, op ? "GlobalMaxPool" : "GlobalAveragePool", "x", "y");
-      cx_test_graph_output (g, "y");
-      m = build_or_die (g);
-      for (int pl = 0; pl < 6; pl++)
-        {
-          double acc = op ? -INFINITY : 0.0;
-          for (int i = 0; i < 20; i++)
-            acc = op ? MAX (acc, x->data.f[pl * 20 + i]) : acc + x->data.f[pl * 20 + i] / 20.0;
-          ref[pl] = acc;
-        }
-      y = cx_test_run (m, &x, 0);
-      assert_shape (y, 4, ys);
-      assert_close (y, ref, 6, 1e-5, 1e-6);
-      cx_test_gradcheck (m, &x, GC_EPS, GC_RTOL, GC_ATOL, 200);
-    }
+  for (int shape = 0; shape < 2; shape++)
+    for (int op = 0; op < 2; op++)
+      {
+        g_autoptr(GRand) rand = g_rand_new_with_seed (33 + shape);
+        const int64_t xs[4] = { 2, 3, sizes[shape][0], sizes[shape][1] }, ys[4] = { 2, 3, 1, 1 };
+        const int64_t size = xs[2] * xs[3];
+        g_autoptr(CxTensor) x = spaced_values (rand, 4, xs);
+        g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+        g_autoptr(CxModel) m = NULL;
+        g_autoptr(CxTensor) y = NULL;
+        double ref[6];
+        cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+        cx_test_graph_node (g, op ? "GlobalMaxPool" : "GlobalAveragePool", "x", "y");
+        cx_test_graph_output (g, "y");
+        m = build_or_die (g);
+        for (int pl = 0; pl < 6; pl++)
+          {
+            double acc = op ? -INFINITY : 0.0;
+            for (int i = 0; i < size; i++)
+              acc = op ? MAX (acc, x->data.f[pl * size + i])
+                       : acc + x->data.f[pl * size + i] / (double) size;
+            ref[pl] = acc;
+          }
+        y = cx_test_run (m, &x, 0);
+        assert_shape (y, 4, ys);
+        assert_close (y, ref, 6, 1e-5, 1e-6);
+        cx_test_gradcheck (m, &x, GC_EPS, GC_RTOL, GC_ATOL, 200);
+      }
 }
 
 static void

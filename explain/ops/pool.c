@@ -980,14 +980,25 @@ global_avg_forward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTenso
   out[0] = cx_run_alloc (run, x->elem, x->ndim, shape, error);
   if (out[0] == NULL)
     return FALSE;
-  for (int64_t pl = 0; pl < planes; pl++)
-    {
-      const float *restrict row = x->data.f + pl * size;
-      double acc = 0.0;
-      for (int64_t i = 0; i < size; i++)
-        acc += row[i];
-      out[0]->data.f[pl] = size > 0 ? (float) (acc / size) : NAN;
-    }
+  if (size == 4)
+    /* 2×2 maps (the last layers at 64×64): the loop below unrolled, the
+     * same sums, and × 0.25 for / 4 (exact): MobileNetV2's 64 000 planes
+     * took 0.12 ms in the loop's entries and exits and the divisions,
+     * 0.09 so. */
+    for (int64_t pl = 0; pl < planes; pl++)
+      {
+        const float *restrict row = x->data.f + pl * 4;
+        out[0]->data.f[pl] = (float) (((((0.0 + row[0]) + row[1]) + row[2]) + row[3]) * 0.25);
+      }
+  else
+    for (int64_t pl = 0; pl < planes; pl++)
+      {
+        const float *restrict row = x->data.f + pl * size;
+        double acc = 0.0;
+        for (int64_t i = 0; i < size; i++)
+          acc += row[i];
+        out[0]->data.f[pl] = size > 0 ? (float) (acc / size) : NAN;
+      }
   return TRUE;
 }
 
