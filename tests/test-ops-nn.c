@@ -874,8 +874,10 @@ test_conv_depthwise_large (void)
  * registers. Stride 1 (its input gradient is the same kernel turned) with
  * a depth multiplier of 2, whose two outputs add into one input gradient;
  * stride 2 with an odd number of rows (the last output row's lower taps
- * fall outside) and without end pads; rows four wide, two to a vector,
- * with a depth multiplier; and a fused Clip on each path. */
+ * fall outside) and without end pads; output rows four wide, two to a
+ * vector, at stride 1 and at stride 2 (from seven rows, the last
+ * output's lower taps outside), with depth multipliers; and a fused Clip
+ * on each path. */
 static void
 test_conv_depthwise_direct (void)
 {
@@ -892,6 +894,12 @@ test_conv_depthwise_direct (void)
                                .bias = TRUE };
   const ConvSpec clip4 = { .nsp = 2, .n = 3, .c = 4, .m = 4, .in = { 4, 4 }, .k = { 3, 3 },
                            .group = 4, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec four_wide_s2 = { .nsp = 2, .n = 2, .c = 3, .m = 6, .in = { 7, 8 },
+                                  .k = { 3, 3 }, .group = 3, .strides = { 2, 2 },
+                                  .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec clip4_s2 = { .nsp = 2, .n = 3, .c = 4, .m = 4, .in = { 8, 8 }, .k = { 3, 3 },
+                              .group = 4, .strides = { 2, 2 }, .pads = { 1, 1, 1, 1 },
+                              .has_pads = TRUE, .bias = TRUE };
   const ConvSpec clip1 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
                            .group = 5, .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
   const ConvSpec clip2 = { .nsp = 2, .n = 3, .c = 5, .m = 5, .in = { 6, 16 }, .k = { 3, 3 },
@@ -907,6 +915,9 @@ test_conv_depthwise_direct (void)
   check_conv (&four_wide, FALSE);
   check_conv_grads_naive (&four_wide);
   check_conv_fused_clip (&clip4, 37);
+  check_conv (&four_wide_s2, FALSE);
+  check_conv_grads_naive (&four_wide_s2);
+  check_conv_fused_clip (&clip4_s2, 40);
   check_conv_fused_clip (&clip1, 29);
   check_conv_fused_clip (&clip2, 31);
 }

@@ -1246,8 +1246,8 @@ depthwise_weight_grad (const ConvGeom *g, const float *image, const float *colsi
 
 /* 3×3 depthwise layers with one pixel of padding, unit dilation and
  * stride 1 or 2, on rows a multiple of eight outputs wide (MobileNetV2's
- * 32×32, 16×16 and 8×8 maps), or at stride 1 on rows four wide (two rows
- * to a vector: its 4×4 maps): each vector of eight outputs sums its nine taps
+ * 32×32, 16×16 and 8×8 maps), or on output rows four wide (two rows to
+ * a vector: its 4×4 maps): each vector of eight outputs sums its nine taps
  * in a register. The neighbouring columns come from unaligned loads, or
  * at a row's ends from lane shifts that bring in the zero padding; at
  * stride 2 the even and odd input columns are dealt apart by shuffles.
@@ -1260,8 +1260,8 @@ dw3_direct (const ConvGeom *g)
   return g->nsp == 2 && g->k[1] == 3 && g->k[2] == 3 && g->d[1] == 1 && g->d[2] == 1
          && g->p[1] == 1 && g->p[2] == 1 && g->s[1] == s && (s == 1 || s == 2)
          && ((g->co[2] % 8 == 0 && g->im[2] == s * g->co[2] && (s == 2 || g->co[1] == g->im[1]))
-             || (s == 1 && g->co[2] == 4 && g->im[2] == 4 && g->co[1] == g->im[1]
-                 && g->im[1] % 2 == 0));
+             || (g->co[2] == 4 && g->im[2] == 4 * s && g->co[1] % 2 == 0
+                 && (s == 2 || g->co[1] == g->im[1])));
 }
 
 /* Input row @r's columns under outputs ow … ow + 7, for the kernel's
@@ -1354,6 +1354,38 @@ dw3_plane4 (const ConvGeom *g, const float *restrict x, const float *restrict wk
     }
 }
 
+/* dw3_plane4 at stride 2, from rows eight wide: kernel row kh of output
+ * rows 2k and 2k + 1 reads input rows 4k − 1 + kh and 4k + 1 + kh, one
+ * to each half of the vector; their even and odd columns are dealt
+ * apart, and the odd ones shifted by one (inside each half) for the
+ * left taps. */
+G_ALWAYS_INLINE static inline void
+dw3_plane4_s2 (const ConvGeom *g, const float *restrict x, const float *restrict wk, float bv,
+               gboolean add, gboolean clamp, float *restrict y)
+{
+  const int64_t IH = g->im[1], OH = g->co[1];
+  const V8 zero = V8_SPLAT (0.0f);
+
+  for (int64_t k = 0; 2 * k < OH; k++)
+    {
+      V8 acc = V8_SPLAT (bv);
+      for (int kh = 0; kh < 3; kh++)
+        {
+          const int64_t top = 4 * k - 1 + kh, bottom = top + 2;
+          V8 a = zero, b = zero, c, rt;
+          if (top >= 0 && top < IH)
+            V8_LOAD (a, x + 8 * top);
+          if (bottom < IH)
+            V8_LOAD (b, x + 8 * bottom);
+          c = __builtin_shufflevector (a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+          rt = __builtin_shufflevector (a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+          acc += DW3_TAPS (wk + 3 * kh, __builtin_shufflevector (rt, zero, 8, 0, 1, 2, 8, 4, 5, 6),
+                           c, rt);
+        }
+      dw3_put (g, add, clamp, acc, y + 8 * k);
+    }
+}
+
 /* One output plane @y of input plane @x, weights @wk (row-major 3×3):
  * y = clamp (W ⋆ x + bias) stored, or with @add y += W ⋆ x. Each strip of
  * eight columns walks down the input rows, reading each once: a row adds
@@ -1369,7 +1401,10 @@ dw3_plane (const ConvGeom *g, const float *restrict x, const float *restrict wk,
 
   if (OW == 4)
     {
-      dw3_plane4 (g, x, wk, bv, add, clamp, y);
+      if (s == 1)
+        dw3_plane4 (g, x, wk, bv, add, clamp, y);
+      else
+        dw3_plane4_s2 (g, x, wk, bv, add, clamp, y);
       return;
     }
   for (int64_t ow = 0; ow < OW; ow += 8)
@@ -1427,6 +1462,41 @@ dw3_plane_t2 (const ConvGeom *g, const float *restrict y, const float *restrict 
   const int64_t IH = g->im[1], IW = g->im[2], OH = g->co[1], OW = g->co[2];
   const V8 zero = V8_SPLAT (0.0f);
 
+  if (OW == 4)
+    {
+      /* Rows four wide, in a vector's first half: output row a reaches
+       * input row 2a through the middle kernel row, and 2a + 1 through
+       * the bottom one, as does row a + 1 through the top one. */
+      V8 here = zero, next = zero;
+      memcpy (&here, y, 4 * sizeof (float));
+      for (int64_t a = 0; 2 * a < IH; a++)
+        {
+          const V8 sh = __builtin_shufflevector (here, zero, 1, 2, 3, 8, 8, 8, 8, 8);
+          V8 shn, rows[2];
+          next = zero;
+          if (a + 1 < OH)
+            memcpy (&next, y + 4 * (a + 1), 4 * sizeof (float));
+          shn = __builtin_shufflevector (next, zero, 1, 2, 3, 8, 8, 8, 8, 8);
+          rows[0] = __builtin_shufflevector (wk[4] * here, wk[5] * here + wk[3] * sh, 0, 8, 1, 9,
+                                             2, 10, 3, 11);
+          rows[1] = __builtin_shufflevector (wk[7] * here + wk[1] * next,
+                                             wk[8] * here + wk[6] * sh + wk[2] * next + wk[0] * shn,
+                                             0, 8, 1, 9, 2, 10, 3, 11);
+          for (int r = 0; r < 2 && 2 * a + r < IH; r++)
+            {
+              V8 row = rows[r];
+              if (add)
+                {
+                  V8 old;
+                  V8_LOAD (old, x + 8 * (2 * a + r));
+                  row = old + row;
+                }
+              V8_STORE (x + 8 * (2 * a + r), row);
+            }
+          here = next;
+        }
+      return;
+    }
   for (int64_t ih = 0; ih < IH; ih++)
     for (int64_t ow = 0; ow < OW; ow += 8)
       {
