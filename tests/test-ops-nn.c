@@ -922,7 +922,8 @@ test_conv_depthwise_direct (void)
   check_conv_fused_clip (&clip2, 31);
 }
 
-/* 1×1 convolutions of at most 24 input channels, one image at a time:
+/* 1×1 convolutions of at most 24 input channels, one image at a time
+ * (and a 3×3 one whose im2col has 27 rows):
  * packed strips of 16 pixels in blocks of 64, then the block's last
  * pixels one by one (135 = 2 × 64 + 7), output channels four at a time
  * then one by one (7 = 4 + 3); grouped; fused Clip. ConvTranspose's
@@ -936,6 +937,8 @@ test_conv_pointwise_small_k (void)
                              .k = { 1, 1 }, .group = 2, .bias = TRUE };
   const ConvSpec transposed = { .nsp = 2, .n = 4, .c = 6, .m = 5, .in = { 9, 15 },
                                 .k = { 1, 1 } };
+  const ConvSpec stem = { .nsp = 2, .n = 4, .c = 3, .m = 33, .in = { 9, 15 }, .k = { 3, 3 },
+                          .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
 
   check_conv (&plain, FALSE);
   check_conv_grads_naive (&plain);
@@ -943,6 +946,9 @@ test_conv_pointwise_small_k (void)
   check_conv_grads_naive (&grouped);
   check_conv_fused_clip (&plain, 41);
   check_conv (&transposed, TRUE);
+  /* A 3×3 layer on 3 channels (27 taps) to 33: the kernel on its im2col. */
+  check_conv (&stem, FALSE);
+  check_conv_fused_clip (&stem, 47);
   {
     /* x feeds two 1×1 ConvTranspose layers of 7 output channels: the
      * second one's input gradient adds onto the first's. */

@@ -2564,9 +2564,10 @@ apply_chunk (const ChunksJob *j, const Chunk *ch, float *col, float *tmp, float 
         {
           /* In place: the group's channels of one image are a [Mg, P] matrix. */
           float *C = j->out + (ch->n0 * g->M + grp * g->Mg) * g->osz + ch->r0 * g->co[2];
-          if (g->pointwise && crew == NULL)
+          if (crew == NULL)
             {
-              /* The kernel with the bias and the clamp inside (pointwise.h). */
+              /* The kernel with the bias and the clamp inside (pointwise.h):
+               * 1×1 layers on the image itself, others on its im2col. */
               const CxPointwise pw = { g->Mg, g->K, n, ldb, g->osz,
                                        j->bias != NULL && !accumulate ? j->bias + grp * g->Mg
                                                                       : NULL,
