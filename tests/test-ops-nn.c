@@ -939,6 +939,8 @@ test_conv_pointwise_small_k (void)
                                 .k = { 1, 1 } };
   const ConvSpec stem = { .nsp = 2, .n = 4, .c = 3, .m = 33, .in = { 9, 15 }, .k = { 3, 3 },
                           .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec wide = { .nsp = 2, .n = 5, .c = 520, .m = 530, .in = { 2, 2 }, .k = { 1, 1 },
+                          .bias = TRUE };
 
   check_conv (&plain, FALSE);
   check_conv_grads_naive (&plain);
@@ -949,6 +951,11 @@ test_conv_pointwise_small_k (void)
   /* A 3×3 layer on 3 channels (27 taps) to 33: the kernel on its im2col. */
   check_conv (&stem, FALSE);
   check_conv_fused_clip (&stem, 47);
+  /* A weight too large to stay in cache on 2×2 maps: the batch folded
+   * into one product, gathered and scattered four pixels at a time. */
+  check_conv_forward_only (&wide);
+  check_conv_grads_naive (&wide);
+  check_conv_fused_clip (&wide, 53);
   {
     /* x feeds two 1×1 ConvTranspose layers of 7 output channels: the
      * second one's input gradient adds onto the first's. */

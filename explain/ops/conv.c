@@ -1009,11 +1009,17 @@ gather_colside (const ConvGeom *g, const float *colside, int64_t grp, const Chun
   int64_t m0, m1;
 
   part_range (g->Mg, part, nparts, &m0, &m1);
-  for (int64_t m = m0; m < m1; m++)
-    for (int64_t j = 0; j < ch->nb; j++)
-      memcpy (dst + m * ld + j * per,
-              colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first,
-              sizeof (float) * per);
+  /* Image by image, reading on through its channels (as scatter_colside
+   * writes); four pixels (2×2 maps) as one fixed-size copy, not a call. */
+  for (int64_t j = 0; j < ch->nb; j++)
+    for (int64_t m = m0; m < m1; m++)
+      {
+        const float *s = colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first;
+        if (per == 4)
+          memcpy (dst + m * ld + j * per, s, 4 * sizeof (float));
+        else
+          memcpy (dst + m * ld + j * per, s, sizeof (float) * per);
+      }
 }
 
 CX_HOT static void
@@ -1025,29 +1031,50 @@ scatter_colside (const ConvGeom *g, const float *restrict src, int64_t grp, cons
   int64_t m0, m1;
 
   part_range (g->Mg, part, nparts, &m0, &m1);
-  for (int64_t m = m0; m < m1; m++)
-    {
-      const float bv = bias != NULL ? bias[grp * g->Mg + m] : 0.0f;
-      for (int64_t j = 0; j < ch->nb; j++)
-        {
-          const float *restrict s = src + m * ld + j * per;
-          float *restrict d = colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first;
-          if (accumulate)
-            for (int64_t i = 0; i < per; i++)
-              d[i] += s[i];
-          else if (g->clamp && bias != NULL)
-            for (int64_t i = 0; i < per; i++)
-              d[i] = act_clamp (s[i] + bv, g->lo, g->hi);
-          else if (g->clamp)
-            for (int64_t i = 0; i < per; i++)
-              d[i] = act_clamp (s[i], g->lo, g->hi);
-          else if (bias != NULL)
-            for (int64_t i = 0; i < per; i++)
-              d[i] = s[i] + bv;
-          else
-            memcpy (d, s, sizeof (float) * per);
-        }
-    }
+  /* Image by image, so that the writes run on through the image's
+   * channels; the reads stride through the product (in cache). On 2×2
+   * maps, channel by channel, every write of four pixels went to another
+   * page: MobileNetV2's 320 → 1280 layer spent 0.31 ms here. */
+  for (int64_t j = 0; j < ch->nb; j++)
+    for (int64_t m = m0; m < m1; m++)
+      {
+        const float bv = bias != NULL ? bias[grp * g->Mg + m] : 0.0f;
+        const float *restrict s = src + m * ld + j * per;
+        float *restrict d = colside + ((ch->n0 + j) * g->M + grp * g->Mg + m) * g->osz + first;
+        if (per == 4 && !accumulate)
+          {
+            /* Four pixels as one vector: the loops' vector code below
+             * cost more to enter than to run. */
+            typedef float V4 __attribute__ ((vector_size (16)));
+            typedef gint32 M4 __attribute__ ((vector_size (16)));
+            const V4 vlo = { g->lo, g->lo, g->lo, g->lo }, vhi = { g->hi, g->hi, g->hi, g->hi };
+            V4 v;
+            memcpy (&v, s, sizeof v);
+            v = v + (V4) { bv, bv, bv, bv };
+            if (g->clamp)
+              {
+                const M4 below = v < vlo;
+                v = (V4) ((below & (M4) vlo) | (~below & (M4) v));
+                const M4 above = v > vhi;
+                v = (V4) ((above & (M4) vhi) | (~above & (M4) v));
+              }
+            memcpy (d, &v, sizeof v);
+          }
+        else if (accumulate)
+          for (int64_t i = 0; i < per; i++)
+            d[i] += s[i];
+        else if (g->clamp && bias != NULL)
+          for (int64_t i = 0; i < per; i++)
+            d[i] = act_clamp (s[i] + bv, g->lo, g->hi);
+        else if (g->clamp)
+          for (int64_t i = 0; i < per; i++)
+            d[i] = act_clamp (s[i], g->lo, g->hi);
+        else if (bias != NULL)
+          for (int64_t i = 0; i < per; i++)
+            d[i] = s[i] + bv;
+        else
+          memcpy (d, s, sizeof (float) * per);
+      }
 }
 
 /* ------------------------------------------------------------------ */
