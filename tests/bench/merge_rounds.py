@@ -3,14 +3,19 @@
 
     /usr/bin/python3 tests/bench/merge_rounds.py OUT.json ROUND.json...
 
-The peers run in rounds, one after the other within each round, so that
-a slow minute of the (shared, noisy) machine falls on all of them rather
-than on one. Here a peer's rounds become one JSON of the usual form: the
-timing lists (models.NAME.MEASURE) are concatenated in round order and
-"reps" adds up; an sgemm probe keeps its best median over the rounds;
+The peers run in rounds, one after the other within each round, each
+round a fresh process of every peer. On the benchmark VM a process runs
+either at full speed or some 40 % slower for its whole life, ONNX Runtime
+and PyTorch as much as Candor (it looks like where the host places the
+process's memory; 2026-12-07: Candor's rounds 19.5 or 28-30 ms, ORT's 17
+or 24, at random). So each timing list (models.NAME.MEASURE) is the one
+of the round with the lowest median: every peer is measured in its own
+best process, the same rule for all. "round_medians" keeps every round's
+median beside it. An sgemm probe keeps its best median over the rounds;
 everything else comes from the first round that has it. A round that did
 not produce a readable file is left out (the run notes the failure).
 """
+import statistics
 import json
 import sys
 
@@ -23,9 +28,12 @@ def merge(rounds):
                 models = out.setdefault("models", {})
                 for name, measures in value.items():
                     into = models.setdefault(name, {})
+                    spread = into.setdefault("round_medians", {})
                     for m, v in measures.items():
-                        if isinstance(v, list) and m in into and isinstance(into[m], list):
-                            into[m] = into[m] + v
+                        if isinstance(v, list) and v and all(isinstance(x, (int, float)) for x in v):
+                            spread.setdefault(m, []).append(statistics.median(v))
+                            if m not in into or statistics.median(v) < statistics.median(into[m]):
+                                into[m] = v
                         else:
                             into.setdefault(m, v)
             elif key == "sgemm":
@@ -35,8 +43,6 @@ def merge(rounds):
                     if q is None or p.get("median_ms", 1e30) < q.get("median_ms", 1e30):
                         best[p["name"]] = p
                 out["sgemm"] = list(best.values())
-            elif key == "reps" and "reps" in out:
-                out["reps"] += value
             else:
                 out.setdefault(key, value)
     out["rounds"] = len(rounds)

@@ -159,10 +159,14 @@ def main():
     p(f"  PyTorch   {tor.get('version', '-')}, {tor.get('threads', '-')} threads, eager, "
       f"oneDNN {'on' if tor.get('mkldnn') else 'off'}")
     rounds = cand.get("rounds", 1)
-    turns = f" in {rounds} rounds, the peers taking turns," if rounds > 1 else ""
-    p(f"  timings   median of {cand.get('reps', '?')} runs{turns} after {cand.get('warmup', '?')} "
-      f"warm-up runs{' each' if rounds > 1 else ''}, in ms; ratios are Candor's time over "
-      f"the peer's (< 1: Candor faster)")
+    if rounds > 1:
+        p(f"  timings   in ms, each peer's best of {rounds} rounds (the peers taking turns, a "
+          f"fresh process each), a round's figure the median of {cand.get('reps', '?')} runs "
+          f"after {cand.get('warmup', '?')} warm-up runs; ratios are Candor's time over the "
+          f"peer's (< 1: Candor faster)")
+    else:
+        p(f"  timings   median of {cand.get('reps', '?')} runs after {cand.get('warmup', '?')} "
+          f"warm-up runs, in ms; ratios are Candor's time over the peer's (< 1: Candor faster)")
     p("")
 
     # sgemm probe
@@ -230,6 +234,21 @@ def main():
         p("")
     p("  'f' after C/ORT: Candor's time over ORT's batch-50 *forward* (ORT has no reverse mode).")
     p("")
+    # Every round's median of the batch-50 forward: how far apart the processes ran.
+    rows = []
+    for name in [e["name"] for e in manifest.get("models", [])]:
+        per = []
+        for peer, data in (("Candor", cand), ("ORT", ort), ("PyTorch", tor)):
+            rm = (data.get("models", {}).get(name, {}) or {}).get("round_medians", {})
+            if rm.get("forward"):
+                per.append(f"{peer} " + " ".join(f"{x:.1f}" for x in rm["forward"]))
+        if per:
+            rows.append(f"  {name:13s} " + "  |  ".join(per))
+    if rows:
+        p("forward, batch 50: each round's median (ms); the table takes each peer's best round")
+        for r in rows:
+            p(r)
+        p("")
 
     # correctness
     p("correctness (Candor against the peers, same inputs)")
