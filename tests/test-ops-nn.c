@@ -52,6 +52,18 @@ build_or_die (CxTestGraph *g)
   return m;
 }
 
+/* The model y = @op (x) at opset 13, x float of shape @xs. */
+static CxModel *
+one_op_model (const char *op, int nd, const int64_t *xs)
+{
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, nd, xs);
+  cx_test_graph_node (g, op, "x", "y");
+  cx_test_graph_output (g, "y");
+  return build_or_die (g);
+}
+
 /* Runs a one-node model and expects forward to fail with @code. */
 static void
 assert_forward_fails (CxModel *m, CxTensor *const *inputs, int code, const char *fragment)
@@ -667,6 +679,14 @@ check_conv_grads_naive (const ConvSpec *s)
     }
 }
 
+/* check_conv (forward, gradchecks) and then check_conv_grads_naive. */
+static void
+check_conv_and_grads (const ConvSpec *s)
+{
+  check_conv (s, FALSE);
+  check_conv_grads_naive (s);
+}
+
 /* The folded 1×1 product's transposed direction and weight gradient
  * (a weight too large to go one image at a time), and a strided 1×1's
  * one image at a time. */
@@ -906,17 +926,12 @@ test_conv_depthwise_direct (void)
                            .group = 5, .strides = { 2, 2 }, .pads = { 1, 1, 1, 1 },
                            .has_pads = TRUE, .bias = TRUE };
 
-  check_conv (&s1, FALSE);
-  check_conv_grads_naive (&s1);
-  check_conv (&s2, FALSE);
-  check_conv_grads_naive (&s2);
-  check_conv (&s2_unpadded_end, FALSE);
-  check_conv_grads_naive (&s2_unpadded_end);
-  check_conv (&four_wide, FALSE);
-  check_conv_grads_naive (&four_wide);
+  check_conv_and_grads (&s1);
+  check_conv_and_grads (&s2);
+  check_conv_and_grads (&s2_unpadded_end);
+  check_conv_and_grads (&four_wide);
   check_conv_fused_clip (&clip4, 37);
-  check_conv (&four_wide_s2, FALSE);
-  check_conv_grads_naive (&four_wide_s2);
+  check_conv_and_grads (&four_wide_s2);
   check_conv_fused_clip (&clip4_s2, 40);
   check_conv_fused_clip (&clip1, 29);
   check_conv_fused_clip (&clip2, 31);
@@ -942,10 +957,8 @@ test_conv_pointwise_small_k (void)
   const ConvSpec wide = { .nsp = 2, .n = 5, .c = 520, .m = 530, .in = { 2, 2 }, .k = { 1, 1 },
                           .bias = TRUE };
 
-  check_conv (&plain, FALSE);
-  check_conv_grads_naive (&plain);
-  check_conv (&grouped, FALSE);
-  check_conv_grads_naive (&grouped);
+  check_conv_and_grads (&plain);
+  check_conv_and_grads (&grouped);
   check_conv_fused_clip (&plain, 41);
   check_conv (&transposed, TRUE);
   /* A 3×3 layer on 3 channels (27 taps) to 33: the kernel on its im2col. */
@@ -1795,14 +1808,9 @@ test_global_pools (void)
         const int64_t xs[4] = { 2, 3, sizes[shape][0], sizes[shape][1] }, ys[4] = { 2, 3, 1, 1 };
         const int64_t size = xs[2] * xs[3];
         g_autoptr(CxTensor) x = spaced_values (rand, 4, xs);
-        g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
-        g_autoptr(CxModel) m = NULL;
+        g_autoptr(CxModel) m = one_op_model (op ? "GlobalMaxPool" : "GlobalAveragePool", 4, xs);
         g_autoptr(CxTensor) y = NULL;
         double ref[6];
-        cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
-        cx_test_graph_node (g, op ? "GlobalMaxPool" : "GlobalAveragePool", "x", "y");
-        cx_test_graph_output (g, "y");
-        m = build_or_die (g);
         for (int pl = 0; pl < 6; pl++)
           {
             double acc = op ? -INFINITY : 0.0;
@@ -2172,14 +2180,9 @@ test_softmax_large_values (void)
 
   for (int lg = 0; lg < 2; lg++)
     {
-      g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
-      g_autoptr(CxModel) m = NULL;
+      g_autoptr(CxModel) m = one_op_model (lg ? "LogSoftmax" : "Softmax", 2, xs);
       g_autoptr(CxTensor) y = NULL;
       double ref[6];
-      cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 2, xs);
-      cx_test_graph_node (g, lg ? "LogSoftmax" : "Softmax", "x", "y");
-      cx_test_graph_output (g, "y");
-      m = build_or_die (g);
       naive_softmax (x, 2, 3, 1, lg, ref);
       y = cx_test_run (m, &x, 0);
       g_assert_true (cx_tensor_all_finite (y));
