@@ -939,8 +939,8 @@ test_conv_depthwise_direct (void)
 
 /* 1×1 convolutions of at most 24 input channels, one image at a time
  * (and a 3×3 one whose im2col has 27 rows):
- * packed strips of 16 pixels in blocks of 64, then the block's last
- * pixels one by one (135 = 2 × 64 + 7), output channels four at a time
+ * packed strips of 16 pixels in blocks of 64, then the last block's
+ * ragged strip (135 = 2 × 64 + 7), output channels four at a time
  * then one by one (7 = 4 + 3); grouped; fused Clip. ConvTranspose's
  * input gradient is such a convolution, adding into the gradient. */
 static void
@@ -994,7 +994,9 @@ test_conv_pointwise_small_k (void)
 /* pointwise.h's kernels, each against double sums, on shapes that reach
  * every part: tiles of 4 (eight lanes) or 6 (sixteen) channels and the
  * rows left over; packed blocks, strips of 32 and 16 pixels and the last
- * pixels one by one; rows of x and y wider than the plane; several packed
+ * pixels in a zero-padded strip (whose tile goes through a buffer, and
+ * must leave the rest of y as it was); rows of x and y wider than the
+ * plane; several packed
  * blocks when K is large; the bias, accumulation and clamp. The AVX-512
  * kernel only where the CPU has it. */
 static void

@@ -53,30 +53,6 @@
 #define AVX512_PACK_FLOATS (1 << 14)
 #define AVX512_ROWS 6
 
-static inline float
-clamp_one (const CxPointwise *p, float v)
-{
-  if (!p->clamp)
-    return v;
-  v = v < p->lo ? p->lo : v;
-  return v > p->hi ? p->hi : v;
-}
-
-/* Pixels [from, to) one by one: the blocks' ragged ends. */
-static void
-scalar_pixels (const CxPointwise *p, const float *w, const float *x, float *y, int64_t from,
-               int64_t to)
-{
-  for (int64_t m = 0; m < p->M; m++)
-    for (int64_t i = from; i < to; i++)
-      {
-        float a = p->accumulate ? y[m * p->ldy + i] : p->bias != NULL ? p->bias[m] : 0.0f;
-        for (int64_t k = 0; k < p->K; k++)
-          a += w[m * p->K + k] * x[k * p->ldx + i];
-        y[m * p->ldy + i] = clamp_one (p, a);
-      }
-}
-
 /* Strips of @width (16 or 32) pixels, channel after channel:
  * pack[(s·K + k)·width + j] = x[k][p0 + s·width + j] for @strips strips.
  * Inlined, so that each row's copy is a few vector moves, not a call. */
@@ -94,6 +70,31 @@ pack_strips (const CxPointwise *p, const float *x, int64_t p0, int64_t strips, i
         else
           memcpy (dst, src, 16 * sizeof (float));
       }
+}
+
+/* The last @r < 16 pixels from p0 as one strip of 16, zero-padded. */
+static void
+pack_ragged (const CxPointwise *p, const float *x, int64_t p0, int64_t r, float *pack)
+{
+  for (int64_t k = 0; k < p->K; k++)
+    {
+      memset (pack + 16 * k, 0, 16 * sizeof (float));
+      memcpy (pack + 16 * k, x + k * p->ldx + p0, sizeof (float) * r);
+    }
+}
+
+/* A tile over a ragged strip goes through @tmp (rows of 16): with
+ * @into FALSE, y's @r pixels of rows m … m + rows − 1 copied in (when
+ * accumulating); with TRUE, the tile's @r pixels copied back to y. */
+static void
+ragged_rows (const CxPointwise *p, float *y, int64_t r, int64_t rows, float *tmp,
+             gboolean into)
+{
+  for (int64_t i = 0; i < rows; i++)
+    if (into)
+      memcpy (y + i * p->ldy, tmp + 16 * i, sizeof (float) * r);
+    else if (p->accumulate)
+      memcpy (tmp + 16 * i, y + i * p->ldy, sizeof (float) * r);
 }
 
 /* ---- eight lanes ---------------------------------------------------- */
@@ -163,7 +164,28 @@ run_portable (const CxPointwise *p, const float *w, const float *x, float *y)
                 tile8 (p, 1, w + r * K, xs, p->bias != NULL ? p->bias + r : NULL,
                        y + r * p->ldy + p0 + 16 * s);
           }
-      scalar_pixels (p, w, x, y, p0 + 16 * strips, end);
+      if (end > p0 + 16 * strips)
+        {
+          /* The plane's last pixels, fewer than 16: one zero-padded strip. */
+          const int64_t from = p0 + 16 * strips, r = end - from;
+          CxPointwise q = *p;
+          float tmp[4 * 16];
+          q.ldy = 16;
+          pack_ragged (p, x, from, r, pack);
+          for (int64_t m = 0; m < M; m += 4)
+            {
+              const int64_t rows = MIN (4, M - m);
+              float *ym = y + m * p->ldy + from;
+              ragged_rows (p, ym, r, rows, tmp, FALSE);
+              if (rows == 4)
+                tile8 (&q, 4, w + m * K, pack, p->bias != NULL ? p->bias + m : NULL, tmp);
+              else
+                for (int64_t i = 0; i < rows; i++)
+                  tile8 (&q, 1, w + (m + i) * K, pack, p->bias != NULL ? p->bias + m + i : NULL,
+                         tmp + 16 * i);
+              ragged_rows (p, ym, r, rows, tmp, TRUE);
+            }
+        }
     }
 }
 
@@ -239,7 +261,7 @@ tiles16 (const CxPointwise *p, int pv, const float *w, const float *pack, int64_
 }
 
 /* Blocks of whole 32-pixel strips (16 on planes under 32 pixels), then
- * one 16-pixel strip, then the last pixels one by one. */
+ * one 16-pixel strip, then the last pixels in a strip padded with zeros. */
 AVX512_HOT static void
 run_avx512 (const CxPointwise *p, const float *w, const float *x, float *y)
 {
@@ -265,7 +287,29 @@ run_avx512 (const CxPointwise *p, const float *w, const float *x, float *y)
       tiles16 (p, 1, w, pack, 1, p0, y);
       p0 += 16;
     }
-  scalar_pixels (p, w, x, y, p0, p->P);
+  if (p0 < p->P)
+    {
+      /* The plane's last pixels, fewer than 16: one zero-padded strip. */
+      const int64_t r = p->P - p0;
+      CxPointwise q = *p;
+      float tmp[AVX512_ROWS * 16];
+      q.ldy = 16;
+      pack_ragged (p, x, p0, r, pack);
+      for (int64_t m = 0; m < p->M; m += AVX512_ROWS)
+        {
+          const int64_t rows = MIN (AVX512_ROWS, p->M - m);
+          float *ym = y + m * p->ldy + p0;
+          ragged_rows (p, ym, r, rows, tmp, FALSE);
+          if (rows == AVX512_ROWS)
+            tile16 (&q, AVX512_ROWS, 1, w + m * K, pack, p->bias != NULL ? p->bias + m : NULL,
+                    tmp);
+          else
+            for (int64_t i = 0; i < rows; i++)
+              tile16 (&q, 1, 1, w + (m + i) * K, pack, p->bias != NULL ? p->bias + m + i : NULL,
+                      tmp + 16 * i);
+          ragged_rows (p, ym, r, rows, tmp, TRUE);
+        }
+    }
 }
 
 static gboolean
