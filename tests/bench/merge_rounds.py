@@ -4,13 +4,13 @@
     /usr/bin/python3 tests/bench/merge_rounds.py OUT.json ROUND.json...
 
 The peers run in rounds, one after the other within each round, each
-round a fresh process of every peer. On the benchmark VM a process runs
-either at full speed or some 40 % slower for its whole life, ONNX Runtime
-and PyTorch as much as Candor (it looks like where the host places the
-process's memory; 2026-12-07: Candor's rounds 19.5 or 28-30 ms, ORT's 17
-or 24, at random). So each timing list (models.NAME.MEASURE) is the one
-of the round with the lowest median: every peer is measured in its own
-best process, the same rule for all. "round_medians" keeps every round's
+round a fresh process of every peer. On the benchmark VM a run goes
+either at full speed or some 40 % slower, for a whole process or a spell
+of a minute, ONNX Runtime and PyTorch as much as Candor (2026-12-07:
+Candor's rounds 19-20 or 27-30 ms, ORT's 16.6-17 or 24-25). So each
+timing list (models.NAME.MEASURE) is the one of the round with the lowest
+median: every peer is measured in its own best round, the same rule for
+all. "round_medians" keeps every round's
 median beside it. An sgemm probe keeps its best median over the rounds;
 everything else comes from the first round that has it. A round that did
 not produce a readable file is left out (the run notes the failure).
