@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "run.h"
 
+#include <math.h>
 #include <string.h>
 
 #define MAX_ARITY 1024
@@ -27,6 +28,9 @@ struct _CxExec
   int *fuse;                 /* per node: the activation it may apply itself (clamp), or -1 */
   float *fuse_lo, *fuse_hi;  /* that activation's bounds */
   gboolean *done;            /* per node: already run, fused into its producer */
+  int *pool;                 /* per node with a fused activation: the 2×2 MaxPool after it, or -1 */
+  int *pooled_by;            /* per MaxPool node: the producer that ran it this pass, or -1 */
+  CxTensor **codes;          /* per producer that ran its pool: the winners, for backward */
   gboolean recorded;
 };
 
@@ -111,6 +115,33 @@ compute_requires_grad (CxExec *exec)
     }
 }
 
+/* The MaxPool that alone reads the output of node @n's fused activation,
+ * when the three can run as one kernel (CxOpDef.forward_clamp_pool), or
+ * -1. Not after a Clip with no upper bound: the kernel passes Relu's
+ * gradient at +inf, where Clip's is zero. */
+static int
+find_pool (const CxExec *exec, int n, const int *readers, const int *reader)
+{
+  const CxModel *m = exec->model;
+  const CxNode *node = &m->nodes[n], *act = &m->nodes[exec->fuse[n]], *pool;
+  int a = act->out[0];
+
+  if (node->def->forward_clamp_pool == NULL || a < 0 || readers[a] != 1 ||
+      m->values[a].is_output)
+    return -1;
+  if (!g_str_equal (act->def->name, "Relu") && !(exec->fuse_hi[n] < INFINITY))
+    return -1;
+  pool = &m->nodes[reader[a]];
+  if (pool->def == NULL || pool->def->is_pool2 == NULL || pool->in[0] != a ||
+      !pool->def->is_pool2 (pool))
+    return -1;
+  /* Its Indices output, if any, is read by nobody. */
+  if (pool->n_out > 1 && pool->out[1] >= 0 &&
+      (readers[pool->out[1]] > 0 || m->values[pool->out[1]].is_output))
+    return -1;
+  return reader[a];
+}
+
 /* Producer–activation pairs (Conv → Relu or Clip) that may run as one
  * kernel: the producer's output is read by that activation alone (and is
  * not a graph output) and the activation's bounds are constants. Whether
@@ -127,6 +158,7 @@ find_fusions (CxExec *exec)
     {
       const CxNode *node = &m->nodes[n];
       exec->fuse[n] = -1;
+      exec->pool[n] = -1;
       if (node->folded)
         continue;
       for (int k = 0; k < node->n_in; k++)
@@ -158,8 +190,27 @@ find_fusions (CxExec *exec)
         }
       in[0] = NULL;
       if (constant && act->def->clamp_bounds (act, in, &exec->fuse_lo[n], &exec->fuse_hi[n]))
-        exec->fuse[n] = f;
+        {
+          exec->fuse[n] = f;
+          exec->pool[n] = find_pool (exec, n, readers, reader);
+        }
     }
+}
+
+/* TRUE when node @n, fused with its activation in this pass, may also
+ * run its pool: the activation's output is not kept, and when a backward
+ * pass follows, no input but the first needs a gradient. */
+static gboolean
+pooled_here (CxExec *exec, int n, gboolean record)
+{
+  const CxNode *node = &exec->model->nodes[n];
+
+  if (exec->pool[n] < 0 || exec->keep[exec->model->nodes[exec->fuse[n]].out[0]])
+    return FALSE;
+  for (int k = 1; record && k < node->n_in; k++)
+    if (node->in[k] >= 0 && exec->requires_grad[node->in[k]])
+      return FALSE;
+  return TRUE;
 }
 
 /* TRUE when node @n runs fused with its activation in this pass: nothing
@@ -198,6 +249,11 @@ cx_exec_new (const CxModel *model, guint64 budget)
   exec->fuse_lo = g_new (float, model->n_nodes);
   exec->fuse_hi = g_new (float, model->n_nodes);
   exec->done = g_new0 (gboolean, model->n_nodes);
+  exec->pool = g_new (int, model->n_nodes);
+  exec->pooled_by = g_new (int, model->n_nodes);
+  exec->codes = g_new0 (CxTensor *, model->n_nodes);
+  for (int n = 0; n < model->n_nodes; n++)
+    exec->pooled_by[n] = -1;
   compute_requires_grad (exec);
   find_fusions (exec);
   return exec;
@@ -228,6 +284,13 @@ static void
 clear_all (CxExec *exec)
 {
   clear_grads (exec);
+  for (int n = 0; n < exec->model->n_nodes; n++)
+    {
+      if (exec->codes[n] != NULL)
+        cx_run_release (exec->run, exec->codes[n]);
+      exec->codes[n] = NULL;
+      exec->pooled_by[n] = -1;
+    }
   for (int v = 0; v < exec->model->n_values; v++)
     release_value (exec, v);
   exec->recorded = FALSE;
@@ -253,6 +316,9 @@ cx_exec_free (CxExec *exec)
   g_free (exec->fuse_lo);
   g_free (exec->fuse_hi);
   g_free (exec->done);
+  g_free (exec->pool);
+  g_free (exec->pooled_by);
+  g_free (exec->codes);
   g_free (exec);
 }
 
@@ -312,6 +378,50 @@ check_input (const CxModel *m, int i, const CxTensor *t, GError **error)
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* Node @n, its activation and its pool as one kernel, when it takes
+ * them (*@applied): the pool's output is stored, the two values before it
+ * never exist (their meta says so: numel −1), and with @record the codes
+ * are kept for backward, where the pool's node stands for the three. */
+static gboolean
+run_pooled (CxExec *exec, int n, CxTensor *const *in, gboolean record, gboolean *applied,
+            GError **error)
+{
+  const CxModel *m = exec->model;
+  const CxNode *node = &m->nodes[n], *act = &m->nodes[exec->fuse[n]];
+  const CxNode *pool = &m->nodes[exec->pool[n]];
+  int v = pool->out[0];
+  CxTensor *pooled = NULL, *codes = NULL;
+
+  if (!node->def->forward_clamp_pool (exec->run, node, in, exec->fuse_lo[n], exec->fuse_hi[n],
+                                      &pooled, record ? &codes : NULL, applied, error))
+    return FALSE;
+  if (!*applied)
+    return TRUE;
+  exec->meta[node->out[0]] = (CxTensor) { .elem = CX_ELEM_FLOAT, .numel = -1 };
+  exec->meta[act->out[0]] = exec->meta[node->out[0]];
+  exec->done[exec->fuse[n]] = TRUE;
+  exec->done[exec->pool[n]] = TRUE;
+  exec->codes[n] = codes;
+  exec->pooled_by[exec->pool[n]] = n;
+  if (v >= 0)
+    {
+      exec->meta[v] = *pooled;
+      exec->meta[v].data.p = NULL;
+    }
+  if (v >= 0 && exec->refs[v] > 0)
+    {
+      exec->vals[v] = pooled;
+      exec->owned[v] = TRUE;
+    }
+  else
+    cx_run_release (exec->run, pooled);
+  /* Drop the producer's inputs whose last reader this was. */
+  for (int k = 0; k < node->n_in; k++)
+    if (node->in[k] >= 0 && --exec->refs[node->in[k]] == 0)
+      release_value (exec, node->in[k]);
   return TRUE;
 }
 
@@ -405,6 +515,20 @@ cx_exec_forward (CxExec *exec, CxTensor *const *inputs, gboolean record, GError 
         out[k] = NULL;
       fused = fused_here (exec, n);
       t0 = exec->profile ? g_get_monotonic_time () : 0;
+      if (fused && pooled_here (exec, n, record))
+        {
+          gboolean applied;
+          if (!run_pooled (exec, n, in, record, &applied, error))
+            {
+              clear_all (exec);
+              return FALSE;
+            }
+          if (applied)
+            {
+              profile_add (exec, node, FALSE, t0);
+              continue;
+            }
+        }
       if (fused)
         ok = node->def->forward_clamp (exec->run, node, in, out, exec->fuse_lo[n],
                                        exec->fuse_hi[n], error);
@@ -489,6 +613,46 @@ cx_exec_value (CxExec *exec, int value_id)
   return exec->vals[value_id];
 }
 
+/* Backward of pool node @p that ran with its producer (run_pooled): the
+ * gradient of the producer's first input, written when it starts here,
+ * added otherwise. */
+static gboolean
+backward_pooled (CxExec *exec, int p, GError **error)
+{
+  const CxModel *m = exec->model;
+  const int n = exec->pooled_by[p];
+  const CxNode *node = &m->nodes[n], *pool = &m->nodes[p];
+  CxTensor *in[MAX_ARITY];
+  CxTensor *gy = exec->grads[pool->out[0]];
+  int v = node->in[0];
+  gboolean set = FALSE, ok;
+  gint64 t0;
+
+  if (gy == NULL || !exec->requires_grad[v] || !cx_elem_is_float (exec->meta[v].elem))
+    return TRUE;
+  if (exec->grads[v] == NULL)
+    {
+      const CxTensor *src = &exec->meta[v];
+      g_assert (src->numel >= 0);
+      exec->grads[v] = cx_run_alloc (exec->run, CX_ELEM_FLOAT, src->ndim, src->shape, error);
+      if (exec->grads[v] == NULL)
+        return FALSE;
+      set = TRUE;
+    }
+  for (int k = 0; k < node->n_in; k++)
+    in[k] = node->in[k] >= 0 ? exec->vals[node->in[k]] : NULL;
+  t0 = exec->profile ? g_get_monotonic_time () : 0;
+  ok = node->def->backward_pool (exec->run, node, in, gy, exec->codes[n], exec->grads[v], set,
+                                 error);
+  profile_add (exec, node, TRUE, t0);
+  if (!exec->keep[pool->out[0]])
+    {
+      cx_run_release (exec->run, gy);
+      exec->grads[pool->out[0]] = NULL;
+    }
+  return ok;
+}
+
 gboolean
 cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error)
 {
@@ -530,6 +694,17 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
 
       if (node->folded || node->def->backward == NULL)
         continue;
+      if (exec->pooled_by[n] >= 0)
+        {
+          /* The activation's and the producer's backward come with it:
+           * they then find no output gradient and are skipped. */
+          if (!backward_pooled (exec, n, error))
+            {
+              clear_grads (exec);
+              return FALSE;
+            }
+          continue;
+        }
       for (int k = 0; k < node->n_out; k++)
         {
           int v = node->out[k];

@@ -89,6 +89,23 @@ struct _CxOpDef
    * own output (see exec.c). */
   gboolean (*forward_clamp) (CxRun *run, const CxNode *node, CxTensor *const *in,
                              CxTensor **out, float lo, float hi, GError **error);
+  /* Optional, for MaxPool: TRUE when @node pools 2×2 windows at stride
+   * 2, unpadded, undilated, rounding down, on images (ops/convpool.h). */
+  gboolean (*is_pool2) (const CxNode *node);
+  /* Optional, for producers (Conv): forward_clamp, then such a pool, as
+   * one kernel (ops/convpool.h): *@pooled gets the pool's output and, when
+   * @codes is not NULL, *@codes the winners backward_pool reads. FALSE in
+   * *@applied (and nothing allocated) when the kernel does not take this
+   * shape. */
+  gboolean (*forward_clamp_pool) (CxRun *run, const CxNode *node, CxTensor *const *in,
+                                  float lo, float hi, CxTensor **pooled, CxTensor **codes,
+                                  gboolean *applied, GError **error);
+  /* Its backward: the gradient of the producer's first input, written into
+   * @gx (with @set; added otherwise), from the pool's output gradient @gy
+   * and the codes. Only for producers whose other inputs need none. */
+  gboolean (*backward_pool) (CxRun *run, const CxNode *node, CxTensor *const *in,
+                             const CxTensor *gy, const CxTensor *codes, CxTensor *gx,
+                             gboolean set, GError **error);
 };
 
 struct _CxNode

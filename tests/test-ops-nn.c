@@ -733,6 +733,143 @@ check_conv_fused_clip (const ConvSpec *s, guint32 seed)
   assert_close (y, ref, prod (4, ys), 1e-4, 1e-4);
 }
 
+/* @s's Conv, then a Relu (or with @clip a Clip to [−0.25, 0.4]), then a
+ * 2×2 stride-2 MaxPool: the pooled output and the input's gradient for a
+ * random seed against the naive sums (each window's first maximum, in
+ * float64, gets the seed when the activation passes it). With @fused the
+ * executor must have run the three as one kernel (ops/convpool.h): the
+ * activation's output then never exists, though backward follows. */
+static void
+check_conv_act_pool (const ConvSpec *s, gboolean clip, gboolean fused, guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(CxTestGraph) g = cx_test_graph_new (13);
+  g_autoptr(CxModel) m = NULL;
+  g_autoptr(CxExec) exec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CxTensor) x = NULL;
+  g_autoptr(CxTensor) w = NULL;
+  g_autoptr(CxTensor) b = NULL;
+  g_autoptr(CxTensor) lo = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  g_autoptr(CxTensor) hi = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  g_autoptr(CxTensor) dy = NULL;
+  g_autoptr(CxTensor) dconv = NULL;
+  g_autofree double *conv = NULL;
+  g_autofree double *pooled = NULL;
+  g_autofree double *dx = NULL;
+  g_autofree double *dw = NULL;
+  const double l = clip ? -0.25 : 0.0, h = clip ? 0.4 : INFINITY;
+  const int64_t k2[2] = { 2, 2 };
+  int64_t xs[4], ws[4], bs[1], cs[4], ps[4];
+  int passed = 0;
+
+  spec_shapes (s, FALSE, xs, ws, bs);
+  x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
+  w = weights_like (rand, 4, ws);
+  b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
+  lo->data.f[0] = (float) l;
+  hi->data.f[0] = 0.4f;
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+  cx_test_graph_const (g, "w", w);
+  cx_test_graph_const (g, "b", b);
+  cx_test_graph_const (g, "lo", lo);
+  cx_test_graph_const (g, "hi", hi);
+  cx_test_graph_node (g, "Conv", "x,w,b", "c");
+  spec_attrs (g, s, FALSE);
+  if (clip)
+    cx_test_graph_node (g, "Clip", "c,lo,hi", "a");
+  else
+    cx_test_graph_node (g, "Relu", "c", "a");
+  cx_test_graph_node (g, "MaxPool", "a", "y");
+  cx_test_graph_attr_ints (g, "kernel_shape", 2, k2);
+  cx_test_graph_attr_ints (g, "strides", 2, k2);
+  cx_test_graph_output (g, "y");
+  m = build_or_die (g);
+
+  /* The reference: windows, winners and the gradient they pass. */
+  conv = naive_conv (s, x, w, b, cs);
+  memcpy (ps, cs, sizeof ps);
+  ps[2] = cs[2] / 2;
+  ps[3] = cs[3] / 2;
+  pooled = g_new (double, prod (4, ps));
+  dy = cx_test_uniform (rand, 4, ps, -1.0, 1.0);
+  dconv = cx_tensor_new_zeros (CX_ELEM_FLOAT, 4, cs, NULL);
+  for (int64_t plane = 0; plane < cs[0] * cs[1]; plane++)
+    for (int64_t oh = 0; oh < ps[2]; oh++)
+      for (int64_t ow = 0; ow < ps[3]; ow++)
+        {
+          const int64_t o = (plane * ps[2] + oh) * ps[3] + ow;
+          int64_t best = -1;
+          double mx = -INFINITY;
+          for (int k = 0; k < 4; k++)
+            {
+              const int64_t i = (plane * cs[2] + 2 * oh + k / 2) * cs[3] + 2 * ow + k % 2;
+              const double v = CLAMP (conv[i], l, clip ? h : G_MAXDOUBLE);
+              if (v > mx)
+                {
+                  mx = v;
+                  best = i;
+                }
+            }
+          pooled[o] = mx;
+          if (best >= 0 && mx > l && mx < h)
+            {
+              dconv->data.f[best] = dy->data.f[o];
+              passed++;
+            }
+        }
+  /* Some windows pass the gradient and some do not. */
+  g_assert_cmpint (passed, >, prod (4, ps) / 8);
+  g_assert_cmpint (passed, <, prod (4, ps));
+  dx = g_new (double, x->numel);
+  dw = g_new (double, w->numel);
+  naive_conv_grads (s, x, w, dconv, dx, dw);
+
+  exec = cx_exec_new (m, 0);
+  g_assert_true (cx_exec_forward (exec, &x, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true ((cx_exec_value (exec, cx_model_find_value (m, "a")) == NULL) == fused);
+  assert_close (cx_exec_output (exec, 0), pooled, prod (4, ps), 1e-4, 1e-4);
+  g_assert_true (cx_exec_backward (exec, 0, dy, &error));
+  g_assert_no_error (error);
+  assert_close (cx_exec_input_grad (exec, 0), dx, x->numel, 1e-4, 1e-4);
+}
+
+/* Conv → Relu or Clip → 2×2 MaxPool as one kernel: the direct kernel
+ * (one to three channels: odd sizes, no padding, a 5×5 kernel, rows
+ * wider than one span, one image), Winograd's pooled mode (odd sizes),
+ * its forward with the spread-out gradient's backward when the flipped
+ * Winograd does not apply (few tiles), and a shape neither takes. */
+static void
+test_conv_act_pool (void)
+{
+  const ConvSpec one = { 2, 3, 1, 10, { 12, 13 }, { 3, 3 }, .pads = { 1, 1, 1, 1 },
+                         .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec five = { 2, 2, 1, 6, { 11, 16 }, { 5, 5 }, .pads = { 2, 2, 2, 2 },
+                            .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec unpadded = { 2, 2, 2, 5, { 9, 10 }, { 3, 3 }, .bias = TRUE };
+  const ConvSpec wide = { 2, 1, 3, 8, { 6, 70 }, { 3, 3 }, .pads = { 1, 0, 1, 2 },
+                          .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec wino = { 2, 2, 16, 16, { 10, 10 }, { 3, 3 }, .pads = { 1, 1, 1, 1 },
+                          .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec wino_odd = { 2, 1, 16, 24, { 9, 11 }, { 3, 3 }, .pads = { 1, 1, 1, 1 },
+                              .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec spread = { 2, 1, 16, 16, { 6, 6 }, { 3, 3 }, .pads = { 2, 2, 2, 2 },
+                            .has_pads = TRUE, .bias = TRUE };
+  const ConvSpec strided = { 2, 2, 2, 4, { 12, 12 }, { 3, 3 }, .strides = { 2, 2 },
+                             .pads = { 1, 1, 1, 1 }, .has_pads = TRUE, .bias = TRUE };
+
+  check_conv_act_pool (&one, FALSE, TRUE, 61);
+  check_conv_act_pool (&one, TRUE, TRUE, 62);
+  check_conv_act_pool (&five, FALSE, TRUE, 63);
+  check_conv_act_pool (&unpadded, TRUE, TRUE, 64);
+  check_conv_act_pool (&wide, TRUE, TRUE, 65);
+  check_conv_act_pool (&wino, FALSE, TRUE, 66);
+  check_conv_act_pool (&wino_odd, TRUE, TRUE, 67);
+  check_conv_act_pool (&spread, FALSE, TRUE, 68);
+  check_conv_act_pool (&strided, FALSE, FALSE, 69);
+}
+
 /* The folded 1×1 product's transposed direction and weight gradient
  * (a weight too large to go one image at a time) and its fused Clip, and
  * a strided 1×1's one image at a time. */
@@ -2244,6 +2381,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ops/conv/winograd/auto-pad-same-lower", test_conv_winograd_same_lower);
   g_test_add_func ("/ops/conv/winograd/changed-weight-used-once-forgotten", test_conv_winograd_forget);
   g_test_add_func ("/ops/conv/winograd/fused-clip", test_conv_winograd_clamp);
+  g_test_add_func ("/ops/conv/fused-activation-and-max-pool", test_conv_act_pool);
   g_test_add_func ("/ops/convtranspose/winograd-stride-1", test_convt_winograd);
   g_test_add_func ("/ops/conv/1d", test_conv_1d);
   g_test_add_func ("/ops/conv/3d", test_conv_3d);

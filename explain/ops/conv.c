@@ -46,6 +46,7 @@
 #include "../blas.h"
 #include "pointwise.h"
 #include "winograd.h"
+#include "convpool.h"
 #include "vec8.h"
 
 #include <limits.h>
@@ -2946,6 +2947,141 @@ conv_forward_clamp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTenso
   return conv_run (run, node, in, out, TRUE, lo, hi, error);
 }
 
+/* The shapes convpool.h takes: a 2-D float convolution, stride and
+ * dilation 1, one group, whose output has at least one 2×2 window. */
+static gboolean
+convpool_shape (const ConvGeom *g, const CxTensor *x, float lo, float hi, CxConvPool *cp)
+{
+  if (x->ndim != 4 || x->elem != CX_ELEM_FLOAT || g->G != 1 || g->N == 0 ||
+      g->co[1] < 2 || g->co[2] < 2)
+    return FALSE;
+  for (int i = 1; i < MAX_SPATIAL; i++)
+    if (g->s[i] != 1 || g->d[i] != 1)
+      return FALSE;
+  *cp = (CxConvPool) { .N = g->N, .Cin = g->C, .Cout = g->M, .H = g->im[1], .W = g->im[2],
+                       .OH = g->co[1], .OW = g->co[2], .kh = g->k[1], .kw = g->k[2],
+                       .ph = g->p[1], .pw = g->p[2], .lo = lo, .hi = hi };
+  return TRUE;
+}
+
+/* CxOpDef.forward_clamp_pool: the direct kernel for few taps, Winograd's
+ * in pooled mode for 3×3 layers it takes, else not applied. */
+static gboolean
+conv_forward_clamp_pool (CxRun *run, const CxNode *node, CxTensor *const *in, float lo,
+                         float hi, CxTensor **pooled, CxTensor **codes, gboolean *applied,
+                         GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+  CxConvPool cp;
+  CxWinograd wp;
+  gboolean direct, ok;
+
+  *applied = FALSE;
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  if (!convpool_shape (&g, x, lo, hi, &cp))
+    return TRUE;
+  direct = cx_convpool_direct_applies (&cp);
+  if (!direct && !winograd_shape (&g, FALSE, &wp))
+    return TRUE;
+  shape[2] /= 2;
+  shape[3] /= 2;
+  *pooled = cx_run_alloc (run, CX_ELEM_FLOAT, 4, shape, error);
+  if (*pooled == NULL)
+    return FALSE;
+  if (codes != NULL)
+    {
+      /* One byte per window: the engine's integer tensors hold int64, so
+       * the bytes live in a float tensor a quarter as long, read through
+       * data.p. */
+      int64_t bytes[1] = { ((*pooled)->numel + 3) / 4 };
+      *codes = cx_run_alloc (run, CX_ELEM_FLOAT, 1, bytes, error);
+      if (*codes == NULL)
+        {
+          cx_run_release (run, *pooled);
+          return FALSE;
+        }
+    }
+  cp.bias = b != NULL ? b->data.f : NULL;
+  if (direct)
+    ok = cx_convpool_direct_forward (run, &cp, x->data.f, w->data.f, (*pooled)->data.f,
+                                     codes != NULL ? (guint8 *) (*codes)->data.p : NULL, error);
+  else
+    {
+      wp.bias = cp.bias;
+      wp.clamp = TRUE;
+      wp.lo = lo;
+      wp.hi = hi;
+      wp.pooled = (*pooled)->data.f;
+      wp.codes = codes != NULL ? (guint8 *) (*codes)->data.p : NULL;
+      ok = winograd_run (run, &g, &wp, x->data.f, w->data.f, NULL, error);
+    }
+  if (!ok)
+    {
+      cx_run_release (run, *pooled);
+      if (codes != NULL)
+        cx_run_release (run, *codes);
+      return FALSE;
+    }
+  *applied = TRUE;
+  return TRUE;
+}
+
+/* CxOpDef.backward_pool: the paths of conv_forward_clamp_pool, or the
+ * convolution's own input gradient of the spread-out gradient where the
+ * flipped Winograd does not apply. */
+static gboolean
+conv_backward_pool (CxRun *run, const CxNode *node, CxTensor *const *in, const CxTensor *gy,
+                    const CxTensor *codes, CxTensor *gx, gboolean set, GError **error)
+{
+  const CxTensor *x = in[0], *w = in[1], *b = optional_input (node, in, 2);
+  int64_t shape[MAX_SPATIAL + 2];
+  ConvGeom g;
+  CxConvPool cp;
+  CxWinograd wp;
+  CxTensor *dyt;
+  float *dy;
+  int64_t total;
+  gboolean ok;
+
+  if (!conv_geometry (node, x, w, b, &g, shape, error))
+    return FALSE;
+  if (!convpool_shape (&g, x, 0.0f, 0.0f, &cp))
+    g_assert_not_reached ();
+  if (cx_convpool_direct_applies (&cp))
+    return cx_convpool_direct_backward (run, &cp, w->data.f, gy->data.f, (const guint8 *) codes->data.p,
+                                        gx->data.f, set, error);
+  if (winograd_shape (&g, TRUE, &wp))
+    {
+      wp.accumulate = !set;
+      wp.gy = gy->data.f;
+      wp.codes_in = (const guint8 *) codes->data.p;
+      return winograd_run (run, &g, &wp, NULL, w->data.f, gx->data.f, error);
+    }
+  /* The spread-out gradient, with room for the last row's whole blocks. */
+  total = g.N * g.M * g.osz + 16;
+  dyt = cx_run_alloc_zeros (run, CX_ELEM_FLOAT, 1, &total, error);
+  if (dyt == NULL)
+    return FALSE;
+  dy = dyt->data.f;
+  /* Row by row in order: a row's block of zeros past its end is
+   * overwritten by the next row, or is where no window reaches. */
+  for (int64_t plane = 0; plane < g.N * g.M; plane++)
+    for (int64_t oh = 0; oh < g.co[1] / 2; oh++)
+      for (int r = 0; r < 2; r++)
+        {
+          const int64_t at = (plane * (g.co[1] / 2) + oh) * (g.co[2] / 2);
+          cx_pool2_expand_row (gy->data.f + at, (const guint8 *) codes->data.p + at,
+                               g.co[2] / 2, gy->numel - at, r,
+                               dy + (plane * g.co[1] + 2 * oh + r) * g.co[2]);
+        }
+  ok = conv_apply_t (run, &g, dy, w->data.f, gx->data.f, set, error);
+  cx_run_release (run, dyt);
+  return ok;
+}
+
 /* Conv's VJP; with @set, the gradients are written, not added into. */
 static gboolean
 conv_vjp (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
@@ -3062,7 +3198,7 @@ conv_transpose_backward (CxRun *run, const CxNode *node, CxTensor *const *in,
 CX_DEFINE_OP_FAMILY (conv,
   { "Conv", 2, 3, 1, 1, conv_init, conv_forward, conv_backward,
     CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL, conv_backward_set, FALSE,
-    NULL, conv_forward_clamp },
+    NULL, conv_forward_clamp, NULL, conv_forward_clamp_pool, conv_backward_pool },
   { "ConvTranspose", 2, 3, 1, 1, conv_transpose_init, conv_transpose_forward,
     conv_transpose_backward, CX_IN (0) | CX_IN (1) | CX_IN (2), CX_SAVE_INPUTS, NULL },
 )

@@ -1071,6 +1071,23 @@ global_max_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTens
   return TRUE;
 }
 
+/* For the executor's Conv → activation → MaxPool kernel (op.h). */
+static gboolean
+maxpool_is_pool2 (const CxNode *node)
+{
+  const PoolParams *p = node->params;
+
+  if (p == NULL || p->n_kernel != 2 || p->ceil_mode ||
+      (p->auto_pad != PAD_NOTSET && p->auto_pad != PAD_VALID))
+    return FALSE;
+  for (gsize a = 0; a < 2; a++)
+    if (p->kernel[a] != 2 || (p->n_strides ? p->strides[a] : 1) != 2 ||
+        (p->n_dilations ? p->dilations[a] : 1) != 1 ||
+        (p->n_pads && (p->pads[a] != 0 || p->pads[2 + a] != 0)))
+      return FALSE;
+  return TRUE;
+}
+
 CX_DEFINE_OP_FAMILY (pool,
   { "AveragePool", 1, 1, 1, 1, pool_init, avgpool_forward, avgpool_backward,
     CX_IN (0), CX_SAVE_NONE, NULL },
@@ -1079,5 +1096,6 @@ CX_DEFINE_OP_FAMILY (pool,
   { "GlobalMaxPool", 1, 1, 1, 1, NULL, global_max_forward, global_max_backward,
     CX_IN (0), CX_SAVE_INPUTS, NULL },
   { "MaxPool", 1, 1, 1, 2, pool_init, maxpool_forward, maxpool_backward,
-    CX_IN (0), CX_SAVE_INPUTS, NULL, maxpool_backward_set },
+    CX_IN (0), CX_SAVE_INPUTS, NULL, maxpool_backward_set, FALSE, NULL, NULL,
+    maxpool_is_pool2 },
 )

@@ -31,6 +31,7 @@
 #include "../parallel.h"
 #include "../blas.h"
 #include "vec8.h"
+#include "convpool.h"
 
 #include <string.h>
 
@@ -165,11 +166,12 @@ job_weights (gpointer data, int part, int nparts)
 }
 
 /* Floats of one padded input row in input_tiles' scratch: room for its
- * 2·TW + 2 columns read 16 at a time. */
+ * 2·TW + 2 columns read 16 at a time, and for cx_pool2_expand_row's
+ * whole blocks. */
 static inline int64_t
-padded_floats (int64_t TW)
+padded_floats (const CxWinograd *p, int64_t TW)
 {
-  return 2 * ((TW + 1 + 7) / 8 * 8) + 16;
+  return MAX (2 * ((TW + 1 + 7) / 8 * 8) + 16, p->pw + 2 * ((p->W / 2 + 7) / 8 * 8));
 }
 
 /* Floats of one row of input_tiles' even or odd combinations. */
@@ -189,7 +191,7 @@ CX_HOT static void
 input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float *scratch)
 {
   const CxWinograd *p = j->p;
-  const int64_t TW = j->TW, PW = padded_floats (TW), HW = half_floats (TW);
+  const int64_t TW = j->TW, PW = padded_floats (p, TW), HW = half_floats (TW);
   const int64_t ld = j->ld, step = j->vstep;
   const M8 even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
   float *pr = scratch, *zero = scratch + 4 * PW;
@@ -206,8 +208,17 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
         for (int r = 0; r < 4; r++)
           {
             const int64_t iy = 2 * ty - p->ph + r;
-            if (iy < 0 || iy >= p->H)
+            if (iy < 0 || iy >= p->H || (p->codes_in != NULL && iy >= p->H / 2 * 2))
               d[r] = zero;
+            else if (p->codes_in != NULL)
+              {
+                /* Columns past the windows (odd W) get zeros. */
+                const int64_t at = ((n * p->Cin + c) * (p->H / 2) + iy / 2) * (p->W / 2);
+                cx_pool2_expand_row (p->gy + at, p->codes_in + at, p->W / 2,
+                                     p->N * p->Cin * (p->H / 2) * (p->W / 2) - at, (int) (iy % 2),
+                                     pr + r * PW + p->pw);
+                d[r] = pr + r * PW;
+              }
             else
               {
                 memcpy (pr + r * PW + p->pw, plane + iy * p->W, sizeof (float) * p->W);
@@ -256,6 +267,87 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
       }
 }
 
+/* Aᵀ m A of @n tiles from M_ξ's rows (@step apart): the tiles' four
+ * outputs, in four rows. */
+G_ALWAYS_INLINE static inline void
+tile_sums (const float *restrict mb, int64_t n, int64_t step, float *restrict y00,
+           float *restrict y01, float *restrict y10, float *restrict y11)
+{
+  for (int64_t t = 0; t < n; t++)
+    {
+      float s0[4], s1[4];
+      for (int k = 0; k < 4; k++)
+        {
+          const float m0 = mb[k * step + t], m1 = mb[(4 + k) * step + t],
+                      m2 = mb[(8 + k) * step + t], m3 = mb[(12 + k) * step + t];
+          s0[k] = m0 + m1 + m2;
+          s1[k] = m1 - m2 - m3;
+        }
+      y00[t] = s0[0] + s0[1] + s0[2];
+      y01[t] = s0[1] - s0[2] - s0[3];
+      y10[t] = s1[0] + s1[1] + s1[2];
+      y11[t] = s1[1] - s1[2] - s1[3];
+    }
+}
+
+/* output_tiles in pooled mode for output channel @m: each tile's four
+ * outputs, biased and clamped, are one pooling window. */
+G_ALWAYS_INLINE static inline void
+output_pooled (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict mb, int64_t m,
+               float bv, float *scratch)
+{
+  const CxWinograd *p = j->p;
+  const int64_t TW = j->TW, ld = j->ld, step = j->mstep, n = (R1 - R0) * TW;
+  const int64_t OHp = p->OH / 2, OWp = p->OW / 2;
+  const V8 vb = V8_SPLAT (bv), vlo = V8_SPLAT (p->lo), vhi = V8_SPLAT (p->hi);
+  float *restrict y00 = scratch, *restrict y01 = y00 + ld;
+  float *restrict y10 = y01 + ld, *restrict y11 = y10 + ld;
+
+  tile_sums (mb, n, step, y00, y01, y10, y11);
+  for (int64_t R = R0; R < R1; R++)
+    {
+      const int64_t img = R / j->TH, ty = R % j->TH, t0 = (R - R0) * TW;
+      const int64_t at = ((img * p->Cout + m) * OHp + ty) * OWp;
+      if (ty >= OHp)
+        continue;
+      /* Eight windows at a time; the last block's lanes past OWp read the
+       * slack of ld and are dropped. */
+      for (int64_t tx = 0; tx < OWp; tx += 8)
+        {
+          V8 a, b, c, d, mx;
+          M8 k;
+          float mv[8];
+          gint32 kv[8];
+          V8_LOAD (a, y00 + t0 + tx);
+          V8_LOAD (b, y01 + t0 + tx);
+          V8_LOAD (c, y10 + t0 + tx);
+          V8_LOAD (d, y11 + t0 + tx);
+#define WINO_CLAMP(v)                                                     \
+  do                                                                      \
+    {                                                                     \
+      v = v + vb;                                                         \
+      v = V8_SELECT (v < vlo, vlo, v);                                    \
+      v = V8_SELECT (v > vhi, vhi, v);                                    \
+    }                                                                     \
+  while (0)
+          WINO_CLAMP (a);
+          WINO_CLAMP (b);
+          WINO_CLAMP (c);
+          WINO_CLAMP (d);
+#undef WINO_CLAMP
+          cx_pool2_by8 (&a, &b, &c, &d, p->lo, p->hi, &mx, &k);
+          V8_STORE (mv, mx);
+          memcpy (kv, &k, sizeof kv);
+          for (int l = 0; l < 8 && tx + l < OWp; l++)
+            {
+              p->pooled[at + tx + l] = mv[l];
+              if (p->codes != NULL)
+                p->codes[at + tx + l] = (guint8) kv[l];
+            }
+        }
+    }
+}
+
 /* Y of tile rows [R0, R1) from M_ξ [Cout, ld]: Aᵀ m A, then the bias,
  * the accumulation and the clamp. Per output channel, Aᵀ m A runs over
  * all the chunk's tiles at once (16 long rows in, the tiles' four
@@ -275,21 +367,12 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
     {
       const float bv = p->bias != NULL ? p->bias[m] : 0.0f;
       const float *restrict mb = Mb + m * ld;
-      for (int64_t t = 0; t < n; t++)
+      if (p->pooled != NULL)
         {
-          float s0[4], s1[4];
-          for (int k = 0; k < 4; k++)
-            {
-              const float m0 = mb[k * step + t], m1 = mb[(4 + k) * step + t],
-                          m2 = mb[(8 + k) * step + t], m3 = mb[(12 + k) * step + t];
-              s0[k] = m0 + m1 + m2;
-              s1[k] = m1 - m2 - m3;
-            }
-          y00[t] = s0[0] + s0[1] + s0[2];
-          y01[t] = s0[1] - s0[2] - s0[3];
-          y10[t] = s1[0] + s1[1] + s1[2];
-          y11[t] = s1[1] - s1[2] - s1[3];
+          output_pooled (j, R0, R1, mb, m, bv, scratch);
+          continue;
         }
+      tile_sums (mb, n, step, y00, y01, y10, y11);
       for (int64_t R = R0; R < R1; R++)
         {
           const int64_t img = R / j->TH, ty = R % j->TH, t0 = (R - R0) * TW;
@@ -445,7 +528,7 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
   j.vstep = p->Cin * j.ld + SKEW;
   j.mstep = p->Cout * j.ld + SKEW;
   j.worker_floats = 16 * (j.vstep + j.mstep) +
-                    MAX (5 * padded_floats (TW) + 8 * half_floats (TW), 4 * j.ld);
+                    MAX (5 * padded_floats (p, TW) + 8 * half_floats (TW), 4 * j.ld);
   shape[0] = (int64_t) workers * j.worker_floats;
   bufs = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
   if (bufs == NULL)

@@ -28,6 +28,17 @@ typedef struct
    * It depends on the weight alone, flipped or not: a Conv's forward and
    * input gradient share it. */
   const float *u;
+  /* Pooled (convpool.h), forward only: Y is not written; the clamped
+   * output goes through the 2×2 stride-2 max pool into @pooled [N, Cout,
+   * OH/2, OW/2], with the winners in @codes (or not, when NULL). Tiles are
+   * 2×2 blocks of Y, so each is one window. */
+  float *pooled;
+  guint8 *codes;
+  /* Flipped only: X is not read; its rows are the gradient that the pool
+   * over X sends back (cx_pool2_expand_row) from its output gradient
+   * @gy [N, Cin, H/2, W/2] and codes @codes_in. */
+  const float *gy;
+  const guint8 *codes_in;
 } CxWinograd;
 
 /* Whether the Winograd kernel is the faster way for this shape, with the
