@@ -748,11 +748,15 @@ cx_exec_backward (CxExec *exec, int output, const CxTensor *seed, GError **error
               int ov0 = node->out[0];
               g_assert (src->numel >= 0);
               if (set && k == 0 && node->def->set_in_place && gout[0] != NULL && ov0 >= 0 &&
-                  !exec->keep[ov0] && cx_tensor_same_shape (gout[0], src))
+                  !exec->keep[ov0] &&
+                  (cx_tensor_same_shape (gout[0], src) ||
+                   (node->def->set_reshaped && gout[0]->numel == src->numel)))
                 {
                   /* The output's gradient is consumed here: take its buffer over. */
                   exec->grads[v] = gout[0];
                   exec->grads[ov0] = NULL;
+                  gout[0]->ndim = src->ndim;
+                  memcpy (gout[0]->shape, src->shape, sizeof (int64_t) * src->ndim);
                 }
               else
                 {

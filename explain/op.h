@@ -106,6 +106,10 @@ struct _CxOpDef
   gboolean (*backward_pool) (CxRun *run, const CxNode *node, CxTensor *const *in,
                              const CxTensor *gy, const CxTensor *codes, CxTensor *gx,
                              gboolean set, GError **error);
+  /* With set_in_place, for ops whose output is their input's data in the
+   * same order (Reshape, Flatten, Squeeze, Unsqueeze): @gout[0] may be
+   * handed over as gin[0] even when the shapes differ, reshaped. */
+  gboolean set_reshaped;
 };
 
 struct _CxNode

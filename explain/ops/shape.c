@@ -269,6 +269,20 @@ flat_backward (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *co
   return TRUE;
 }
 
+/* flat_backward writing: nothing to do when the executor handed the
+ * output's gradient over (CxOpDef.set_reshaped). */
+static gboolean
+flat_backward_set (CxRun *run, const CxNode *node, CxTensor *const *in, CxTensor *const *out,
+                   CxTensor *const *gout, CxTensor **gin, GError **error)
+{
+  if (gin[0] == NULL)
+    return TRUE;
+  g_assert (gout[0] != NULL && gout[0]->numel == gin[0]->numel);
+  if (gin[0]->data.f != gout[0]->data.f)
+    memcpy (gin[0]->data.f, gout[0]->data.f, sizeof (float) * gin[0]->numel);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Per-axis gathers: Slice, Pad, Tile, Expand                          */
 /* ------------------------------------------------------------------ */
@@ -2455,20 +2469,24 @@ CX_DEFINE_OP_FAMILY (shape,
   { "ConstantOfShape", 1, 1, 1, 1, constant_of_shape_init, constant_of_shape_forward, NULL, 0, CX_SAVE_NONE, FREE_PARAMS },
   { "DepthToSpace", 1, 1, 1, 1, block_init, depth_to_space_forward, depth_to_space_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
   { "Expand", 2, 2, 1, 1, NULL, expand_forward, expand_backward, CX_IN (0), CX_SAVE_NONE, NULL },
-  { "Flatten", 1, 1, 1, 1, flatten_init, flatten_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
+  { "Flatten", 1, 1, 1, 1, flatten_init, flatten_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS,
+    .backward_set = flat_backward_set, .set_in_place = TRUE, .set_reshaped = TRUE },
   { "Gather", 2, 2, 1, 1, axis_init, gather_forward, gather_backward, CX_IN (0), CX_SAVE_INPUTS, FREE_PARAMS },
   { "GatherElements", 2, 2, 1, 1, axis_init, gather_elements_forward, gather_elements_backward, CX_IN (0), CX_SAVE_INPUTS, FREE_PARAMS },
   { "Pad", 1, 4, 1, 1, pad_init, pad_forward, pad_backward, CX_IN (0), CX_SAVE_INPUTS, FREE_PARAMS },
   { "Range", 3, 3, 1, 1, NULL, range_forward, NULL, 0, CX_SAVE_NONE, NULL },
-  { "Reshape", 2, 2, 1, 1, reshape_init, reshape_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
+  { "Reshape", 2, 2, 1, 1, reshape_init, reshape_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS,
+    .backward_set = flat_backward_set, .set_in_place = TRUE, .set_reshaped = TRUE },
   { "ScatterND", 3, 3, 1, 1, scatter_nd_init, scatter_nd_forward, scatter_nd_backward, CX_IN (0) | CX_IN (2), CX_SAVE_INPUTS, FREE_PARAMS },
   { "Shape", 1, 1, 1, 1, shape_init, shape_forward, NULL, 0, CX_SAVE_NONE, FREE_PARAMS },
   { "Size", 1, 1, 1, 1, NULL, size_forward, NULL, 0, CX_SAVE_NONE, NULL },
   { "Slice", 1, 5, 1, 1, slice_init, slice_forward, slice_backward, CX_IN (0), CX_SAVE_INPUTS, FREE_PARAMS },
   { "SpaceToDepth", 1, 1, 1, 1, block_init, space_to_depth_forward, space_to_depth_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
   { "Split", 1, 2, 1, MAX_PARTS, split_init, split_forward, split_backward, CX_IN (0), CX_SAVE_INPUTS, FREE_PARAMS },
-  { "Squeeze", 1, 2, 1, 1, axes_attr_init, squeeze_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
+  { "Squeeze", 1, 2, 1, 1, axes_attr_init, squeeze_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS,
+    .backward_set = flat_backward_set, .set_in_place = TRUE, .set_reshaped = TRUE },
   { "Tile", 2, 2, 1, 1, NULL, tile_forward, tile_backward, CX_IN (0), CX_SAVE_NONE, NULL },
   { "Transpose", 1, 1, 1, 1, transpose_init, transpose_forward, transpose_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
-  { "Unsqueeze", 1, 2, 1, 1, axes_attr_init, unsqueeze_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS },
+  { "Unsqueeze", 1, 2, 1, 1, axes_attr_init, unsqueeze_forward, flat_backward, CX_IN (0), CX_SAVE_NONE, FREE_PARAMS,
+    .backward_set = flat_backward_set, .set_in_place = TRUE, .set_reshaped = TRUE },
 )
