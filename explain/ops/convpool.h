@@ -88,6 +88,18 @@ cx_pool2_by8 (const V8 *a, const V8 *b, const V8 *c, const V8 *d, float lo, floa
   *code = (pass & win) | (~pass & none);
 }
 
+/* The eight codes of @code (one per lane) as eight bytes at @dst. */
+G_ALWAYS_INLINE static inline void
+cx_pool2_store_codes (const M8 *code, guint8 *dst)
+{
+  typedef guint8 U8x32 __attribute__ ((vector_size (32)));
+  /* Each lane's low byte (the codes are 0 … 4). */
+  const U8x32 low = __builtin_shuffle ((U8x32) *code,
+                                       (U8x32) { 0, 4, 8, 12, 16, 20, 24, 28 });
+
+  memcpy (dst, &low, 8);
+}
+
 /* Row @parity (0: the windows' top pixels, 1: their bottom ones) of the
  * gradient reaching the clamped convolution's output from @n windows:
  * each window's @gy at its winning pixel in that row, zero elsewhere.
