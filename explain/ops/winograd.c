@@ -83,9 +83,10 @@ cx_winograd_applies (const CxWinograd *p, gboolean kept)
   if (p->Cin < 16 || p->Cout < 16 || tiles < (kept ? 16 : 64))
     return FALSE;
   /* A chunk's V and M (about CHUNK_TILES tiles, or one tile row of a very
-   * wide image) within WORKER_BUDGET, else im2col's smaller chunks. */
-  return 16 * (p->Cin + p->Cout) * (CHUNK_TILES + (p->OW + 1) / 2 + 8) * (int64_t) sizeof (float)
-         <= WORKER_BUDGET;
+   * wide image) and an image's phase rows (input_tiles) within
+   * WORKER_BUDGET, else im2col's smaller chunks. */
+  return (16 * (p->Cin + p->Cout) * (CHUNK_TILES + (p->OW + 1) / 2 + 8) +
+          4 * (p->OH + 6) * (p->W + p->OW + 32)) * (int64_t) sizeof (float) <= WORKER_BUDGET;
 }
 
 /* The weight's own channels: a flipped convolution's weight is that of
@@ -165,103 +166,202 @@ job_weights (gpointer data, int part, int nparts)
     }
 }
 
-/* Floats of one padded input row in input_tiles' scratch: room for its
- * 2·TW + 2 columns read 16 at a time, and for cx_pool2_expand_row's
- * whole blocks. */
+/* input_tiles' phase rows: the padded input's even and odd columns
+ * apart, one row of each per padded row of the tile rows at hand (at
+ * most 2 · TH + 2), each phase_floats long: the tiles' loads reach
+ * TW + 8, the rows' eight-pair blocks 2 + 8 · ⌈pairs / 8⌉. */
 static inline int64_t
-padded_floats (const CxWinograd *p, int64_t TW)
+phase_floats (const CxWinograd *p, int64_t TW)
 {
-  return MAX (2 * ((TW + 1 + 7) / 8 * 8) + 16, p->pw + 2 * ((p->W / 2 + 7) / 8 * 8));
+  const int64_t pairs = (p->W + 1) / 2;
+  return MAX (TW + 8, 2 + (pairs + 7) / 8 * 8) + 8;
 }
 
-/* Floats of one row of input_tiles' even or odd combinations. */
 static inline int64_t
-half_floats (int64_t TW)
+phase_rows (int64_t TH)
 {
-  return (TW + 1 + 7) / 8 * 8 + 8;
+  return 2 * TH + 4;
+}
+
+/* One padded row's phases from eight pairs at a time: pair w's left and
+ * right pixels (X's columns 2w and 2w + 1) go to padded columns
+ * 2w + pw and 2w + 1 + pw, that is to phase (pw % 2, pw % 2 ^ 1) at
+ * w + ⌊(pw + 1) / 2⌋ … For an even pw both land at w + pw / 2. */
+G_ALWAYS_INLINE static inline void
+put_pairs (const CxWinograd *p, float *ev, float *od, int64_t w0, const V8 *left,
+           const V8 *right)
+{
+  if (p->pw % 2 == 0)
+    {
+      V8_STORE (ev + p->pw / 2 + w0, *left);
+      V8_STORE (od + p->pw / 2 + w0, *right);
+    }
+  else
+    {
+      V8_STORE (od + p->pw / 2 + w0, *left);
+      V8_STORE (ev + p->pw / 2 + 1 + w0, *right);
+    }
+}
+
+/* Row @iy of channel @c of image @n into phase rows @ev and @od: X's
+ * row, or with codes_in the gradient the pool sends back to it; zero
+ * outside. Lanes past the row's pairs are zero. */
+G_ALWAYS_INLINE static inline void
+phase_row (const WinoJob *j, int64_t n, int64_t c, int64_t iy, float *ev, float *od,
+           int64_t EW)
+{
+  const CxWinograd *p = j->p;
+  const M8 lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
+  const V8 zero = { 0 };
+
+  if (iy < 0 || iy >= p->H || (p->codes_in != NULL && iy >= p->H / 2 * 2))
+    {
+      memset (ev, 0, sizeof (float) * EW);
+      memset (od, 0, sizeof (float) * EW);
+      return;
+    }
+  if (p->codes_in != NULL)
+    {
+      typedef guint8 U8x8 __attribute__ ((vector_size (8)));
+      const int64_t OWp = p->W / 2, total = p->N * p->Cin * (p->H / 2) * OWp;
+      const int64_t row = ((n * p->Cin + c) * (p->H / 2) + iy / 2) * OWp;
+      const M8 l = (M8) { 0 } + (gint32) (2 * (iy % 2)), r = l + 1;
+      for (int64_t w0 = 0; w0 < OWp; w0 += 8)
+        {
+          const M8 valid = lane < (M8) { 0 } + (gint32) MIN (8, OWp - w0);
+          const int64_t at = row + w0;
+          U8x8 k8;
+          V8 g, left, right;
+          M8 k;
+          if (at + 8 <= total)
+            {
+              memcpy (&k8, p->codes_in + at, 8);
+              V8_LOAD (g, p->gy + at);
+            }
+          else
+            {
+              guint8 kb[8] = { 0 };
+              float gb[8] = { 0 };
+              for (int64_t t = at; t < total; t++)
+                {
+                  kb[t - at] = p->codes_in[t];
+                  gb[t - at] = p->gy[t];
+                }
+              memcpy (&k8, kb, 8);
+              V8_LOAD (g, gb);
+            }
+          k = __builtin_convertvector (k8, M8);
+          left = V8_SELECT (valid & (k == l), g, zero);
+          right = V8_SELECT (valid & (k == r), g, zero);
+          put_pairs (p, ev, od, w0, &left, &right);
+        }
+      return;
+    }
+  {
+    const int64_t at = ((n * p->Cin + c) * p->H + iy) * p->W;
+    const int64_t pairs = (p->W + 1) / 2, total = p->N * p->Cin * p->H * p->W;
+    const float *src = j->x + at;
+    for (int64_t w0 = 0; w0 < pairs; w0 += 8)
+      {
+        V8 lo, hi, left, right;
+        if (2 * w0 + 16 <= p->W)
+          {
+            V8_LOAD (lo, src + 2 * w0);
+            V8_LOAD (hi, src + 2 * w0 + 8);
+          }
+        else if (at + 2 * w0 + 16 <= total)
+          {
+            /* Past the row: the next row's pixels, masked. */
+            const M8 col = 2 * lane + (gint32) (2 * w0);
+            V8_LOAD (lo, src + 2 * w0);
+            V8_LOAD (hi, src + 2 * w0 + 8);
+            left = __builtin_shuffle (lo, hi, (M8) { 0, 2, 4, 6, 8, 10, 12, 14 });
+            right = __builtin_shuffle (lo, hi, (M8) { 1, 3, 5, 7, 9, 11, 13, 15 });
+            left = V8_SELECT (col < (M8) { 0 } + (gint32) p->W, left, zero);
+            right = V8_SELECT (col + 1 < (M8) { 0 } + (gint32) p->W, right, zero);
+            put_pairs (p, ev, od, w0, &left, &right);
+            continue;
+          }
+        else
+          {
+            /* The row's last pixels, zero-padded. */
+            float b[16] = { 0 };
+            for (int64_t t = 2 * w0; t < p->W; t++)
+              b[t - 2 * w0] = src[t];
+            V8_LOAD (lo, b);
+            V8_LOAD (hi, b + 8);
+          }
+        left = __builtin_shuffle (lo, hi, (M8) { 0, 2, 4, 6, 8, 10, 12, 14 });
+        right = __builtin_shuffle (lo, hi, (M8) { 1, 3, 5, 7, 9, 11, 13, 15 });
+        put_pairs (p, ev, od, w0, &left, &right);
+      }
+  }
 }
 
 /* V_ξ [Cin, ld] of tile rows [R0, R1): Bᵀ d B of every patch. Per
- * channel and tile row: the four input rows, padded (their zero margins
- * written once), Bᵀ d on their even and odd columns apart, so that each
- * tile's (Bᵀ d) B reads columns tx and tx + 1 of those; eight tiles at a
- * time (lanes past the row's last tile land in the next row's place,
- * written after, or in the slack at the end of ld). */
+ * channel and image, the padded rows the tile rows read are split once
+ * into even and odd columns (phase_row); a tile (ty, tx) then takes
+ * columns tx and tx + 1 of both phases of rows 2·ty … 2·ty + 3, eight
+ * tiles at a time (lanes past the row's last tile land in the next
+ * row's place, written after, or in the slack at the end of ld). */
 CX_HOT static void
 input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float *scratch)
 {
   const CxWinograd *p = j->p;
-  const int64_t TW = j->TW, PW = padded_floats (p, TW), HW = half_floats (TW);
+  const int64_t TW = j->TW, TH = j->TH, EW = phase_floats (p, TW), ER = phase_rows (TH);
   const int64_t ld = j->ld, step = j->vstep;
-  const M8 even = { 0, 2, 4, 6, 8, 10, 12, 14 }, odd = { 1, 3, 5, 7, 9, 11, 13, 15 };
-  float *pr = scratch, *zero = scratch + 4 * PW;
-  float *restrict te = zero + PW, *restrict to = te + 4 * HW;
+  float *even = scratch, *odd = scratch + ER * EW;
 
-  memset (scratch, 0, sizeof (float) * 5 * PW);
+  /* Columns no pair reaches stay zero. */
+  memset (scratch, 0, sizeof (float) * 2 * ER * EW);
   for (int64_t c = 0; c < p->Cin; c++)
-    for (int64_t R = R0; R < R1; R++)
+    for (int64_t R = R0; R < R1;)
       {
-        const int64_t n = R / j->TH, ty = R % j->TH;
-        const float *plane = j->x + (n * p->Cin + c) * p->H * p->W;
-        float *restrict v = V + c * ld + (R - R0) * TW;
-        const float *d[4];
-        for (int r = 0; r < 4; r++)
+        const int64_t n = R / TH, ty0 = R % TH, Rend = MIN (R1, (n + 1) * TH);
+        const int64_t ty1 = Rend - 1 - n * TH;
+        /* Padded rows 2·ty0 … 2·ty1 + 3: X's rows less ph. */
+        for (int64_t e = 2 * ty0; e <= 2 * ty1 + 3; e++)
+          phase_row (j, n, c, e - p->ph, even + e * EW, odd + e * EW, EW);
+        for (; R < Rend; R++)
           {
-            const int64_t iy = 2 * ty - p->ph + r;
-            if (iy < 0 || iy >= p->H || (p->codes_in != NULL && iy >= p->H / 2 * 2))
-              d[r] = zero;
-            else if (p->codes_in != NULL)
-              {
-                /* Columns past the windows (odd W) get zeros. */
-                const int64_t at = ((n * p->Cin + c) * (p->H / 2) + iy / 2) * (p->W / 2);
-                cx_pool2_expand_row (p->gy + at, p->codes_in + at, p->W / 2,
-                                     p->N * p->Cin * (p->H / 2) * (p->W / 2) - at, (int) (iy % 2),
-                                     pr + r * PW + p->pw);
-                d[r] = pr + r * PW;
-              }
-            else
-              {
-                memcpy (pr + r * PW + p->pw, plane + iy * p->W, sizeof (float) * p->W);
-                d[r] = pr + r * PW;
-              }
-          }
-        /* Bᵀ d, even columns in te, odd in to. */
-        for (int64_t i = 0; i <= TW; i += 8)
-          {
-            V8 e[4], o[4];
-            for (int r = 0; r < 4; r++)
-              {
-                V8 lo, hi;
-                V8_LOAD (lo, d[r] + 2 * i);
-                V8_LOAD (hi, d[r] + 2 * i + 8);
-                e[r] = __builtin_shuffle (lo, hi, even);
-                o[r] = __builtin_shuffle (lo, hi, odd);
-              }
-            V8_STORE (te + i, e[0] - e[2]);
-            V8_STORE (te + HW + i, e[1] + e[2]);
-            V8_STORE (te + 2 * HW + i, e[2] - e[1]);
-            V8_STORE (te + 3 * HW + i, e[1] - e[3]);
-            V8_STORE (to + i, o[0] - o[2]);
-            V8_STORE (to + HW + i, o[1] + o[2]);
-            V8_STORE (to + 2 * HW + i, o[2] - o[1]);
-            V8_STORE (to + 3 * HW + i, o[1] - o[3]);
-          }
-        /* (Bᵀ d) B: a tile's columns are te[tx], to[tx], te[tx + 1], to[tx + 1]. */
-        for (int r = 0; r < 4; r++)
-          {
-            const float *e = te + r * HW, *o = to + r * HW;
-            float *v0 = v + (4 * r) * step, *v1 = v0 + step, *v2 = v1 + step, *v3 = v2 + step;
+            const int64_t ty = R % TH;
+            float *restrict v = V + c * ld + (R - R0) * TW;
             for (int64_t tx = 0; tx < TW; tx += 8)
               {
-                V8 a, b, cc, dd;
-                V8_LOAD (a, e + tx);
-                V8_LOAD (b, o + tx);
-                V8_LOAD (cc, e + tx + 1);
-                V8_LOAD (dd, o + tx + 1);
-                V8_STORE (v0 + tx, a - cc);
-                V8_STORE (v1 + tx, b + cc);
-                V8_STORE (v2 + tx, cc - b);
-                V8_STORE (v3 + tx, b - dd);
+                V8 a[4], b[4], cc[4], dd[4];
+                for (int r = 0; r < 4; r++)
+                  {
+                    const float *er = even + (2 * ty + r) * EW + tx;
+                    const float *orow = odd + (2 * ty + r) * EW + tx;
+                    V8_LOAD (a[r], er);
+                    V8_LOAD (b[r], orow);
+                    V8_LOAD (cc[r], er + 1);
+                    V8_LOAD (dd[r], orow + 1);
+                  }
+                /* Bᵀ d on the rows, then (Bᵀ d) B on the columns:
+                 * columns tx (even, odd) and tx + 1 (even, odd). */
+#define WINO_BT(x) const V8 x##0 = x[0] - x[2], x##1 = x[1] + x[2], x##2 = x[2] - x[1], \
+                             x##3 = x[1] - x[3]
+                WINO_BT (a);
+                WINO_BT (b);
+                WINO_BT (cc);
+                WINO_BT (dd);
+#undef WINO_BT
+#define WINO_ROW(r)                                                       \
+  do                                                                      \
+    {                                                                     \
+      float *v0_ = v + (4 * r) * step + tx;                               \
+      V8_STORE (v0_, a##r - cc##r);                                       \
+      V8_STORE (v0_ + step, b##r + cc##r);                                \
+      V8_STORE (v0_ + 2 * step, cc##r - b##r);                            \
+      V8_STORE (v0_ + 3 * step, b##r - dd##r);                            \
+    }                                                                     \
+  while (0)
+                WINO_ROW (0);
+                WINO_ROW (1);
+                WINO_ROW (2);
+                WINO_ROW (3);
+#undef WINO_ROW
               }
           }
       }
@@ -523,12 +623,12 @@ cx_winograd_conv (CxRun *run, const CxWinograd *p, const float *x, const float *
     }
 
   workers = MAX (1, MIN (cx_parallel_get_threads (), j.n_chunks));
-  /* V, M, then scratch: input_tiles' 5 padded rows and 8 of combinations,
-   * output_tiles' 4 rows of ld. */
+  /* V, M, then scratch: input_tiles' phase rows, or output_tiles' 4 rows
+   * of ld. */
   j.vstep = p->Cin * j.ld + SKEW;
   j.mstep = p->Cout * j.ld + SKEW;
   j.worker_floats = 16 * (j.vstep + j.mstep) +
-                    MAX (5 * padded_floats (p, TW) + 8 * half_floats (TW), 4 * j.ld);
+                    MAX (2 * phase_rows (TH) * phase_floats (p, TW), 4 * j.ld);
   shape[0] = (int64_t) workers * j.worker_floats;
   bufs = cx_run_alloc (run, CX_ELEM_FLOAT, 1, shape, error);
   if (bufs == NULL)
