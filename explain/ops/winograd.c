@@ -436,6 +436,15 @@ output_pooled (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict m
           WINO_CLAMP (d);
 #undef WINO_CLAMP
           cx_pool2_by8 (&a, &b, &c, &d, p->lo, p->hi, &mx, &k);
+          /* A whole block when its lanes past the row land in this
+           * plane's next row, which this chunk writes after. */
+          if (tx + 8 <= OWp || (ty + 1 < OHp && R + 1 < R1 && 8 - (OWp - tx) <= OWp))
+            {
+              V8_STORE (p->pooled + at + tx, mx);
+              if (p->codes != NULL)
+                cx_pool2_store_codes (&k, p->codes + at + tx);
+              continue;
+            }
           V8_STORE (mv, mx);
           memcpy (kv, &k, sizeof kv);
           for (int l = 0; l < 8 && tx + l < OWp; l++)
@@ -483,21 +492,25 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
               const float *restrict yb = (r == 0 ? y01 : y11) + t0;
               float *restrict row = plane + (2 * ty + r) * p->OW;
               int64_t tx = 0;
+              /* The last block of eight may run into the next row when
+               * this chunk writes it too (before or after): its lanes
+               * there are written back as they were. */
+              const gboolean spill = r == 0 ? 2 * ty + 1 < p->OH
+                                            : ty + 1 < j->TH && R + 1 < R1 && 2 * ty + 2 < p->OH;
               /* Eight pairs at a time: the two outputs of each tile side by side. */
-              for (; tx + 8 <= pairs; tx += 8)
+              for (; tx + 8 <= pairs || (tx < pairs && spill); tx += 8)
                 {
-                  V8 a, b, l, h;
+                  V8 a, b, l, h, rl, rh;
                   V8_LOAD (a, ya + tx);
                   V8_LOAD (b, yb + tx);
+                  V8_LOAD (rl, row + 2 * tx);
+                  V8_LOAD (rh, row + 2 * tx + 8);
                   a = a + V8_SPLAT (bv);
                   b = b + V8_SPLAT (bv);
                   l = __builtin_shuffle (a, b, first);
                   h = __builtin_shuffle (a, b, second);
                   if (p->accumulate)
                     {
-                      V8 rl, rh;
-                      V8_LOAD (rl, row + 2 * tx);
-                      V8_LOAD (rh, row + 2 * tx + 8);
                       l = rl + l;
                       h = rh + h;
                     }
@@ -508,6 +521,13 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
                       l = V8_SELECT (l > vhi, vhi, l);
                       h = V8_SELECT (h < vlo, vlo, h);
                       h = V8_SELECT (h > vhi, vhi, h);
+                    }
+                  if (tx + 8 > pairs)
+                    {
+                      const M8 lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
+                      const M8 keep = (M8) { 0 } + (gint32) (2 * (pairs - tx));
+                      l = V8_SELECT (lane < keep, l, rl);
+                      h = V8_SELECT (lane + 8 < keep, h, rh);
                     }
                   V8_STORE (row + 2 * tx, l);
                   V8_STORE (row + 2 * tx + 8, h);
