@@ -328,39 +328,39 @@ input_tiles (const WinoJob *j, int64_t R0, int64_t R1, float *restrict V, float 
             float *restrict v = V + c * ld + (R - R0) * TW;
             for (int64_t tx = 0; tx < TW; tx += 8)
               {
-                V8 a[4], b[4], cc[4], dd[4];
-                for (int r = 0; r < 4; r++)
-                  {
-                    const float *er = even + (2 * ty + r) * EW + tx;
-                    const float *orow = odd + (2 * ty + r) * EW + tx;
-                    V8_LOAD (a[r], er);
-                    V8_LOAD (b[r], orow);
-                    V8_LOAD (cc[r], er + 1);
-                    V8_LOAD (dd[r], orow + 1);
-                  }
-                /* Bᵀ d on the rows, then (Bᵀ d) B on the columns:
-                 * columns tx (even, odd) and tx + 1 (even, odd). */
-#define WINO_BT(x) const V8 x##0 = x[0] - x[2], x##1 = x[1] + x[2], x##2 = x[2] - x[1], \
-                             x##3 = x[1] - x[3]
-                WINO_BT (a);
-                WINO_BT (b);
-                WINO_BT (cc);
-                WINO_BT (dd);
-#undef WINO_BT
-#define WINO_ROW(r)                                                       \
+                /* Row r of Bᵀ d is rows i and k of d combined (Bᵀ: row 0
+                 * d0 − d2, 1 d1 + d2, 2 d2 − d1, 3 d1 − d3); per such
+                 * row, (Bᵀ d) B from the even and odd columns at tx
+                 * (a, b) and tx + 1 (c, d). Loaded afresh per row: held
+                 * all at once they spill. */
+                const float *e0 = even + 2 * ty * EW + tx, *o0 = odd + 2 * ty * EW + tx;
+#define WINO_ROW(r, i, k, op)                                             \
   do                                                                      \
     {                                                                     \
-      float *v0_ = v + (4 * r) * step + tx;                               \
-      V8_STORE (v0_, a##r - cc##r);                                       \
-      V8_STORE (v0_ + step, b##r + cc##r);                                \
-      V8_STORE (v0_ + 2 * step, cc##r - b##r);                            \
-      V8_STORE (v0_ + 3 * step, b##r - dd##r);                            \
+      V8 ai_, ak_, bi_, bk_, ci_, ck_, di_, dk_, a_, b_, c_, d_;          \
+      float *v_ = v + (4 * r) * step + tx;                                \
+      V8_LOAD (ai_, e0 + (i) * EW);                                       \
+      V8_LOAD (ak_, e0 + (k) * EW);                                       \
+      V8_LOAD (bi_, o0 + (i) * EW);                                       \
+      V8_LOAD (bk_, o0 + (k) * EW);                                       \
+      V8_LOAD (ci_, e0 + (i) * EW + 1);                                   \
+      V8_LOAD (ck_, e0 + (k) * EW + 1);                                   \
+      V8_LOAD (di_, o0 + (i) * EW + 1);                                   \
+      V8_LOAD (dk_, o0 + (k) * EW + 1);                                   \
+      a_ = ai_ op ak_;                                                    \
+      b_ = bi_ op bk_;                                                    \
+      c_ = ci_ op ck_;                                                    \
+      d_ = di_ op dk_;                                                    \
+      V8_STORE (v_, a_ - c_);                                             \
+      V8_STORE (v_ + step, b_ + c_);                                      \
+      V8_STORE (v_ + 2 * step, c_ - b_);                                  \
+      V8_STORE (v_ + 3 * step, b_ - d_);                                  \
     }                                                                     \
   while (0)
-                WINO_ROW (0);
-                WINO_ROW (1);
-                WINO_ROW (2);
-                WINO_ROW (3);
+                WINO_ROW (0, 0, 2, -);
+                WINO_ROW (1, 1, 2, +);
+                WINO_ROW (2, 2, 1, -);
+                WINO_ROW (3, 1, 3, -);
 #undef WINO_ROW
               }
           }
