@@ -486,25 +486,31 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
         {
           const int64_t img = R / j->TH, ty = R % j->TH, t0 = (R - R0) * TW;
           float *plane = j->y + (img * p->Cout + m) * p->OH * p->OW;
+          /* This chunk writes the plane's rows up to here. */
+          const int64_t rows_end = MIN (p->OH, 2 * (MIN (R1, (img + 1) * j->TH) - img * j->TH));
           for (int r = 0; r < 2 && 2 * ty + r < p->OH; r++)
             {
               const float *restrict ya = (r == 0 ? y00 : y10) + t0;
               const float *restrict yb = (r == 0 ? y01 : y11) + t0;
               float *restrict row = plane + (2 * ty + r) * p->OW;
               int64_t tx = 0;
-              /* The last block of eight may run into the next row when
-               * this chunk writes it too (before or after): its lanes
-               * there are written back as they were. */
-              const gboolean spill = r == 0 ? 2 * ty + 1 < p->OH
-                                            : ty + 1 < j->TH && R + 1 < R1 && 2 * ty + 2 < p->OH;
+              /* The last block of eight may run on into the next rows
+               * when they are this plane's and this chunk writes them
+               * after; accumulating, its lanes there are written back as
+               * they were. */
+              const int64_t at = (2 * ty + r) * p->OW + 2 * (pairs / 8 * 8) + 16;
+              const gboolean spill = at <= rows_end * p->OW;
               /* Eight pairs at a time: the two outputs of each tile side by side. */
               for (; tx + 8 <= pairs || (tx < pairs && spill); tx += 8)
                 {
-                  V8 a, b, l, h, rl, rh;
+                  V8 a, b, l, h, rl = { 0 }, rh = { 0 };
                   V8_LOAD (a, ya + tx);
                   V8_LOAD (b, yb + tx);
-                  V8_LOAD (rl, row + 2 * tx);
-                  V8_LOAD (rh, row + 2 * tx + 8);
+                  if (p->accumulate)
+                    {
+                      V8_LOAD (rl, row + 2 * tx);
+                      V8_LOAD (rh, row + 2 * tx + 8);
+                    }
                   a = a + V8_SPLAT (bv);
                   b = b + V8_SPLAT (bv);
                   l = __builtin_shuffle (a, b, first);
@@ -522,7 +528,7 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
                       h = V8_SELECT (h < vlo, vlo, h);
                       h = V8_SELECT (h > vhi, vhi, h);
                     }
-                  if (tx + 8 > pairs)
+                  if (p->accumulate && tx + 8 > pairs)
                     {
                       const M8 lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
                       const M8 keep = (M8) { 0 } + (gint32) (2 * (pairs - tx));
