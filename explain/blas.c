@@ -12,6 +12,10 @@
  * AVX-512 kernels work on blocks of 16 rows and of 2 to 8 columns). */
 #define PART_ALIGN 16
 
+/* OpenBLAS's own thread pool (pthread builds; absent from serial ones,
+ * hence weak). */
+extern int blas_thread_shutdown_ (void) __attribute__ ((weak));
+
 /* OpenBLAS reads its thread count at start-up (all cores); the engine's
  * first product sets it to one, for the whole process: a host that sets
  * it back only gets OpenBLAS's threads competing with the pool's. */
@@ -26,6 +30,22 @@ single_threaded (void)
       g_once_init_leave (&done, 1);
     }
 }
+
+/* At start-up, before main: one thread, and OpenBLAS's idle helpers
+ * stopped. They poll (sched_yield) for about 2^28 cycles after they are
+ * started, which on two cores took one from the engine for the first
+ * tenth of a second of every process: a command's whole run, or a
+ * benchmark's first measurements, at half speed. OpenBLAS starts them
+ * again should anyone ask it for more threads. */
+#if defined(__GNUC__)
+__attribute__ ((constructor)) static void
+quiet_openblas (void)
+{
+  single_threaded ();
+  if (blas_thread_shutdown_ != NULL)
+    blas_thread_shutdown_ ();
+}
+#endif
 
 void
 cx_sgemm (gboolean trans_a, gboolean trans_b, int M, int N, int K, float alpha,

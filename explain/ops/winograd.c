@@ -499,7 +499,8 @@ output_tiles (const WinoJob *j, int64_t R0, int64_t R1, const float *restrict Mb
                * after; accumulating, its lanes there are written back as
                * they were. */
               const int64_t at = (2 * ty + r) * p->OW + 2 * (pairs / 8 * 8) + 16;
-              const gboolean spill = at <= rows_end * p->OW;
+              /* (Not for a few pairs: the scalar loop is then cheaper.) */
+              const gboolean spill = pairs % 8 >= 4 && at <= rows_end * p->OW;
               /* Eight pairs at a time: the two outputs of each tile side by side. */
               for (; tx + 8 <= pairs || (tx < pairs && spill); tx += 8)
                 {

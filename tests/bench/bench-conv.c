@@ -5,12 +5,13 @@
  *   cc -O2 -o /tmp/bench-conv tests/bench/bench-conv.c -Iexplain -Itests -Ibuild \
  *      -Ibuild/explain build/tests/libtestutil.a build/explain/libexplain.a \
  *      build/explain/libonnx-pb.a $(pkg-config --cflags --libs glib-2.0 gio-2.0 \
- *      json-glib-1.0 libprotobuf-c libpng cairo openblas) -lm
+ *      json-glib-1.0 libprotobuf-c libpng cairo openblas nettle) -lm
  *   /tmp/bench-conv            # the ResNet-like 3×3 case and a table of layers
  *   /tmp/bench-conv -q         # the 3×3 case only
  *   /tmp/bench-conv dw         # layers whose name contains "dw"
  *   /tmp/bench-conv resnet18   # every conv of ResNet-18 (or mobilenet_v2) at 64×64,
  *                              # with the model's total conv time
+ *   /tmp/bench-conv resnet18 2x2   # its layers whose name contains "2x2"
  *   BENCH_PROFILE=1 perf record /tmp/bench-conv dw   # conv passes only
  *
  * The headline case is N=50, C=64, 32×32, 3×3 pad 1 → 64 channels:
@@ -244,7 +245,7 @@ bench_layer (const Layer *l, gboolean bias, double *t_fwd, double *t_bwd)
 
 /* A model's convolutions: each layer once, then the totals weighted by count. */
 static void
-bench_model (const char *name, const Layer *table, gsize n)
+bench_model (const char *name, const Layer *table, gsize n, const char *only)
 {
   double fwd = 0, bwd = 0, flops = 0;
 
@@ -252,6 +253,8 @@ bench_model (const char *name, const Layer *table, gsize n)
   for (gsize i = 0; i < n; i++)
     {
       const Layer *l = &table[i];
+      if (only != NULL && strstr (l->name, only) == NULL)
+        continue;
       int64_t oh = (l->h + 2 * l->pad - l->k) / l->stride + 1;
       int64_t ow = (l->w + 2 * l->pad - l->k) / l->stride + 1;
       double f, b;
@@ -277,12 +280,13 @@ main (int argc, char *argv[])
   printf ("sgemm peak (2048³): %.1f GF/s\n", 2.0 * 2048 * 2048 * 2048 / peak / 1e9);
   if (filter != NULL && strcmp (filter, "resnet18") == 0)
     {
-      bench_model ("resnet18", resnet18, G_N_ELEMENTS (resnet18));
+      bench_model ("resnet18", resnet18, G_N_ELEMENTS (resnet18), argc > 2 ? argv[2] : NULL);
       return 0;
     }
   if (filter != NULL && strcmp (filter, "mobilenet_v2") == 0)
     {
-      bench_model ("mobilenet_v2", mobilenet_v2, G_N_ELEMENTS (mobilenet_v2));
+      bench_model ("mobilenet_v2", mobilenet_v2, G_N_ELEMENTS (mobilenet_v2),
+                   argc > 2 ? argv[2] : NULL);
       return 0;
     }
   if (filter == NULL)
