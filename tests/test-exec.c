@@ -281,10 +281,42 @@ test_sgemm_parts (void)
   cx_parallel_set_threads (saved);
 }
 
+/* Threads of this process, from /proc (0 when it cannot be read). */
+static int threads_at_start;
+
+static int
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  int n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* OpenBLAS starts helper threads when it loads, and they poll for a
+ * tenth of a second; explain/blas.c stops them before main (the engine
+ * runs OpenBLAS on one thread in its own pool). So main starts alone. */
+static void
+test_openblas_quiet (void)
+{
+  if (threads_at_start == 0)
+    {
+      g_test_skip ("/proc/self/task cannot be read");
+      return;
+    }
+  g_assert_cmpint (threads_at_start, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
+  threads_at_start = count_threads ();
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/exec/openblas-helpers-are-stopped-before-main", test_openblas_quiet);
   g_test_add_func ("/exec/backward/fan-out-accumulates", test_fanout_accumulates);
   g_test_add_func ("/exec/forward/wrong-input-shape-is-refused", test_wrong_input_shape);
   g_test_add_func ("/exec/forward/unsupported-op-is-refused", test_unsupported_refused);
