@@ -687,6 +687,32 @@ check_conv_and_grads (const ConvSpec *s)
   check_conv_grads_naive (s);
 }
 
+/* Into @g: input x of @s's shape (uniform in [−1, 1]), constants w, b
+ * (uniform in [−0.2, 0.2]), lo = @lo and hi = 0.4, and node Conv (x, w, b)
+ * → c. */
+static void
+conv_graph_with_bounds (CxTestGraph *g, const ConvSpec *s, GRand *rand, float lo,
+                        CxTensor **x, CxTensor **w, CxTensor **b)
+{
+  g_autoptr(CxTensor) lo_t = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  g_autoptr(CxTensor) hi_t = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
+  int64_t xs[4], ws[4], bs[1];
+
+  spec_shapes (s, FALSE, xs, ws, bs);
+  *x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
+  *w = weights_like (rand, 4, ws);
+  *b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
+  lo_t->data.f[0] = lo;
+  hi_t->data.f[0] = 0.4f;
+  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
+  cx_test_graph_const (g, "w", *w);
+  cx_test_graph_const (g, "b", *b);
+  cx_test_graph_const (g, "lo", lo_t);
+  cx_test_graph_const (g, "hi", hi_t);
+  cx_test_graph_node (g, "Conv", "x,w,b", "c");
+  spec_attrs (g, s, FALSE);
+}
+
 /* @s's Conv followed by a Clip to [−0.25, 0.4] (fused into the Conv by
  * the executor) against the naive sums clamped; a quarter or more of the
  * outputs must be clamped. */
@@ -699,26 +725,12 @@ check_conv_fused_clip (const ConvSpec *s, guint32 seed)
   g_autoptr(CxTensor) x = NULL;
   g_autoptr(CxTensor) w = NULL;
   g_autoptr(CxTensor) b = NULL;
-  g_autoptr(CxTensor) lo = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
-  g_autoptr(CxTensor) hi = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
   g_autoptr(CxTensor) y = NULL;
   g_autofree double *ref = NULL;
-  int64_t xs[4], ws[4], bs[1], ys[4];
+  int64_t ys[4];
   int clamped = 0;
 
-  spec_shapes (s, FALSE, xs, ws, bs);
-  x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
-  w = weights_like (rand, 4, ws);
-  b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
-  lo->data.f[0] = -0.25f;
-  hi->data.f[0] = 0.4f;
-  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
-  cx_test_graph_const (g, "w", w);
-  cx_test_graph_const (g, "b", b);
-  cx_test_graph_const (g, "lo", lo);
-  cx_test_graph_const (g, "hi", hi);
-  cx_test_graph_node (g, "Conv", "x,w,b", "c");
-  spec_attrs (g, s, FALSE);
+  conv_graph_with_bounds (g, s, rand, -0.25f, &x, &w, &b);
   cx_test_graph_node (g, "Clip", "c,lo,hi", "y");
   cx_test_graph_output (g, "y");
   m = build_or_die (g);
@@ -750,8 +762,6 @@ check_conv_act_pool (const ConvSpec *s, gboolean clip, gboolean fused, guint32 s
   g_autoptr(CxTensor) x = NULL;
   g_autoptr(CxTensor) w = NULL;
   g_autoptr(CxTensor) b = NULL;
-  g_autoptr(CxTensor) lo = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
-  g_autoptr(CxTensor) hi = cx_tensor_new_zeros (CX_ELEM_FLOAT, 0, NULL, NULL);
   g_autoptr(CxTensor) dy = NULL;
   g_autoptr(CxTensor) dconv = NULL;
   g_autofree double *conv = NULL;
@@ -760,22 +770,10 @@ check_conv_act_pool (const ConvSpec *s, gboolean clip, gboolean fused, guint32 s
   g_autofree double *dw = NULL;
   const double l = clip ? -0.25 : 0.0, h = clip ? 0.4 : INFINITY;
   const int64_t k2[2] = { 2, 2 };
-  int64_t xs[4], ws[4], bs[1], cs[4], ps[4];
+  int64_t cs[4], ps[4];
   int passed = 0;
 
-  spec_shapes (s, FALSE, xs, ws, bs);
-  x = cx_test_uniform (rand, 4, xs, -1.0, 1.0);
-  w = weights_like (rand, 4, ws);
-  b = cx_test_uniform (rand, 1, bs, -0.2, 0.2);
-  lo->data.f[0] = (float) l;
-  hi->data.f[0] = 0.4f;
-  cx_test_graph_input (g, "x", CX_ELEM_FLOAT, 4, xs);
-  cx_test_graph_const (g, "w", w);
-  cx_test_graph_const (g, "b", b);
-  cx_test_graph_const (g, "lo", lo);
-  cx_test_graph_const (g, "hi", hi);
-  cx_test_graph_node (g, "Conv", "x,w,b", "c");
-  spec_attrs (g, s, FALSE);
+  conv_graph_with_bounds (g, s, rand, (float) l, &x, &w, &b);
   if (clip)
     cx_test_graph_node (g, "Clip", "c,lo,hi", "a");
   else

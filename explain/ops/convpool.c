@@ -350,7 +350,6 @@ gathers (const CxConvPool *p, const BackGeom *b, Gather *g)
 CX_HOT static void
 backward_part (gpointer data, int part, int nparts)
 {
-  typedef guint8 U8x8 __attribute__ ((vector_size (8)));
   const CpJob *j = data;
   const CxConvPool *p = j->p;
   const int64_t OHp = p->OH / 2, OWp = p->OW / 2, taps = p->kh * p->kw;
@@ -382,32 +381,13 @@ backward_part (gpointer data, int part, int nparts)
           for (int64_t oh = 0; oh < OHp; oh++)
             for (int64_t w0 = 0; w0 < OWp; w0 += 8)
               {
-                const int64_t at = win + oh * OWp + w0;
                 const M8 lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
                 const M8 valid = lane < (M8) { 0 } + (gint32) MIN (8, OWp - w0);
                 const V8 zero = { 0 };
                 float *gk = G + (b.my0 + oh) * b.gw + b.mx0 + w0;
-                U8x8 k8;
                 V8 g;
                 M8 k;
-                if (at + 8 <= total)
-                  {
-                    memcpy (&k8, j->codes_in + at, 8);
-                    V8_LOAD (g, j->gy + at);
-                  }
-                else
-                  {
-                    guint8 kb[8] = { 0 };
-                    float gb[8] = { 0 };
-                    for (int64_t t = at; t < total; t++)
-                      {
-                        kb[t - at] = j->codes_in[t];
-                        gb[t - at] = j->gy[t];
-                      }
-                    memcpy (&k8, kb, 8);
-                    V8_LOAD (g, gb);
-                  }
-                k = __builtin_convertvector (k8, M8);
+                cx_pool2_load8 (j->gy, j->codes_in, win + oh * OWp + w0, total, &g, &k);
                 for (int q = 0; q < 4; q++)
                   V8_STORE (gk + q * b.gh * b.gw,
                             V8_SELECT (valid & (k == (M8) { 0 } + q), g, zero));

@@ -100,6 +100,35 @@ cx_pool2_store_codes (const M8 *code, guint8 *dst)
   memcpy (dst, &low, 8);
 }
 
+/* Eight windows from @at: their gradients in *@g and codes in *@k, read
+ * whole when @total (the windows in all) allows, else through copies
+ * whose lanes past the end are zero (code 0: callers mask those lanes). */
+G_ALWAYS_INLINE static inline void
+cx_pool2_load8 (const float *gy, const guint8 *codes, int64_t at, int64_t total, V8 *g, M8 *k)
+{
+  typedef guint8 U8x8 __attribute__ ((vector_size (8)));
+  U8x8 k8;
+
+  if (at + 8 <= total)
+    {
+      memcpy (&k8, codes + at, 8);
+      V8_LOAD (*g, gy + at);
+    }
+  else
+    {
+      guint8 kb[8] = { 0 };
+      float gb[8] = { 0 };
+      for (int64_t t = at; t < total; t++)
+        {
+          kb[t - at] = codes[t];
+          gb[t - at] = gy[t];
+        }
+      memcpy (&k8, kb, 8);
+      V8_LOAD (*g, gb);
+    }
+  *k = __builtin_convertvector (k8, M8);
+}
+
 /* Row @parity (0: the windows' top pixels, 1: their bottom ones) of the
  * gradient reaching the clamped convolution's output from @n windows:
  * each window's @gy at its winning pixel in that row, zero elsewhere.
@@ -111,7 +140,6 @@ G_ALWAYS_INLINE static inline void
 cx_pool2_expand_row (const float *gy, const guint8 *codes, int64_t n, int64_t avail,
                      int parity, float *dst)
 {
-  typedef guint8 U8x8 __attribute__ ((vector_size (8)));
   const M8 left = { 2 * parity, 2 * parity, 2 * parity, 2 * parity,
                     2 * parity, 2 * parity, 2 * parity, 2 * parity };
   const M8 right = left + 1, lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
@@ -119,29 +147,10 @@ cx_pool2_expand_row (const float *gy, const guint8 *codes, int64_t n, int64_t av
 
   for (int64_t i = 0; i < n; i += 8)
     {
-      U8x8 k8;
+      const M8 valid = lane < (M8) { 0 } + (gint32) MIN (8, n - i);
       V8 g, l, r;
-      M8 k, valid;
-      if (i + 8 <= avail)
-        {
-          memcpy (&k8, codes + i, 8);
-          V8_LOAD (g, gy + i);
-        }
-      else
-        {
-          /* At the end of the tensors: through copies. */
-          guint8 kb[8] = { 0 };
-          float gb[8] = { 0 };
-          for (int64_t t = i; t < n; t++)
-            {
-              kb[t - i] = codes[t];
-              gb[t - i] = gy[t];
-            }
-          memcpy (&k8, kb, 8);
-          V8_LOAD (g, gb);
-        }
-      k = __builtin_convertvector (k8, M8);
-      valid = lane < (M8) { 0 } + (gint32) MIN (8, n - i);
+      M8 k;
+      cx_pool2_load8 (gy, codes, i, avail, &g, &k);
       l = V8_SELECT (valid & (k == left), g, zero);
       r = V8_SELECT (valid & (k == right), g, zero);
       V8_STORE (dst + 2 * i, __builtin_shuffle (l, r, (M8) { 0, 8, 1, 9, 2, 10, 3, 11 }));

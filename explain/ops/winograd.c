@@ -222,35 +222,15 @@ phase_row (const WinoJob *j, int64_t n, int64_t c, int64_t iy, float *ev, float 
     }
   if (p->codes_in != NULL)
     {
-      typedef guint8 U8x8 __attribute__ ((vector_size (8)));
       const int64_t OWp = p->W / 2, total = p->N * p->Cin * (p->H / 2) * OWp;
       const int64_t row = ((n * p->Cin + c) * (p->H / 2) + iy / 2) * OWp;
       const M8 l = (M8) { 0 } + (gint32) (2 * (iy % 2)), r = l + 1;
       for (int64_t w0 = 0; w0 < OWp; w0 += 8)
         {
           const M8 valid = lane < (M8) { 0 } + (gint32) MIN (8, OWp - w0);
-          const int64_t at = row + w0;
-          U8x8 k8;
           V8 g, left, right;
           M8 k;
-          if (at + 8 <= total)
-            {
-              memcpy (&k8, p->codes_in + at, 8);
-              V8_LOAD (g, p->gy + at);
-            }
-          else
-            {
-              guint8 kb[8] = { 0 };
-              float gb[8] = { 0 };
-              for (int64_t t = at; t < total; t++)
-                {
-                  kb[t - at] = p->codes_in[t];
-                  gb[t - at] = p->gy[t];
-                }
-              memcpy (&k8, kb, 8);
-              V8_LOAD (g, gb);
-            }
-          k = __builtin_convertvector (k8, M8);
+          cx_pool2_load8 (p->gy, p->codes_in, row + w0, total, &g, &k);
           left = V8_SELECT (valid & (k == l), g, zero);
           right = V8_SELECT (valid & (k == r), g, zero);
           put_pairs (p, ev, od, w0, &left, &right);
