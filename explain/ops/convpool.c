@@ -300,12 +300,12 @@ cx_convpool_direct_forward (CxRun *run, const CxConvPool *p, const float *x, con
   nparts = MAX (1, MIN (cx_parallel_parts (p->N * p->Cout * p->OH * p->OW * p->kh * p->kw *
                                            p->Cin),
                         p->N * j.groups));
-  /* The loads of the last pair of blocks reach 8 floats past a row. */
-  j.scratch_floats = fwd_floats (p) + 16;
+  /* phase_image writes every float of the planes, and the loads stay
+   * inside them (fwd_width). */
+  j.scratch_floats = fwd_floats (p);
   j.scratch = cx_run_scratch (run, 0, sizeof (float) * j.scratch_floats * nparts, error);
   if (j.scratch == NULL)
     return FALSE;
-  memset (j.scratch, 0, sizeof (float) * j.scratch_floats * nparts);
   cx_parallel_run (forward_part, &j, nparts);
   return TRUE;
 }
